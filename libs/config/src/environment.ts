@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { formatPath } from './format-issues';
+
+/**
+ * Environment schemas of every service, validated once at start. Nothing outside this lib reads
+ * `process.env`: a service calls `readEnvironment(IngressEnvironment)` and gets a typed object,
+ * or stops with every bad variable named.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+export const CommonEnvironment = z.object({
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  /** in-process span exporter for tests: spans are written as JSON lines to this file. */
+  OTEL_TEST_SPAN_FILE: z.string().optional(),
+});
+
+export const GatewayConfigEnvironment = z.object({
+  GATEWAY_CONFIG: z.string().default('config/demo.yaml'),
+  GATEWAY_PROVIDERS: z.string().optional(),
+});
+
+export const RedisEnvironment = z.object({
+  REDIS_URL: z.string().optional(),
+  REDIS_HOST: z.string().default('127.0.0.1'),
+  REDIS_PORT: port.default(6379),
+  REDIS_PASSWORD: z.string().optional(),
+  /** prefix of every Redis key this gateway writes (tests give each run its own). */
+  REDIS_KEY_PREFIX: z.string().default('switchyard:'),
+});
+
+export const IngressEnvironment = CommonEnvironment.extend(GatewayConfigEnvironment.shape)
+  .extend(RedisEnvironment.shape)
+  .extend({
+    HOST: z.string().default('0.0.0.0'),
+    PORT: port.default(4000),
+    LITELLM_MASTER_KEY: z.string().optional(),
+    MAX_REQUEST_BODY_MB: z.coerce.number().positive().default(10),
+  });
+export type IngressEnvironment = z.infer<typeof IngressEnvironment>;
+
+export const ClassifierEnvironment = CommonEnvironment.extend(GatewayConfigEnvironment.shape).extend({
+  METRICS_PORT: port.default(9101),
+});
+export type ClassifierEnvironment = z.infer<typeof ClassifierEnvironment>;
+
+export const DispatcherEnvironment = CommonEnvironment.extend(GatewayConfigEnvironment.shape)
+  .extend(RedisEnvironment.shape)
+  .extend({
+    /** comma-separated provider instances to serve; empty or `all`: every provider the config uses. */
+    PROVIDERS: z.string().default('all'),
+    METRICS_PORT: port.default(9102),
+    DISPATCHER_ID: z.string().optional(),
+  });
+export type DispatcherEnvironment = z.infer<typeof DispatcherEnvironment>;
+
+export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape).extend({
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
+  LITELLM_SALT_KEY: z.string().optional(),
+  METRICS_PORT: port.default(9103),
+  LEDGER_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  LEDGER_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  LEDGER_CREATE_DATABASE: flag.default(true),
+});
+export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
+
+export const MockProviderEnvironment = CommonEnvironment.extend({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port.default(4010),
+  /** added before the first byte of every response, in ms. */
+  MOCK_LATENCY_MS: z.coerce.number().nonnegative().default(0),
+  /** delay between stream chunks, in ms. */
+  MOCK_CHUNK_DELAY_MS: z.coerce.number().nonnegative().default(0),
+  /** number of content chunks a streamed reply is cut into. */
+  MOCK_STREAM_CHUNKS: z.coerce.number().int().positive().default(8),
+});
+export type MockProviderEnvironment = z.infer<typeof MockProviderEnvironment>;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Validates the environment against a schema; empty values count as unset. */
+export function readEnvironment<Schema extends z.ZodType>(
+  schema: Schema,
+  environment: Env = process.env,
+): z.infer<Schema> {
+  const cleaned = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+      'environment',
+    );
+  }
+  return parsed.data;
+}
+
+/** The process environment, for code that hands it to config resolution (libs/config only reads it). */
+export function processEnvironment(): Env {
+  return process.env;
+}

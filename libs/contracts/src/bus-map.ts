@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { ClassifyDecision, ClassifyRequest } from './classify/classify';
+import { KeysChanged } from './keys-changed';
+import { Subjects } from './subjects';
+
+/**
+ * Request/reply subjects served through Nest microservices (`@MessagePattern`), with their
+ * request and response schemas. `BusClient.request(subject, payload)` is typed by this map, and
+ * every handler parses its input with the same schema.
+ */
+export const RpcContracts = {
+  [Subjects.classify]: { request: ClassifyRequest, response: ClassifyDecision },
+} as const;
+export type RpcSubject = keyof typeof RpcContracts;
+export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;
+export type RpcResponseOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['response']>;
+
+/** Broadcast subjects (no reply) and their payloads. */
+export const EventContracts = {
+  [Subjects.keysChanged]: KeysChanged,
+} as const;
+export type EventSubject = keyof typeof EventContracts;
+export type EventOf<S extends EventSubject> = z.infer<(typeof EventContracts)[S]>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { ChatChunkBody, ChatCompletionBody } from '../chat/chat-body';
+import { GatewayErrorPayload } from '../errors/gateway-error';
+import { TokenUsage } from '../usage/token-usage';
+
+/** Accounting of one finished upstream attempt, as the dispatcher recorded it on the usage event. */
+export const AttemptOutcome = z.object({
+  eventId: z.uuid(),
+  deploymentId: z.string(),
+  model: z.string(),
+  provider: z.string(),
+  providerModel: z.string(),
+  usage: TokenUsage,
+  costUsd: z.number().nonnegative().nullable(),
+  upstreamLatencyMs: z.number().nonnegative(),
+  ttftMs: z.number().nonnegative().nullable(),
+});
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+/**
+ * Replies to one dispatch request, in order: `accepted` at once (the request has an owner),
+ * `heartbeat` while the upstream is silent, `chunk`s when streaming, then exactly one `final`
+ * or `error`.
+ */
+export const DispatchReply = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('accepted'), dispatcherId: z.string() }),
+  z.object({ type: z.literal('heartbeat') }),
+  z.object({ type: z.literal('chunk'), chunk: ChatChunkBody }),
+  z.object({
+    type: z.literal('final'),
+    outcome: AttemptOutcome,
+    /** the completion, for non-streaming chat. */
+    response: ChatCompletionBody.nullable(),
+  }),
+  z.object({
+    type: z.literal('error'),
+    error: GatewayErrorPayload,
+    /** present when the attempt reached the upstream and its usage was recorded. */
+    outcome: AttemptOutcome.nullable(),
+  }),
+]);
+export type DispatchReply = z.infer<typeof DispatchReply>;
+
+/** Reply of `dispatch.<provider>.embed.v1`. */
+export const DispatchEmbedReply = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('final'),
+    outcome: AttemptOutcome,
+    response: z.looseObject({ object: z.literal('list'), data: z.array(z.unknown()) }),
+  }),
+  z.object({ type: z.literal('error'), error: GatewayErrorPayload, outcome: AttemptOutcome.nullable() }),
+]);
+export type DispatchEmbedReply = z.infer<typeof DispatchEmbedReply>;

@@ -1,0 +1,42 @@
+/**
+ * Every NATS subject, stream and queue group of Switchyard, declared once and versioned.
+ * No subject string is typed anywhere else: use these.
+ */
+export const Subjects = {
+  /** request/reply, served by the classifier (queue group `classifier`). */
+  classify: 'classify.v1',
+  /** request, answered by a stream of `DispatchReply` messages ending in `final` or `error`. */
+  dispatchChat: (provider: string) => `dispatch.${provider}.chat.v1` as const,
+  /** request/reply. */
+  dispatchEmbed: (provider: string) => `dispatch.${provider}.embed.v1` as const,
+  /** broadcast to every dispatcher of a provider: abort the named request if you hold it. */
+  dispatchCancel: (provider: string) => `dispatch.${provider}.cancel.v1` as const,
+  /** JetStream, stream `USAGE`; the message id is the event id. */
+  usage: (provider: string) => `usage.${provider}.v1` as const,
+  /** JetStream dead letters for usage messages the ledger could not parse. */
+  usageDeadLetter: 'usage-dead.v1',
+  /** broadcast: a virtual key changed (revoked, updated); every ingress drops its cached record. */
+  keysChanged: 'keys.changed.v1',
+} as const;
+
+export const QueueGroups = {
+  classifier: 'classifier',
+  dispatch: (provider: string) => `dispatch.${provider}`,
+  ledger: 'ledger',
+} as const;
+
+export const Streams = {
+  usage: { name: 'USAGE', subjects: ['usage.>'] },
+  usageDeadLetter: { name: 'USAGE_DEAD', subjects: ['usage-dead.v1'] },
+} as const;
+
+export const Consumers = {
+  ledger: 'ledger',
+} as const;
+
+/** NATS header names carried on every hop. */
+export const BusHeaders = {
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  requestId: 'x-request-id',
+} as const;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { RouteSummary } from './route-decision';
+import { TokenUsage } from './token-usage';
+
+export const UsageKind = z.enum(['upstream', 'cache_hit', 'refusal']);
+export type UsageKind = z.infer<typeof UsageKind>;
+
+export const UsageStatus = z.enum(['success', 'error', 'cancelled']);
+export type UsageStatus = z.infer<typeof UsageStatus>;
+
+export const Endpoint = z.enum(['chat', 'embeddings', 'messages']);
+export type Endpoint = z.infer<typeof Endpoint>;
+
+/**
+ * One upstream attempt, cache hit or refusal. Published to JetStream on `usage.<provider>.v1`
+ * with the event id as message id; the ledger stores one row per event id.
+ */
+export const UsageEvent = z.object({
+  eventId: z.uuid(),
+  requestId: z.string().min(1),
+  attempt: z.number().int().nonnegative(),
+  kind: UsageKind,
+  status: UsageStatus,
+  /** HTTP status of the attempt (upstream's, or the gateway's for refusals). */
+  httpStatus: z.number().int(),
+  errorType: z.string().nullable(),
+  endpoint: Endpoint,
+  stream: z.boolean(),
+  startedAt: z.iso.datetime(),
+  /** the name the client called: a model, an alias or a router. */
+  modelGroup: z.string(),
+  /** the model_name that answered (the tier's model for routers). */
+  model: z.string(),
+  deploymentId: z.string().nullable(),
+  provider: z.string(),
+  /** the provider's own model id, e.g. `gpt-5.4-mini`. */
+  providerModel: z.string().nullable(),
+  route: RouteSummary.nullable(),
+  tokens: TokenUsage,
+  /** US dollars; null when the model's price is unknown (never a made-up 0). */
+  costUsd: z.number().nonnegative().nullable(),
+  /** for cache hits: what the answer cost when it was made. */
+  savedCostUsd: z.number().nonnegative().nullable(),
+  latencyMs: z.number().nonnegative(),
+  ttftMs: z.number().nonnegative().nullable(),
+  keyId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  user: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+export type UsageEvent = z.infer<typeof UsageEvent>;

@@ -1,0 +1,90 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  FinishReason,
+  GatewayError,
+  TokenUsage,
+} from '@switchyard/contracts';
+import type { ProviderKind } from '@switchyard/config';
+
+/**
+ * The frozen provider interface. An adapter is pure translation: it builds the upstream HTTP
+ * request and maps responses, stream events and errors back to OpenAI's shapes and canonical
+ * usage. It never performs I/O; the dispatcher owns the HTTP call, timeouts, retries and metrics.
+ */
+
+/** Everything an adapter needs to address one deployment (resolved by the dispatcher). */
+export interface UpstreamTarget {
+  /** provider instance, e.g. `openai`, `opencodego`. */
+  provider: string;
+  /** the provider's model id, e.g. `claude-sonnet-4-6`. */
+  providerModel: string;
+  /** base URL without a trailing slash, as LiteLLM means it (`https://api.openai.com/v1`, `https://api.anthropic.com`). */
+  apiBase: string;
+  apiKey: string;
+  /** providers.json `param_mappings` for custom OpenAI-compatible providers. */
+  paramMappings?: Readonly<Record<string, string>>;
+  /** extra default parameters from `litellm_params` (temperature, max_tokens, …). */
+  defaults?: Readonly<Record<string, unknown>>;
+}
+
+export interface UpstreamHttpRequest {
+  method: 'POST' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+  /** serialized JSON body. */
+  body: string;
+}
+
+/** One Server-Sent Event as decoded from the wire. */
+export interface SseEvent {
+  event: string | null;
+  data: string;
+}
+
+export interface ChatResult {
+  /** the completion in OpenAI's shape; `usage` filled from canonical usage. */
+  response: ChatCompletion;
+  usage: TokenUsage;
+  finishReason: FinishReason | null;
+}
+
+export interface ChatStreamSummary {
+  /** null when the stream ended before the provider reported usage. */
+  usage: TokenUsage | null;
+  finishReason: FinishReason | null;
+}
+
+/** Stateful translation of one upstream stream into OpenAI chunks. */
+export interface ChatStreamParser {
+  /**
+   * Translates one upstream SSE event into zero or more OpenAI chunks. Throws `GatewayError` for an
+   * error event or a malformed event. The final usage-only chunk (choices `[]`, `usage` set) is
+   * emitted when the provider reports usage, so the client may receive it.
+   */
+  push(event: SseEvent): ChatCompletionChunk[];
+  /** true once the provider said the stream is over (`[DONE]`, `message_stop`, last candidate). */
+  readonly done: boolean;
+  /** usage and finish reason seen so far (partial usage after a cut stream). */
+  summary(): ChatStreamSummary;
+}
+
+export interface EmbeddingResult {
+  response: EmbeddingResponse;
+  usage: TokenUsage;
+}
+
+export interface ProviderAdapter {
+  readonly kind: ProviderKind;
+  buildChatRequest(request: ChatCompletionRequest, target: UpstreamTarget, options: { stream: boolean }): UpstreamHttpRequest;
+  parseChatResponse(body: unknown, target: UpstreamTarget): ChatResult;
+  createChatStreamParser(target: UpstreamTarget): ChatStreamParser;
+  /** throws a 400 `GatewayError` where the provider has no embeddings. */
+  buildEmbeddingRequest(request: EmbeddingRequest, target: UpstreamTarget): UpstreamHttpRequest;
+  parseEmbeddingResponse(body: unknown, target: UpstreamTarget): EmbeddingResult;
+  /** maps an upstream error response (any status ≥ 400) to a `GatewayError` that names the provider, never the key. */
+  parseError(status: number, bodyText: string, headers: Readonly<Record<string, string>>, target: UpstreamTarget): GatewayError;
+}
