@@ -17,6 +17,11 @@ export const CommonEnvironment = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
+  /** prefix of every subject, stream and consumer (`name.`); tests give each fleet its own. */
+  BUS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.$/, 'must look like "name." (letters, digits, _ or -, then a dot)')
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   /** in-process span exporter for tests: spans are written as JSON lines to this file. */

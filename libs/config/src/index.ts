@@ -1,3 +1,4 @@
+export * from './boot';
 export * from './config-error';
 export * from './env-ref';
 export * from './environment';

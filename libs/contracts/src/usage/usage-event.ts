@@ -18,7 +18,10 @@ export type Endpoint = z.infer<typeof Endpoint>;
 export const UsageEvent = z.object({
   eventId: z.uuid(),
   requestId: z.string().min(1),
+  /** which dispatch of the client request (0, then fallbacks 1, 2, …). */
   attempt: z.number().int().nonnegative(),
+  /** the dispatcher's retry of that dispatch against the same deployment (0 = first try). */
+  retry: z.number().int().nonnegative(),
   kind: UsageKind,
   status: UsageStatus,
   /** HTTP status of the attempt (upstream's, or the gateway's for refusals). */
@@ -37,6 +40,8 @@ export const UsageEvent = z.object({
   providerModel: z.string().nullable(),
   route: RouteSummary.nullable(),
   tokens: TokenUsage,
+  /** true when the provider never reported usage (a cut stream) and the gateway counted it. */
+  usageEstimated: z.boolean(),
   /** US dollars; null when the model's price is unknown (never a made-up 0). */
   costUsd: z.number().nonnegative().nullable(),
   /** for cache hits: what the answer cost when it was made. */

@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { GatewayConfiguration } from '@switchyard/config';
+import { ClassifyController } from './classify.controller';
+import { DecideRoute } from './decide-route';
+
+@Module({})
+export class ClassifierModule {
+  static forRoot(decideRoute: DecideRoute): DynamicModule {
+    return {
+      module: ClassifierModule,
+      controllers: [ClassifyController],
+      providers: [{ provide: DecideRoute, useValue: decideRoute }],
+    };
+  }
+
+  /** compiles every router before anything listens, so a bad router config stops the process. */
+  static compile(configuration: GatewayConfiguration): DecideRoute {
+    return new DecideRoute(configuration);
+  }
+}

@@ -1,0 +1,215 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type AttemptOutcome,
+  type ChatCompletionChunk,
+  type DispatchChatRequest,
+  GatewayError,
+  type TokenUsage,
+} from '@switchyard/contracts';
+import { adapterFor, type ProviderAdapter, SseDecoder } from '@switchyard/providers';
+import { estimateUsage } from './estimate-usage';
+import type { RecordAttempt } from './record-attempt';
+import type { ReplyChannel } from './reply-channel';
+import type { ServedDeployment, ServedDeployments } from './served-deployments';
+import { upstreamFailure, type UpstreamClient } from './upstream-client';
+
+/** Waiting longer than this for a `retry-after` is better spent on a fallback. */
+const MAX_RETRY_WAIT_MS = 30_000;
+
+type AttemptResult = { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
+
+export interface AttemptListener {
+  onAttemptFailed?(served: ServedDeployment, error: GatewayError): void;
+  onAttemptSucceeded?(served: ServedDeployment): void;
+}
+
+/**
+ * One dispatch of a chat request to one deployment: translate, call upstream, translate back,
+ * stream chunks to the requester, record one usage event per upstream attempt, and retry the same
+ * deployment on retryable failures as long as nothing has been sent to the requester.
+ */
+export class DispatchChat {
+  constructor(
+    private readonly deployments: ServedDeployments,
+    private readonly upstream: UpstreamClient,
+    private readonly recordAttempt: RecordAttempt,
+    private readonly listener: AttemptListener = {},
+  ) {}
+
+  async execute(request: DispatchChatRequest, channel: ReplyChannel, signal: AbortSignal): Promise<void> {
+    const served = this.deployments.get(request.deploymentId);
+    if (!served) {
+      channel.send({
+        type: 'error',
+        error: GatewayError.unavailable(
+          `deployment ${request.deploymentId} is not served by this dispatcher; do the ingress and dispatcher load the same config?`,
+          { code: 'unknown_deployment' },
+        ).toPayload(),
+        outcome: null,
+      });
+      return;
+    }
+    const adapter = adapterFor(served.kind);
+    for (let retry = 0; ; retry += 1) {
+      const result = await this.attempt(request, served, adapter, retry, channel, signal);
+      if (result.kind === 'done') return;
+      const waitMs = retryDelayMs(result.error, retry);
+      if (retry >= served.numRetries || signal.aborted || waitMs > MAX_RETRY_WAIT_MS) {
+        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
+        return;
+      }
+      try {
+        await sleep(waitMs, undefined, { signal });
+      } catch {
+        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
+        return;
+      }
+    }
+  }
+
+  private async attempt(
+    request: DispatchChatRequest,
+    served: ServedDeployment,
+    adapter: ProviderAdapter,
+    retry: number,
+    channel: ReplyChannel,
+    signal: AbortSignal,
+  ): Promise<AttemptResult> {
+    const provider = served.target.provider;
+    const startedAt = performance.now();
+    const record = (
+      status: 'success' | 'error' | 'cancelled',
+      httpStatus: number,
+      usage: TokenUsage | null,
+      error: GatewayError | null,
+      firstTokenAt: number | null = null,
+      usageEstimated = false,
+    ): AttemptOutcome =>
+      this.recordAttempt.execute({
+        requestId: request.requestId,
+        attempt: request.attempt,
+        retry,
+        stream: request.stream,
+        accounting: request.accounting,
+        served,
+        startedAt,
+        firstTokenAt,
+        usage,
+        usageEstimated,
+        status,
+        httpStatus,
+        error,
+      });
+    const failed = (error: GatewayError, outcome: AttemptOutcome | null): AttemptResult => {
+      this.listener.onAttemptFailed?.(served, error);
+      if (error.isRetryable && channel.chunksSent === 0 && !signal.aborted) return { kind: 'retry', error, outcome };
+      channel.send({ type: 'error', error: error.toPayload(), outcome });
+      return { kind: 'done' };
+    };
+
+    let httpRequest;
+    try {
+      httpRequest = adapter.buildChatRequest(request.body, served.target, { stream: request.stream });
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
+      channel.send({ type: 'error', error: failure.toPayload(), outcome: null });
+      return { kind: 'done' };
+    }
+
+    const timeouts = request.stream ? served.timeouts.stream : served.timeouts.chat;
+    let response;
+    try {
+      response = await this.upstream.send(httpRequest, provider, timeouts, signal);
+    } catch (error) {
+      const failure = upstreamFailure(error, provider, signal);
+      return failed(failure, record(signal.aborted ? 'cancelled' : 'error', failure.status, null, failure));
+    }
+
+    if (response.status >= 400) {
+      let text = '';
+      try {
+        text = await response.body.text();
+      } catch {
+        // the status alone says enough
+      }
+      const failure = adapter.parseError(response.status, text, response.headers, served.target);
+      return failed(failure, record('error', response.status, null, failure));
+    }
+
+    if (!request.stream) {
+      try {
+        const result = adapter.parseChatResponse(await response.body.json(), served.target);
+        const outcome = record('success', response.status, result.usage, null, performance.now());
+        this.listener.onAttemptSucceeded?.(served);
+        channel.send({ type: 'final', outcome, response: result.response });
+      } catch (error) {
+        const failure =
+          error instanceof SyntaxError
+            ? GatewayError.upstream(502, `${provider} sent a response that is not valid JSON`, { provider })
+            : upstreamFailure(error, provider, signal);
+        return failed(failure, record(signal.aborted ? 'cancelled' : 'error', failure.status, null, failure));
+      }
+      return { kind: 'done' };
+    }
+
+    const decoder = new SseDecoder();
+    const parser = adapter.createChatStreamParser(served.target);
+    let firstTokenAt: number | null = null;
+    let streamedText = '';
+    const forward = (chunks: ChatCompletionChunk[]) => {
+      for (const chunk of chunks) {
+        if (firstTokenAt === null && carriesOutput(chunk)) firstTokenAt = performance.now();
+        streamedText += textOf(chunk);
+        channel.send({ type: 'chunk', chunk });
+      }
+    };
+    try {
+      for await (const piece of response.body) {
+        for (const event of decoder.push(piece as Buffer)) forward(parser.push(event));
+      }
+      for (const event of decoder.end()) forward(parser.push(event));
+      if (!parser.done) {
+        throw GatewayError.upstream(502, `the ${provider} stream ended before it was complete`, {
+          code: 'upstream_stream_cut',
+          provider,
+        });
+      }
+    } catch (error) {
+      response.body.destroy();
+      const failure = error instanceof GatewayError ? error : upstreamFailure(error, provider, signal);
+      const known = parser.summary().usage;
+      const usage = known ?? estimateUsage(request.body, streamedText, null);
+      return failed(
+        failure,
+        record(signal.aborted ? 'cancelled' : 'error', failure.status, usage, failure, firstTokenAt, known === null),
+      );
+    }
+    const summary = parser.summary();
+    const usage = summary.usage ?? estimateUsage(request.body, streamedText, null);
+    const outcome = record('success', response.status, usage, null, firstTokenAt, summary.usage === null);
+    this.listener.onAttemptSucceeded?.(served);
+    channel.send({ type: 'final', outcome, response: null });
+    return { kind: 'done' };
+  }
+}
+
+/** `retry-after` when the provider gave one, else exponential backoff from 250 ms with jitter. */
+function retryDelayMs(error: GatewayError, retry: number): number {
+  if (error.retryAfterMs !== null) return error.retryAfterMs;
+  return Math.round(250 * 2 ** retry * (0.8 + Math.random() * 0.4));
+}
+
+function carriesOutput(chunk: ChatCompletionChunk): boolean {
+  return chunk.choices.some(
+    (choice) => Boolean(choice.delta.content) || Boolean(choice.delta.reasoning_content) || Boolean(choice.delta.tool_calls?.length),
+  );
+}
+
+function textOf(chunk: ChatCompletionChunk): string {
+  let text = '';
+  for (const choice of chunk.choices) {
+    if (choice.delta.content) text += choice.delta.content;
+    for (const call of choice.delta.tool_calls ?? []) text += call.function?.arguments ?? '';
+  }
+  return text;
+}

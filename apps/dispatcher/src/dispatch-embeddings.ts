@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DispatchEmbedReply, type DispatchEmbedRequest, GatewayError } from '@switchyard/contracts';
+import { adapterFor } from '@switchyard/providers';
+import type { RecordAttempt } from './record-attempt';
+import type { ServedDeployments } from './served-deployments';
+import { upstreamFailure, type UpstreamClient } from './upstream-client';
+
+/** One embeddings dispatch: translate, call, translate back, one usage event per attempt. */
+export class DispatchEmbeddings {
+  constructor(
+    private readonly deployments: ServedDeployments,
+    private readonly upstream: UpstreamClient,
+    private readonly recordAttempt: RecordAttempt,
+  ) {}
+
+  async execute(request: DispatchEmbedRequest, signal: AbortSignal): Promise<DispatchEmbedReply> {
+    const served = this.deployments.get(request.deploymentId);
+    if (!served) {
+      return {
+        type: 'error',
+        error: GatewayError.unavailable(`deployment ${request.deploymentId} is not served by this dispatcher`, {
+          code: 'unknown_deployment',
+        }).toPayload(),
+        outcome: null,
+      };
+    }
+    const adapter = adapterFor(served.kind);
+    let httpRequest;
+    try {
+      httpRequest = adapter.buildEmbeddingRequest(request.body, served.target);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
+      return { type: 'error', error: failure.toPayload(), outcome: null };
+    }
+    for (let retry = 0; ; retry += 1) {
+      const startedAt = performance.now();
+      const base = {
+        requestId: request.requestId,
+        attempt: request.attempt,
+        retry,
+        stream: false,
+        accounting: request.accounting,
+        served,
+        startedAt,
+        firstTokenAt: null,
+        usageEstimated: false,
+      };
+      let failure: GatewayError;
+      try {
+        const response = await this.upstream.send(httpRequest, served.target.provider, served.timeouts.chat, signal);
+        if (response.status < 400) {
+          const result = adapter.parseEmbeddingResponse(await response.body.json(), served.target);
+          const outcome = this.recordAttempt.execute({
+            ...base,
+            usage: result.usage,
+            status: 'success',
+            httpStatus: response.status,
+            error: null,
+          });
+          return { type: 'final', outcome, response: { ...result.response } };
+        }
+        failure = adapter.parseError(response.status, await response.body.text(), response.headers, served.target);
+      } catch (error) {
+        failure = error instanceof GatewayError ? error : upstreamFailure(error, served.target.provider, signal);
+      }
+      const outcome = this.recordAttempt.execute({
+        ...base,
+        usage: null,
+        status: signal.aborted ? 'cancelled' : 'error',
+        httpStatus: failure.status,
+        error: failure,
+      });
+      if (!failure.isRetryable || retry >= served.numRetries || signal.aborted) {
+        return { type: 'error', error: failure.toPayload(), outcome };
+      }
+      await sleep(failure.retryAfterMs ?? 250 * 2 ** retry);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import { type BusNamespace, decodeJson, encodeJson } from '@switchyard/bus';
+import {
+  DispatchCancel,
+  DispatchChatRequest,
+  DispatchEmbedRequest,
+  GatewayError,
+  QueueGroups,
+  Subjects,
+} from '@switchyard/contracts';
+import type { DispatchChat } from './dispatch-chat';
+import type { DispatchEmbeddings } from './dispatch-embeddings';
+import type { InFlightRequests } from './in-flight-requests';
+import { ReplyChannel } from './reply-channel';
+
+/**
+ * The dispatcher's bus edge: for every served provider it answers `dispatch.<p>.chat.v1` and
+ * `dispatch.<p>.embed.v1` in queue group `dispatch.<p>` (so replicas share the load) and listens to
+ * `dispatch.<p>.cancel.v1`. It validates each message, hands it to one use case, and replies.
+ */
+export class DispatchServer {
+  private readonly logger = new Logger(DispatchServer.name);
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly namespace: BusNamespace,
+    private readonly providers: readonly string[],
+    private readonly dispatcherId: string,
+    private readonly dispatchChat: DispatchChat,
+    private readonly dispatchEmbeddings: DispatchEmbeddings,
+    private readonly inFlight: InFlightRequests,
+  ) {}
+
+  start(): void {
+    for (const provider of this.providers) {
+      const queue = this.namespace.subject(QueueGroups.dispatch(provider));
+      this.subscriptions.push(
+        this.connection.subscribe(this.namespace.subject(Subjects.dispatchChat(provider)), {
+          queue,
+          callback: (error, message) => {
+            if (!error) this.onChat(message);
+          },
+        }),
+        this.connection.subscribe(this.namespace.subject(Subjects.dispatchEmbed(provider)), {
+          queue,
+          callback: (error, message) => {
+            if (!error) this.onEmbed(message);
+          },
+        }),
+        this.connection.subscribe(this.namespace.subject(Subjects.dispatchCancel(provider)), {
+          callback: (error, message) => {
+            if (!error) this.onCancel(message);
+          },
+        }),
+      );
+    }
+    this.logger.log(`serving ${this.providers.join(', ')} as ${this.dispatcherId}`);
+  }
+
+  /** Stops taking new requests (the server routes them to other replicas) and waits for the ones in flight. */
+  async stop(timeoutMs: number): Promise<void> {
+    await Promise.all(this.subscriptions.map((subscription) => subscription.drain()));
+    if (!(await this.inFlight.drained(timeoutMs))) {
+      this.logger.warn(`${this.inFlight.size} requests still in flight after ${timeoutMs} ms; stopping anyway`);
+    }
+  }
+
+  private onChat(message: Msg): void {
+    if (!message.reply) return;
+    const channel = new ReplyChannel(this.connection, message.reply);
+    const parsed = DispatchChatRequest.safeParse(safeDecode(message));
+    if (!parsed.success) {
+      channel.send({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null });
+      return;
+    }
+    const request = parsed.data;
+    channel.send({ type: 'accepted', dispatcherId: this.dispatcherId });
+    const abort = this.inFlight.add(request.requestId, channel);
+    this.dispatchChat
+      .execute(request, channel, abort.signal)
+      .catch((error: unknown) => {
+        this.logger.error(`dispatch ${request.requestId} failed unexpectedly: ${(error as Error).stack}`);
+        channel.send({
+          type: 'error',
+          error: GatewayError.internal('the dispatcher failed unexpectedly').toPayload(),
+          outcome: null,
+        });
+      })
+      .finally(() => this.inFlight.remove(request.requestId));
+  }
+
+  private onEmbed(message: Msg): void {
+    if (!message.reply) return;
+    const reply = message.reply;
+    const parsed = DispatchEmbedRequest.safeParse(safeDecode(message));
+    if (!parsed.success) {
+      this.connection.publish(reply, encodeJson({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null }));
+      return;
+    }
+    const request = parsed.data;
+    const abort = new AbortController();
+    this.dispatchEmbeddings
+      .execute(request, abort.signal)
+      .catch((error: unknown) => ({
+        type: 'error' as const,
+        error: GatewayError.internal(`the dispatcher failed unexpectedly: ${(error as Error).message}`).toPayload(),
+        outcome: null,
+      }))
+      .then((result) => this.connection.publish(reply, encodeJson(result)))
+      .catch((error: unknown) => this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`));
+  }
+
+  private onCancel(message: Msg): void {
+    const parsed = DispatchCancel.safeParse(safeDecode(message));
+    if (parsed.success) this.inFlight.cancel(parsed.data.requestId);
+  }
+}
+
+function safeDecode(message: Msg): unknown {
+  try {
+    return decodeJson(message.data);
+  } catch {
+    return undefined;
+  }
+}
+
+function invalidMessage(issues: readonly { path: PropertyKey[]; message: string }[]) {
+  const first = issues[0];
+  return GatewayError.invalidRequest(
+    `invalid dispatch message: ${first ? `${first.path.map(String).join('.') || '(body)'}: ${first.message}` : 'unreadable'}`,
+    null,
+    'invalid_bus_message',
+  ).toPayload();
+}

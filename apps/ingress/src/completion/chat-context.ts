@@ -1,0 +1,14 @@
+import type { Endpoint } from '@switchyard/contracts';
+import type { Caller } from '../http/request-context';
+
+/** What the ingress knows about one client call, for routing, accounting and headers. */
+export interface ChatCallContext {
+  callId: string;
+  receivedAt: number;
+  bodyBytes: number;
+  caller: Caller;
+  endpoint: Endpoint;
+  sessionId: string | null;
+  user: string | null;
+  metadata: Record<string, unknown> | null;
+}

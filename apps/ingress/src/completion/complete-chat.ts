@@ -1,0 +1,229 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Deployment, GatewayConfiguration } from '@switchyard/config';
+import {
+  type AttemptOutcome,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ClassifyDecision,
+  GatewayError,
+} from '@switchyard/contracts';
+import { DispatchClient, type DispatchHandle } from '../dispatch/dispatch-client';
+import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
+import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
+import { routeSummaryOf } from '../routing/route-summary';
+import type { ChatCallContext } from './chat-context';
+import { RecordRefusal } from './record-refusal';
+
+const MAX_ATTEMPTS = 6;
+
+/** Which deployment answered, for the response headers. */
+export interface ChatResponseMeta {
+  callId: string;
+  modelGroup: string;
+  modelName: string;
+  deployment: Deployment;
+  decision: ClassifyDecision | null;
+}
+
+export interface ChatResult {
+  meta: ChatResponseMeta;
+  completion: ChatCompletion;
+  outcome: AttemptOutcome;
+}
+
+/** Receives one streamed answer. Nothing reaches the client before `open`. */
+export interface ChatStreamSink {
+  open(meta: ChatResponseMeta): void;
+  chunk(chunk: ChatCompletionChunk): void;
+  close(outcome: AttemptOutcome): void;
+  /** before `open`: answer with an error response; after: end the stream with an error event. */
+  fail(error: GatewayError, opened: boolean): void;
+}
+
+interface Candidate {
+  modelName: string;
+  deployment: Deployment;
+}
+
+/**
+ * Completes one chat call: resolve the model (routers through the classifier), then dispatch to
+ * its deployments in order and to the configured `fallbacks`, moving on after a retryable failure
+ * as long as nothing has reached the client.
+ */
+@Injectable()
+export class CompleteChat {
+  constructor(
+    @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
+    @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
+    @Inject(DispatchClient) private readonly dispatchClient: DispatchClient,
+    @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
+  ) {}
+
+  resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
+    return this.resolveModel.execute(request.model, request, {
+      requestId: context.callId,
+      bodyBytes: context.bodyBytes,
+      sessionId: context.sessionId,
+    });
+  }
+
+  /** Non-streaming: resolves with the completion or rejects with the last failure. */
+  complete(request: ChatCompletionRequest, resolved: ResolvedModel, context: ChatCallContext, signal: AbortSignal): Promise<ChatResult> {
+    return new Promise((resolve, reject) => {
+      let meta: ChatResponseMeta | null = null;
+      this.run(request, resolved, context, false, signal, {
+        open: (opened) => (meta = opened),
+        chunk: () => undefined,
+        close: () => undefined,
+        fail: (error) => reject(error),
+        done: (openedMeta, outcome, completion) => {
+          if (!completion) reject(GatewayError.upstream(502, 'the dispatcher returned no completion'));
+          else resolve({ meta: meta ?? openedMeta, completion, outcome });
+        },
+      });
+    });
+  }
+
+  /** Streaming: feeds the sink; returns at once. */
+  stream(request: ChatCompletionRequest, resolved: ResolvedModel, context: ChatCallContext, signal: AbortSignal, sink: ChatStreamSink): void {
+    let opened = false;
+    this.run(request, resolved, context, true, signal, {
+      open: (meta) => {
+        opened = true;
+        sink.open(meta);
+      },
+      chunk: (chunk) => sink.chunk(chunk),
+      close: (outcome) => sink.close(outcome),
+      fail: (error) => sink.fail(error, opened),
+      done: () => undefined,
+    });
+  }
+
+  private run(
+    request: ChatCompletionRequest,
+    resolved: ResolvedModel,
+    context: ChatCallContext,
+    stream: boolean,
+    signal: AbortSignal,
+    events: {
+      open(meta: ChatResponseMeta): void;
+      chunk(chunk: ChatCompletionChunk): void;
+      close(outcome: AttemptOutcome): void;
+      fail(error: GatewayError): void;
+      done(meta: ChatResponseMeta, outcome: AttemptOutcome, completion: ChatCompletion | null): void;
+    },
+  ): void {
+    const candidates = this.candidates(resolved);
+    const route = routeSummaryOf(resolved.decision);
+    let recorded = false;
+    let handle: DispatchHandle | null = null;
+    const onAbort = () => handle?.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const attempt = (index: number, lastError: GatewayError | null): void => {
+      const candidate = candidates[index];
+      if (!candidate || index >= MAX_ATTEMPTS || signal.aborted) {
+        signal.removeEventListener('abort', onAbort);
+        const error = lastError ?? GatewayError.unavailable(`no deployment can serve "${resolved.modelGroup}"`);
+        if (!recorded) {
+          const first = candidates[0];
+          this.recordRefusal.execute({
+            context,
+            modelGroup: resolved.modelGroup,
+            model: first?.modelName ?? resolved.modelName,
+            provider: first?.deployment.provider.name ?? 'gateway',
+            deploymentId: first?.deployment.id ?? null,
+            stream,
+            route,
+            error,
+          });
+        }
+        events.fail(error);
+        return;
+      }
+      const meta: ChatResponseMeta = {
+        callId: context.callId,
+        modelGroup: resolved.modelGroup,
+        modelName: candidate.modelName,
+        deployment: candidate.deployment,
+        decision: resolved.decision,
+      };
+      let opened = false;
+      handle = this.dispatchClient.chat(
+        candidate.deployment.provider.name,
+        {
+          requestId: context.callId,
+          attempt: index,
+          deploymentId: candidate.deployment.id,
+          stream,
+          body: request,
+          accounting: {
+            endpoint: context.endpoint,
+            modelGroup: resolved.modelGroup,
+            route,
+            keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+            sessionId: context.sessionId,
+            user: context.user,
+            metadata: context.metadata,
+          },
+        },
+        {
+          onChunk: (chunk) => {
+            if (!opened) {
+              opened = true;
+              events.open(meta);
+            }
+            events.chunk(chunk);
+          },
+          onFinal: (outcome, completion) => {
+            recorded = true;
+            signal.removeEventListener('abort', onAbort);
+            if (!opened) {
+              opened = true;
+              events.open(meta);
+            }
+            events.close(outcome);
+            events.done(meta, outcome, completion);
+          },
+          onError: (error, outcome) => {
+            if (outcome) recorded = true;
+            if (!opened && error.isRetryable && !signal.aborted) {
+              attempt(index + 1, error);
+              return;
+            }
+            signal.removeEventListener('abort', onAbort);
+            if (!recorded && !opened) {
+              attempt(Number.MAX_SAFE_INTEGER, error);
+              return;
+            }
+            events.fail(error);
+          },
+        },
+      );
+    };
+    attempt(0, null);
+  }
+
+  /** The resolved model's deployments, then those of its `fallbacks`, without repeats. */
+  private candidates(resolved: ResolvedModel): Candidate[] {
+    const candidates: Candidate[] = resolved.deployments.map((deployment) => ({ modelName: resolved.modelName, deployment }));
+    const seen = new Set([resolved.modelName]);
+    for (const fallback of this.fallbacksOf([resolved.modelGroup, resolved.modelName])) {
+      const modelName = this.configuration.canonicalName(fallback);
+      if (seen.has(modelName)) continue;
+      seen.add(modelName);
+      for (const deployment of this.resolveModel.deploymentsOf(modelName)) candidates.push({ modelName, deployment });
+    }
+    return candidates;
+  }
+
+  private fallbacksOf(names: readonly string[]): string[] {
+    const rules = [...(this.configuration.routerSettings.fallbacks ?? []), ...(this.configuration.litellmSettings.fallbacks ?? [])];
+    const result: string[] = [];
+    for (const name of names) {
+      for (const rule of rules) result.push(...(rule[name] ?? []));
+    }
+    return result;
+  }
+}

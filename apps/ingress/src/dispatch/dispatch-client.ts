@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import {
+  busFailure,
+  BusNamespace,
+  type BusStream,
+  decodeJson,
+  encodeJson,
+  outgoingHeaders,
+  StreamRequester,
+} from '@switchyard/bus';
+import {
+  type AttemptOutcome,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  DispatchEmbedReply,
+  type DispatchChatRequest,
+  type DispatchEmbedRequest,
+  DispatchReply,
+  GatewayError,
+  Subjects,
+} from '@switchyard/contracts';
+import { BUS_CONNECTION } from '../infrastructure/tokens';
+
+/** How long to wait for a dispatcher to take a request, and for a silent one (it heartbeats every second). */
+const FIRST_REPLY_TIMEOUT_MS = 3000;
+const IDLE_TIMEOUT_MS = 5000;
+const EMBED_TIMEOUT_MS = 120_000;
+
+export interface DispatchHandlers {
+  onChunk(chunk: ChatCompletionChunk): void;
+  onFinal(outcome: AttemptOutcome, response: ChatCompletion | null): void;
+  /** `outcome` is set when the attempt reached the upstream and its usage was recorded. */
+  onError(error: GatewayError, outcome: AttemptOutcome | null): void;
+}
+
+export interface DispatchHandle {
+  /** stop listening and tell the dispatcher to abort the upstream call. */
+  cancel(): void;
+}
+
+/** The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation. */
+@Injectable()
+export class DispatchClient {
+  constructor(
+    @Inject(StreamRequester) private readonly streams: StreamRequester,
+    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(BusNamespace) private readonly namespace: BusNamespace,
+  ) {}
+
+  chat(provider: string, request: DispatchChatRequest, handlers: DispatchHandlers): DispatchHandle {
+    let finished = false;
+    let stream: BusStream | null = null;
+    const finish = () => {
+      finished = true;
+      stream?.close();
+    };
+    stream = this.streams.start(
+      Subjects.dispatchChat(provider),
+      request,
+      { requestId: request.requestId, firstReplyTimeoutMs: FIRST_REPLY_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
+      {
+        onMessage: (message) => {
+          if (finished) return;
+          const parsed = DispatchReply.safeParse(message);
+          if (!parsed.success) {
+            finish();
+            handlers.onError(GatewayError.unavailable('the dispatcher sent an invalid reply'), null);
+            return;
+          }
+          const reply = parsed.data;
+          switch (reply.type) {
+            case 'accepted':
+            case 'heartbeat':
+              return;
+            case 'chunk':
+              handlers.onChunk(reply.chunk);
+              return;
+            case 'final':
+              finish();
+              handlers.onFinal(reply.outcome, reply.response);
+              return;
+            case 'error':
+              finish();
+              handlers.onError(GatewayError.fromPayload(reply.error), reply.outcome);
+              return;
+          }
+        },
+        onFailure: (error) => {
+          if (finished) return;
+          finished = true;
+          handlers.onError(error, null);
+        },
+      },
+    );
+    return {
+      cancel: () => {
+        if (finished) return;
+        finish();
+        this.connection.publish(this.namespace.subject(Subjects.dispatchCancel(provider)), encodeJson({ requestId: request.requestId }), {
+          headers: outgoingHeaders(request.requestId),
+        });
+      },
+    };
+  }
+
+  async embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
+    const subject = this.namespace.subject(Subjects.dispatchEmbed(provider));
+    let reply;
+    try {
+      reply = await this.connection.request(subject, encodeJson(request), {
+        timeout: EMBED_TIMEOUT_MS,
+        headers: outgoingHeaders(request.requestId),
+      });
+    } catch (error) {
+      throw busFailure(subject, error, EMBED_TIMEOUT_MS);
+    }
+    const parsed = DispatchEmbedReply.safeParse(decodeJson(reply.data));
+    if (!parsed.success) throw GatewayError.unavailable('the dispatcher sent an invalid embeddings reply');
+    return parsed.data;
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Endpoint } from '@switchyard/contracts';
+import type { ChatCallContext } from '../completion/chat-context';
+import { requestContext } from './request-context';
+
+/** The call context of an authenticated request. */
+export function callContextOf(
+  request: FastifyRequest,
+  endpoint: Endpoint,
+  user: string | null,
+  metadata: Record<string, unknown> | null,
+): ChatCallContext {
+  const context = requestContext(request);
+  const session = request.headers['x-session-id'] ?? request.headers['x-session-affinity'];
+  return {
+    callId: context.callId,
+    receivedAt: context.receivedAt,
+    bodyBytes: context.bodyBytes,
+    caller: context.caller ?? { kind: 'master' },
+    endpoint,
+    sessionId: typeof session === 'string' && session.length > 0 ? session.slice(0, 200) : null,
+    user,
+    metadata,
+  };
+}
+
+/** Aborts when the client goes away before the response is complete. */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const abort = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  return abort.signal;
+}

@@ -1,0 +1,15 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { HealthModule } from './health/health.module';
+import { OpenAIModule } from './openai/openai.module';
+
+@Module({})
+export class IngressModule {
+  static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
+    return {
+      module: IngressModule,
+      imports: [InfrastructureModule.forRoot(environment, configuration), HealthModule, OpenAIModule],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  IngressEnvironment,
+  loadConfigurationFromEnvironment,
+  readEnvironment,
+  runService,
+} from '@switchyard/config';
+import { MasterKey } from './auth/master-key';
+import { registerJsonBodyParser } from './http/json-body-parser';
+import { IngressModule } from './ingress.module';
+import { OpenAIExceptionFilter } from './openai/openai-exception.filter';
+
+runService('ingress', async () => {
+  const environment = readEnvironment(IngressEnvironment);
+  const configuration = loadConfigurationFromEnvironment(environment);
+  MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
+  const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;
+  const adapter = new FastifyAdapter({ bodyLimit: Math.round(bodyLimitMb * 1024 * 1024), logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(IngressModule.forRoot(environment, configuration), adapter, {
+    abortOnError: false,
+    logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
+  });
+  registerJsonBodyParser(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new OpenAIExceptionFilter({ ...environment, MAX_REQUEST_BODY_MB: bodyLimitMb }));
+  app.enableShutdownHooks();
+  await app.listen(environment.PORT, environment.HOST);
+});

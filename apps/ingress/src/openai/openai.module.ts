@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CompletionModule } from '../completion/completion.module';
+import { ChatCompletionsController } from './chat-completions.controller';
+import { ModelsController } from './models.controller';
+
+/** The OpenAI-compatible surface. */
+@Module({
+  imports: [AuthModule, CompletionModule],
+  controllers: [ChatCompletionsController, ModelsController],
+})
+export class OpenAIModule {}

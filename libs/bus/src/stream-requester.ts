@@ -1,0 +1,115 @@
+import { createInbox, type NatsConnection, type Subscription } from 'nats';
+import { GatewayError } from '@switchyard/contracts';
+import { outgoingHeaders } from './bus-headers';
+import { BusNamespace } from './bus-namespace';
+import { decodeJson, encodeJson } from './json-codec';
+
+export interface StreamHandlers {
+  /** a decoded reply message; the caller validates it. */
+  onMessage(message: unknown): void;
+  /** no responder, a silent responder, or an undecodable reply. */
+  onFailure(error: GatewayError): void;
+}
+
+export interface StreamRequestOptions {
+  requestId?: string;
+  /** give up when no reply at all arrived within this time. */
+  firstReplyTimeoutMs: number;
+  /** give up when the responder is silent this long after its last message (it sends heartbeats). */
+  idleTimeoutMs: number;
+}
+
+export interface BusStream {
+  /** stop listening (after the final message, or when the caller gives up). */
+  close(): void;
+}
+
+interface ActiveStream {
+  subject: string;
+  handlers: StreamHandlers;
+  startedAt: number;
+  lastMessageAt: number | null;
+  options: StreamRequestOptions;
+}
+
+/**
+ * Requests answered by a sequence of replies (dispatch streams). One wildcard inbox subscription
+ * serves every stream of the process; a 250 ms sweep detects responders that went silent, so no
+ * timer is armed or reset per message.
+ */
+export class StreamRequester {
+  private readonly prefix = createInbox();
+  private readonly streams = new Map<string, ActiveStream>();
+  private readonly subscription: Subscription;
+  private readonly sweeper: NodeJS.Timeout;
+  private counter = 0;
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly namespace: BusNamespace = new BusNamespace(),
+  ) {
+    this.subscription = connection.subscribe(`${this.prefix}.*`, {
+      callback: (error, message) => {
+        if (error) return;
+        const token = message.subject.slice(this.prefix.length + 1);
+        const stream = this.streams.get(token);
+        if (!stream) return;
+        if (message.data.length === 0 && message.headers?.code === 503) {
+          this.streams.delete(token);
+          stream.handlers.onFailure(GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`));
+          return;
+        }
+        stream.lastMessageAt = Date.now();
+        let decoded: unknown;
+        try {
+          decoded = decodeJson(message.data);
+        } catch {
+          this.streams.delete(token);
+          stream.handlers.onFailure(GatewayError.unavailable(`${stream.subject} sent a reply that is not JSON`));
+          return;
+        }
+        stream.handlers.onMessage(decoded);
+      },
+    });
+    this.sweeper = setInterval(() => this.sweep(), 250);
+    this.sweeper.unref();
+  }
+
+  start(subject: string, payload: unknown, options: StreamRequestOptions, handlers: StreamHandlers): BusStream {
+    this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER;
+    const token = this.counter.toString(36);
+    this.streams.set(token, { subject, handlers, startedAt: Date.now(), lastMessageAt: null, options });
+    this.connection.publish(this.namespace.subject(subject), encodeJson(payload), {
+      reply: `${this.prefix}.${token}`,
+      headers: outgoingHeaders(options.requestId),
+    });
+    return { close: () => this.streams.delete(token) };
+  }
+
+  get active(): number {
+    return this.streams.size;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.subscription.drain();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [token, stream] of this.streams) {
+      const silentFor = now - (stream.lastMessageAt ?? stream.startedAt);
+      const limit = stream.lastMessageAt === null ? stream.options.firstReplyTimeoutMs : stream.options.idleTimeoutMs;
+      if (silentFor > limit) {
+        this.streams.delete(token);
+        stream.handlers.onFailure(
+          stream.lastMessageAt === null
+            ? GatewayError.unavailable(`no ${stream.subject} responder took the request within ${limit} ms`)
+            : GatewayError.unavailable(`the ${stream.subject} responder went silent for ${silentFor} ms`, {
+                code: 'responder_lost',
+              }),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { loadGatewayConfig } from '@switchyard/config';
+import { freePort } from './free-port';
+import type { ServiceSpec } from './fleet';
+
+export interface FleetPlanOptions {
+  configPath: string;
+  providersPath?: string;
+  /** shared by every service: NATS_URL, DATABASE_URL, REDIS_URL, BUS_NAMESPACE, … */
+  environment: Record<string, string>;
+  ingressPort: number;
+  mockPort: number;
+  /** extra dispatcher replicas per provider (beyond the one each provider gets). */
+  extraDispatchers?: Record<string, number>;
+  /** start the mock provider (the demo's upstream). */
+  withMock?: boolean;
+  /** ports for the workers' /metrics; `auto` picks free ones. */
+  metricsPorts?: 'auto' | 'fixed';
+  nodeOptions?: Partial<Record<string, string[]>>;
+}
+
+/**
+ * The services of a complete fleet for a config: mock provider, ledger, classifier, one dispatcher
+ * per provider the config uses, then the ingress — in the order they must start.
+ */
+export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[]> {
+  const configuration = loadGatewayConfig({
+    configPath: options.configPath,
+    providersPath: options.providersPath,
+    environment: { ...process.env, ...options.environment },
+  });
+  let nextFixedPort = 9100;
+  const metricsPort = async () => (options.metricsPorts === 'fixed' ? nextFixedPort++ : freePort());
+  const base: Record<string, string> = { ...options.environment, GATEWAY_CONFIG: options.configPath };
+  if (options.providersPath) base.GATEWAY_PROVIDERS = options.providersPath;
+  const specs: ServiceSpec[] = [];
+  const worker = async (name: string, app: ServiceSpec['app'], extra: Record<string, string> = {}) => {
+    const port = await metricsPort();
+    specs.push({
+      name,
+      app,
+      environment: { ...base, ...extra, METRICS_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health/readiness`,
+      nodeOptions: options.nodeOptions?.[name],
+    });
+  };
+  if (options.withMock !== false) {
+    specs.push({
+      name: 'mock-provider',
+      app: 'mock-provider',
+      environment: { ...base, PORT: String(options.mockPort), HOST: '127.0.0.1' },
+      readyUrl: `http://127.0.0.1:${options.mockPort}/__mock/health`,
+      nodeOptions: options.nodeOptions?.['mock-provider'],
+    });
+  }
+  await worker('ledger', 'ledger');
+  await worker('classifier', 'classifier');
+  for (const provider of configuration.providersInUse()) {
+    const replicas = 1 + (options.extraDispatchers?.[provider] ?? 0);
+    for (let replica = 1; replica <= replicas; replica += 1) {
+      await worker(replica === 1 ? `dispatcher-${provider}` : `dispatcher-${provider}-${replica}`, 'dispatcher', {
+        PROVIDERS: provider,
+      });
+    }
+  }
+  specs.push({
+    name: 'ingress',
+    app: 'ingress',
+    environment: { ...base, PORT: String(options.ingressPort), HOST: '127.0.0.1' },
+    readyUrl: `http://127.0.0.1:${options.ingressPort}/health/liveness`,
+    nodeOptions: options.nodeOptions?.ingress,
+  });
+  return specs;
+}

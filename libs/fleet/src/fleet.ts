@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type AppName = 'ingress' | 'classifier' | 'dispatcher' | 'ledger' | 'mock-provider';
+
+export interface ServiceSpec {
+  /** unique label, e.g. `dispatcher-openai` or `dispatcher-openai-2`. */
+  name: string;
+  app: AppName;
+  environment: Record<string, string>;
+  /** URL that answers 2xx once the service is ready. */
+  readyUrl: string | null;
+  /** extra `node` flags, e.g. `--cpu-prof`. */
+  nodeOptions?: string[];
+}
+
+export interface FleetOptions {
+  /** the repository root (where `dist/` is). */
+  root: string;
+  /** called with every log line of every service, already prefixed with its name. */
+  onLine?: (line: string, service: string) => void;
+  readyTimeoutMs?: number;
+}
+
+interface Running {
+  spec: ServiceSpec;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs Switchyard's services as local processes from `dist/` (`npm run fleet`, the e2e tests and
+ * the benchmarks): start in order, wait for each to be ready, prefix their logs, stop them all.
+ */
+export class Fleet {
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly options: FleetOptions) {}
+
+  async start(specs: readonly ServiceSpec[]): Promise<void> {
+    for (const spec of specs) await this.startService(spec);
+  }
+
+  async startService(spec: ServiceSpec): Promise<void> {
+    if (this.running.has(spec.name)) throw new Error(`${spec.name} is already running`);
+    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), join(this.options.root, 'dist/apps', spec.app, 'src/main.js')], {
+      cwd: this.options.root,
+      env: { ...process.env, ...spec.environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    this.running.set(spec.name, { spec, child, exited });
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffer = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (data: string) => {
+        buffer += data;
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) this.options.onLine?.(`[${spec.name}] ${line}`, spec.name);
+      });
+    }
+    if (spec.readyUrl) await this.waitReady(spec, exited);
+  }
+
+  /** Stops one service (SIGTERM, or the given signal), waiting for it to exit. */
+  async stopService(name: string, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
+    const running = this.running.get(name);
+    if (!running) return;
+    this.running.delete(name);
+    if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+    running.child.kill(signal);
+    const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
+    await running.exited;
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    const names = [...this.running.keys()].reverse();
+    // ingress first (no new work), mock last
+    await Promise.all(names.filter((name) => name !== 'mock-provider').map((name) => this.stopService(name)));
+    await this.stopService('mock-provider');
+  }
+
+  pid(name: string): number | undefined {
+    return this.running.get(name)?.child.pid;
+  }
+
+  names(): string[] {
+    return [...this.running.keys()];
+  }
+
+  spec(name: string): ServiceSpec | undefined {
+    return this.running.get(name)?.spec;
+  }
+
+  private async waitReady(spec: ServiceSpec, exited: Promise<number | null>): Promise<void> {
+    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 30_000);
+    let exitCode: number | null | undefined;
+    void exited.then((code) => (exitCode = code));
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) throw new Error(`${spec.name} exited with code ${exitCode} while starting`);
+      try {
+        const response = await fetch(spec.readyUrl!, { signal: AbortSignal.timeout(1000) });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${this.options.readyTimeoutMs ?? 30_000} ms`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './demo-fleet';
+export * from './fleet';
+export * from './free-port';

@@ -1,0 +1,9 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+/** A service's Prometheus registry: Node process metrics plus the service's own, labelled with its name. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
