@@ -1,0 +1,4 @@
+export * from './infrastructure';
+export * from './test-database';
+export * from './test-fleet';
+export * from './usage-event-factory';
