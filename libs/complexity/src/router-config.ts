@@ -16,7 +16,10 @@ export const DIMENSIONS = [
 export type Dimension = (typeof DIMENSIONS)[number];
 
 const weight = z.number().finite();
-const modelPool = z.union([z.string().min(1), z.array(z.string().min(1)).min(1, 'an empty pool names no model')]);
+const modelPool = z.union([
+  z.string().min(1),
+  z.array(z.string().min(1)).min(1, 'an empty pool names no model'),
+]);
 
 /**
  * A pattern that marks a request as housekeeping (a session title, for instance): routed to the
@@ -46,7 +49,10 @@ export const ComplexityRouterConfig = z.strictObject({
     })
     .optional(),
   token_thresholds: z
-    .strictObject({ simple: z.number().nonnegative().optional(), complex: z.number().nonnegative().optional() })
+    .strictObject({
+      simple: z.number().nonnegative().optional(),
+      complex: z.number().nonnegative().optional(),
+    })
     .optional(),
   reasoning_override_min_score: weight.optional(),
   default_model: z.string().min(1).optional(),
@@ -70,7 +76,10 @@ export function referencedModels(config: ComplexityRouterConfig): { path: string
   for (const [tier, pool] of Object.entries(config.tiers)) {
     const models = typeof pool === 'string' ? [pool] : (pool ?? []);
     models.forEach((model, index) =>
-      references.push({ path: typeof pool === 'string' ? `tiers.${tier}` : `tiers.${tier}[${index}]`, model }),
+      references.push({
+        path: typeof pool === 'string' ? `tiers.${tier}` : `tiers.${tier}[${index}]`,
+        model,
+      }),
     );
   }
   if (config.default_model) references.push({ path: 'default_model', model: config.default_model });
