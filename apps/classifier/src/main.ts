@@ -27,11 +27,14 @@ runService('classifier', async () => {
     },
     new BusNamespace(environment.BUS_NAMESPACE),
   );
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(ClassifierModule.forRoot(decideRoute), {
-    abortOnError: false,
-    logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
-    strategy,
-  });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    ClassifierModule.forRoot(decideRoute),
+    {
+      abortOnError: false,
+      logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
+      strategy,
+    },
+  );
   app.enableShutdownHooks();
   await app.listen();
   const http = await startWorkerHttpServer(environment.METRICS_PORT, createMetricsRegistry('classifier'), [

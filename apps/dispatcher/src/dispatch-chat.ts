@@ -16,7 +16,8 @@ import { upstreamFailure, type UpstreamClient } from './upstream-client';
 /** Waiting longer than this for a `retry-after` is better spent on a fallback. */
 const MAX_RETRY_WAIT_MS = 30_000;
 
-type AttemptResult = { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
+type AttemptResult =
+  { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
 
 export interface AttemptListener {
   onAttemptFailed?(served: ServedDeployment, error: GatewayError): void;
@@ -102,7 +103,8 @@ export class DispatchChat {
       });
     const failed = (error: GatewayError, outcome: AttemptOutcome | null): AttemptResult => {
       this.listener.onAttemptFailed?.(served, error);
-      if (error.isRetryable && channel.chunksSent === 0 && !signal.aborted) return { kind: 'retry', error, outcome };
+      if (error.isRetryable && channel.chunksSent === 0 && !signal.aborted)
+        return { kind: 'retry', error, outcome };
       channel.send({ type: 'error', error: error.toPayload(), outcome });
       return { kind: 'done' };
     };
@@ -111,7 +113,8 @@ export class DispatchChat {
     try {
       httpRequest = adapter.buildChatRequest(request.body, served.target, { stream: request.stream });
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
+      const failure =
+        error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
       channel.send({ type: 'error', error: failure.toPayload(), outcome: null });
       return { kind: 'done' };
     }
@@ -181,7 +184,14 @@ export class DispatchChat {
       const usage = known ?? estimateUsage(request.body, streamedText, null);
       return failed(
         failure,
-        record(signal.aborted ? 'cancelled' : 'error', failure.status, usage, failure, firstTokenAt, known === null),
+        record(
+          signal.aborted ? 'cancelled' : 'error',
+          failure.status,
+          usage,
+          failure,
+          firstTokenAt,
+          known === null,
+        ),
       );
     }
     const summary = parser.summary();
@@ -201,7 +211,10 @@ function retryDelayMs(error: GatewayError, retry: number): number {
 
 function carriesOutput(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.some(
-    (choice) => Boolean(choice.delta.content) || Boolean(choice.delta.reasoning_content) || Boolean(choice.delta.tool_calls?.length),
+    (choice) =>
+      Boolean(choice.delta.content) ||
+      Boolean(choice.delta.reasoning_content) ||
+      Boolean(choice.delta.tool_calls?.length),
   );
 }
 

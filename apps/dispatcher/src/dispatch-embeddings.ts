@@ -18,9 +18,12 @@ export class DispatchEmbeddings {
     if (!served) {
       return {
         type: 'error',
-        error: GatewayError.unavailable(`deployment ${request.deploymentId} is not served by this dispatcher`, {
-          code: 'unknown_deployment',
-        }).toPayload(),
+        error: GatewayError.unavailable(
+          `deployment ${request.deploymentId} is not served by this dispatcher`,
+          {
+            code: 'unknown_deployment',
+          },
+        ).toPayload(),
         outcome: null,
       };
     }
@@ -29,7 +32,8 @@ export class DispatchEmbeddings {
     try {
       httpRequest = adapter.buildEmbeddingRequest(request.body, served.target);
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
+      const failure =
+        error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
       return { type: 'error', error: failure.toPayload(), outcome: null };
     }
     for (let retry = 0; ; retry += 1) {
@@ -47,7 +51,12 @@ export class DispatchEmbeddings {
       };
       let failure: GatewayError;
       try {
-        const response = await this.upstream.send(httpRequest, served.target.provider, served.timeouts.chat, signal);
+        const response = await this.upstream.send(
+          httpRequest,
+          served.target.provider,
+          served.timeouts.chat,
+          signal,
+        );
         if (response.status < 400) {
           const result = adapter.parseEmbeddingResponse(await response.body.json(), served.target);
           const outcome = this.recordAttempt.execute({
@@ -59,9 +68,15 @@ export class DispatchEmbeddings {
           });
           return { type: 'final', outcome, response: { ...result.response } };
         }
-        failure = adapter.parseError(response.status, await response.body.text(), response.headers, served.target);
+        failure = adapter.parseError(
+          response.status,
+          await response.body.text(),
+          response.headers,
+          served.target,
+        );
       } catch (error) {
-        failure = error instanceof GatewayError ? error : upstreamFailure(error, served.target.provider, signal);
+        failure =
+          error instanceof GatewayError ? error : upstreamFailure(error, served.target.provider, signal);
       }
       const outcome = this.recordAttempt.execute({
         ...base,

@@ -63,7 +63,9 @@ export class DispatchServer {
   async stop(timeoutMs: number): Promise<void> {
     await Promise.all(this.subscriptions.map((subscription) => subscription.drain()));
     if (!(await this.inFlight.drained(timeoutMs))) {
-      this.logger.warn(`${this.inFlight.size} requests still in flight after ${timeoutMs} ms; stopping anyway`);
+      this.logger.warn(
+        `${this.inFlight.size} requests still in flight after ${timeoutMs} ms; stopping anyway`,
+      );
     }
   }
 
@@ -96,7 +98,10 @@ export class DispatchServer {
     const reply = message.reply;
     const parsed = DispatchEmbedRequest.safeParse(safeDecode(message));
     if (!parsed.success) {
-      this.connection.publish(reply, encodeJson({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null }));
+      this.connection.publish(
+        reply,
+        encodeJson({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null }),
+      );
       return;
     }
     const request = parsed.data;
@@ -105,11 +110,15 @@ export class DispatchServer {
       .execute(request, abort.signal)
       .catch((error: unknown) => ({
         type: 'error' as const,
-        error: GatewayError.internal(`the dispatcher failed unexpectedly: ${(error as Error).message}`).toPayload(),
+        error: GatewayError.internal(
+          `the dispatcher failed unexpectedly: ${(error as Error).message}`,
+        ).toPayload(),
         outcome: null,
       }))
       .then((result) => this.connection.publish(reply, encodeJson(result)))
-      .catch((error: unknown) => this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`),
+      );
   }
 
   private onCancel(message: Msg): void {

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { NatsConnection } from 'nats';
 import { BusNamespace, connectToBus, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
@@ -34,9 +40,11 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.server.start();
-    this.http = await startWorkerHttpServer(this.environment.METRICS_PORT, createMetricsRegistry('dispatcher'), [
-      { name: 'nats', check: () => !this.connection.isClosed() },
-    ]);
+    this.http = await startWorkerHttpServer(
+      this.environment.METRICS_PORT,
+      createMetricsRegistry('dispatcher'),
+      [{ name: 'nats', check: () => !this.connection.isClosed() }],
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -63,7 +71,11 @@ export class DispatcherModule {
         {
           provide: BUS,
           inject: [ENVIRONMENT, ServedDeployments, NAMESPACE],
-          useFactory: async (env: DispatcherEnvironment, served: ServedDeployments, namespace: BusNamespace) => {
+          useFactory: async (
+            env: DispatcherEnvironment,
+            served: ServedDeployments,
+            namespace: BusNamespace,
+          ) => {
             const connection = await connectToBus({
               url: env.NATS_URL,
               name: `dispatcher(${served.providers.join(',')})`,
@@ -77,11 +89,16 @@ export class DispatcherModule {
         {
           provide: UsagePublisher,
           inject: [BUS, NAMESPACE],
-          useFactory: (connection: NatsConnection, namespace: BusNamespace) => new UsagePublisher(connection, namespace),
+          useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
+            new UsagePublisher(connection, namespace),
         },
         { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
         { provide: InFlightRequests, useFactory: () => new InFlightRequests() },
-        { provide: RecordAttempt, inject: [UsagePublisher], useFactory: (publisher: UsagePublisher) => new RecordAttempt(publisher) },
+        {
+          provide: RecordAttempt,
+          inject: [UsagePublisher],
+          useFactory: (publisher: UsagePublisher) => new RecordAttempt(publisher),
+        },
         {
           provide: DispatchChat,
           inject: [ServedDeployments, UpstreamClient, RecordAttempt],
@@ -96,7 +113,15 @@ export class DispatcherModule {
         },
         {
           provide: DispatchServer,
-          inject: [BUS, NAMESPACE, ENVIRONMENT, ServedDeployments, DispatchChat, DispatchEmbeddings, InFlightRequests],
+          inject: [
+            BUS,
+            NAMESPACE,
+            ENVIRONMENT,
+            ServedDeployments,
+            DispatchChat,
+            DispatchEmbeddings,
+            InFlightRequests,
+          ],
           useFactory: (
             connection: NatsConnection,
             namespace: BusNamespace,

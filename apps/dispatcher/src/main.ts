@@ -12,7 +12,10 @@ import { ServedDeployments } from './served-deployments';
 runService('dispatcher', async () => {
   const environment = readEnvironment(DispatcherEnvironment);
   const configuration = loadConfigurationFromEnvironment(environment);
-  const served = new ServedDeployments(ServedDeployments.parseProviders(environment.PROVIDERS, configuration), configuration);
+  const served = new ServedDeployments(
+    ServedDeployments.parseProviders(environment.PROVIDERS, configuration),
+    configuration,
+  );
   const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(environment, served), {
     abortOnError: false,
     logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],

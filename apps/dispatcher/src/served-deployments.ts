@@ -1,4 +1,9 @@
-import { ConfigError, type Deployment, type GatewayConfiguration, type ProviderKind } from '@switchyard/config';
+import {
+  ConfigError,
+  type Deployment,
+  type GatewayConfiguration,
+  type ProviderKind,
+} from '@switchyard/config';
 import { type ModelPrices, pricesOf, type UpstreamTarget } from '@switchyard/providers';
 import type { UpstreamTimeouts } from './upstream-client';
 
@@ -51,12 +56,15 @@ export class ServedDeployments {
 
   /** `PROVIDERS=openai,anthropic` → those; `all` → every provider the config uses. */
   static parseProviders(value: string, configuration: GatewayConfiguration): string[] {
-    const requested = value.trim() === '' || value.trim() === 'all' ? configuration.providersInUse() : value.split(',');
+    const requested =
+      value.trim() === '' || value.trim() === 'all' ? configuration.providersInUse() : value.split(',');
     const names = requested.map((name) => name.trim()).filter(Boolean);
     const unknown = names.filter((name) => !configuration.providers.get(name));
     if (unknown.length > 0) {
       throw new ConfigError(
-        [`PROVIDERS: unknown provider ${unknown.map((name) => `"${name}"`).join(', ')} (known: ${configuration.providers.names().join(', ')})`],
+        [
+          `PROVIDERS: unknown provider ${unknown.map((name) => `"${name}"`).join(', ')} (known: ${configuration.providers.names().join(', ')})`,
+        ],
         'environment',
       );
     }
@@ -83,7 +91,12 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
       defaults: requestDefaults(rest),
     },
     prices: pricesOf(deployment),
-    numRetries: params.num_retries ?? params.max_retries ?? router.num_retries ?? litellm.num_retries ?? DEFAULT_NUM_RETRIES,
+    numRetries:
+      params.num_retries ??
+      params.max_retries ??
+      router.num_retries ??
+      litellm.num_retries ??
+      DEFAULT_NUM_RETRIES,
     timeouts: {
       chat: {
         connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,

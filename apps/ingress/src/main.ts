@@ -18,10 +18,14 @@ runService('ingress', async () => {
   MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
   const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;
   const adapter = new FastifyAdapter({ bodyLimit: Math.round(bodyLimitMb * 1024 * 1024), logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(IngressModule.forRoot(environment, configuration), adapter, {
-    abortOnError: false,
-    logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    IngressModule.forRoot(environment, configuration),
+    adapter,
+    {
+      abortOnError: false,
+      logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
+    },
+  );
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new OpenAIExceptionFilter({ ...environment, MAX_REQUEST_BODY_MB: bodyLimitMb }));
   app.enableShutdownHooks();

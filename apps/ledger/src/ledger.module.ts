@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -28,7 +35,10 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.consumer.start();
     this.http = await startWorkerHttpServer(this.environment.METRICS_PORT, createMetricsRegistry('ledger'), [
       { name: 'nats', check: () => !this.connection.isClosed() },
-      { name: 'postgres', check: async () => (await this.dataSource.query('SELECT 1')).length === 1 },
+      {
+        name: 'postgres',
+        check: async () => (await this.dataSource.query<unknown[]>('SELECT 1')).length === 1,
+      },
     ]);
     this.logger.log('consuming usage events');
   }
@@ -71,7 +81,11 @@ export class LedgerModule {
               password: environment.NATS_PASSWORD,
             }),
         },
-        { provide: UsageStore, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new UsageStore(dataSource) },
+        {
+          provide: UsageStore,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new UsageStore(dataSource),
+        },
         {
           provide: UsageConsumer,
           inject: [BUS, UsageStore],

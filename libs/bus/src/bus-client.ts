@@ -39,17 +39,23 @@ export class BusClient {
     const timeoutMs = options.timeoutMs ?? 5000;
     let reply;
     try {
-      reply = await this.connection.request(this.namespace.subject(subject), encodeJson(nestRequest(subject, payload)), {
-        timeout: timeoutMs,
-        headers: outgoingHeaders(options.requestId),
-      });
+      reply = await this.connection.request(
+        this.namespace.subject(subject),
+        encodeJson(nestRequest(subject, payload)),
+        {
+          timeout: timeoutMs,
+          headers: outgoingHeaders(options.requestId),
+        },
+      );
     } catch (error) {
       throw busFailure(subject, error, timeoutMs);
     }
     const response = unwrapNestReply(decodeJson(reply.data), subject);
     const parsed = RpcContracts[subject].response.safeParse(response);
     if (!parsed.success) {
-      throw GatewayError.unavailable(`${subject} answered with an invalid reply: ${parsed.error.issues[0]?.message}`);
+      throw GatewayError.unavailable(
+        `${subject} answered with an invalid reply: ${parsed.error.issues[0]?.message}`,
+      );
     }
     return parsed.data as RpcResponseOf<S>;
   }
@@ -57,7 +63,9 @@ export class BusClient {
   /** Broadcasts an event (Nest event envelope); validated against its schema before it leaves. */
   publishEvent<S extends EventSubject>(subject: S, payload: EventOf<S>): void {
     const checked = EventContracts[subject].parse(payload);
-    this.connection.publish(this.namespace.subject(subject), encodeJson(nestEvent(subject, checked)), { headers: outgoingHeaders() });
+    this.connection.publish(this.namespace.subject(subject), encodeJson(nestEvent(subject, checked)), {
+      headers: outgoingHeaders(),
+    });
   }
 }
 
@@ -69,5 +77,3 @@ export function busFailure(subject: string, error: unknown, timeoutMs: number): 
   if (code === 'TIMEOUT') return GatewayError.timeout(`${subject} did not answer within ${timeoutMs} ms`);
   return GatewayError.unavailable(`${subject} failed: ${(error as Error).message}`);
 }
-
-

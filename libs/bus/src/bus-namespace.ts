@@ -8,7 +8,9 @@ export class BusNamespace {
 
   constructor(prefix = '') {
     if (prefix !== '' && !/^[A-Za-z0-9_-]+\.$/.test(prefix)) {
-      throw new Error(`BUS_NAMESPACE must look like "name." (letters, digits, _ or -, then a dot); got "${prefix}"`);
+      throw new Error(
+        `BUS_NAMESPACE must look like "name." (letters, digits, _ or -, then a dot); got "${prefix}"`,
+      );
     }
     this.prefix = prefix;
   }

@@ -9,7 +9,9 @@ export class GatewayRpcExceptionFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     if (exception instanceof GatewayError) return throwError(() => exception.toPayload());
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     return throwError(() => GatewayError.internal('the service failed to handle the message').toPayload());
   }
 }

@@ -28,9 +28,9 @@ export function unwrapNestReply(reply: unknown, subject: string): unknown {
     const parsed = GatewayErrorPayload.safeParse(packet.err);
     if (parsed.success) throw GatewayError.fromPayload(parsed.data);
     const message =
-      typeof packet.err === 'object' && packet.err !== null && 'message' in packet.err
-        ? String((packet.err as { message: unknown }).message)
-        : String(packet.err);
+      typeof packet.err === 'object' && 'message' in packet.err
+        ? String(packet.err.message)
+        : JSON.stringify(packet.err);
     throw GatewayError.unavailable(`${subject} failed: ${message}`);
   }
   return packet.response;
@@ -38,5 +38,5 @@ export function unwrapNestReply(reply: unknown, subject: string): unknown {
 
 /** The `data` of an incoming Nest event envelope (raw subscribers of Nest-published events). */
 export function unwrapNestEvent(packet: unknown): unknown {
-  return packet !== null && typeof packet === 'object' && 'data' in packet ? (packet as { data: unknown }).data : packet;
+  return packet !== null && typeof packet === 'object' && 'data' in packet ? packet.data : packet;
 }

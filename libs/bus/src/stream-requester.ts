@@ -56,7 +56,9 @@ export class StreamRequester {
         if (!stream) return;
         if (message.data.length === 0 && message.headers?.code === 503) {
           this.streams.delete(token);
-          stream.handlers.onFailure(GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`));
+          stream.handlers.onFailure(
+            GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`),
+          );
           return;
         }
         stream.lastMessageAt = Date.now();
@@ -65,7 +67,9 @@ export class StreamRequester {
           decoded = decodeJson(message.data);
         } catch {
           this.streams.delete(token);
-          stream.handlers.onFailure(GatewayError.unavailable(`${stream.subject} sent a reply that is not JSON`));
+          stream.handlers.onFailure(
+            GatewayError.unavailable(`${stream.subject} sent a reply that is not JSON`),
+          );
           return;
         }
         stream.handlers.onMessage(decoded);
@@ -75,7 +79,12 @@ export class StreamRequester {
     this.sweeper.unref();
   }
 
-  start(subject: string, payload: unknown, options: StreamRequestOptions, handlers: StreamHandlers): BusStream {
+  start(
+    subject: string,
+    payload: unknown,
+    options: StreamRequestOptions,
+    handlers: StreamHandlers,
+  ): BusStream {
     this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER;
     const token = this.counter.toString(36);
     this.streams.set(token, { subject, handlers, startedAt: Date.now(), lastMessageAt: null, options });
@@ -99,7 +108,8 @@ export class StreamRequester {
     const now = Date.now();
     for (const [token, stream] of this.streams) {
       const silentFor = now - (stream.lastMessageAt ?? stream.startedAt);
-      const limit = stream.lastMessageAt === null ? stream.options.firstReplyTimeoutMs : stream.options.idleTimeoutMs;
+      const limit =
+        stream.lastMessageAt === null ? stream.options.firstReplyTimeoutMs : stream.options.idleTimeoutMs;
       if (silentFor > limit) {
         this.streams.delete(token);
         stream.handlers.onFailure(

@@ -26,7 +26,9 @@ export function runService(name: string, start: () => Promise<void>): void {
     if (error instanceof ConfigError) {
       logger.error(`cannot start: invalid configuration\n${error.message}`);
     } else {
-      logger.error(`cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      logger.error(
+        `cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     process.exit(1);
   });

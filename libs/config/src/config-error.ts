@@ -7,7 +7,9 @@ export class ConfigError extends Error {
     readonly problems: readonly string[],
     readonly source: string,
   ) {
-    super(`${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`);
+    super(
+      `${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`,
+    );
     this.name = 'ConfigError';
   }
 }

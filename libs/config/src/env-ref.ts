@@ -41,12 +41,18 @@ export function markEnvRefs(value: unknown, path = ''): unknown {
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The value, or the named environment variable's; an unset or empty variable is an error naming both. */
-export function resolveConfigString(value: ConfigString, environment: Environment, source = 'config'): string {
+export function resolveConfigString(
+  value: ConfigString,
+  environment: Environment,
+  source = 'config',
+): string {
   if (typeof value === 'string') return value;
   const resolved = environment[value.name];
   if (resolved === undefined || resolved === '') {
     throw new ConfigError(
-      [`${value.path}: environment variable ${value.name} is not set (the config says os.environ/${value.name}); set it in .env or the environment`],
+      [
+        `${value.path}: environment variable ${value.name} is not set (the config says os.environ/${value.name}); set it in .env or the environment`,
+      ],
       source,
     );
   }
@@ -54,7 +60,10 @@ export function resolveConfigString(value: ConfigString, environment: Environmen
 }
 
 /** Like `resolveConfigString`, but an unset variable gives `undefined`. */
-export function tryResolveConfigString(value: ConfigString | undefined, environment: Environment): string | undefined {
+export function tryResolveConfigString(
+  value: ConfigString | undefined,
+  environment: Environment,
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
   const resolved = environment[value.name];

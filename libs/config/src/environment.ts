@@ -86,6 +86,10 @@ export const MockProviderEnvironment = CommonEnvironment.extend({
   MOCK_CHUNK_DELAY_MS: z.coerce.number().nonnegative().default(0),
   /** number of content chunks a streamed reply is cut into. */
   MOCK_STREAM_CHUNKS: z.coerce.number().int().positive().default(8),
+  /** requests kept by the mock's request log (`GET /__mock/requests`). */
+  MOCK_REQUEST_LOG_SIZE: z.coerce.number().int().nonnegative().default(1000),
+  /** dimensions of the mock's embedding vectors when a request names none. */
+  MOCK_EMBEDDING_DIMENSIONS: z.coerce.number().int().positive().default(8),
 });
 export type MockProviderEnvironment = z.infer<typeof MockProviderEnvironment>;
 

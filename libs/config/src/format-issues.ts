@@ -16,7 +16,10 @@ export function formatIssues(error: z.ZodError, prefix = '', context = ''): stri
     if (issue.code === 'unrecognized_keys') {
       const where = formatPath(issue.path, prefix);
       return issue.keys
-        .map((key) => `${where === '(top level)' ? key : `${where}.${key}`}: unknown key "${key}"${context}; remove it or fix its spelling`)
+        .map(
+          (key) =>
+            `${where === '(top level)' ? key : `${where}.${key}`}: unknown key "${key}"${context}; remove it or fix its spelling`,
+        )
         .join('\n  - ');
     }
     return `${formatPath(issue.path, prefix)}: ${issue.message}${context}`;

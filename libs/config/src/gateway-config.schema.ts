@@ -5,7 +5,9 @@ import { EnvRef } from './env-ref';
 export const ConfigStringSchema = z.union([z.string(), z.instanceof(EnvRef)]);
 
 const price = z
-  .number({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a number (US dollars per token)') })
+  .number({
+    error: (issue) => (issue.input === undefined ? 'required' : 'must be a number (US dollars per token)'),
+  })
   .nonnegative('must not be negative')
   .finite();
 const positiveNumber = z.number({ error: 'must be a number' }).positive('must be positive');
@@ -40,7 +42,9 @@ export type LitellmParams = z.infer<typeof LitellmParams>;
 
 export const ModelInfo = z.looseObject({
   id: z.string().min(1).optional(),
-  mode: z.enum(['chat', 'completion', 'embedding', 'image_generation', 'audio_transcription', 'rerank']).optional(),
+  mode: z
+    .enum(['chat', 'completion', 'embedding', 'image_generation', 'audio_transcription', 'rerank'])
+    .optional(),
   max_input_tokens: count.optional(),
   max_output_tokens: count.optional(),
   max_tokens: count.optional(),
@@ -91,7 +95,10 @@ export const RouterSettings = z.looseObject({
   fallbacks: FallbackList.optional(),
   context_window_fallbacks: FallbackList.optional(),
   model_group_alias: z
-    .record(z.string(), z.union([z.string(), z.looseObject({ model: z.string(), hidden: z.boolean().optional() })]))
+    .record(
+      z.string(),
+      z.union([z.string(), z.looseObject({ model: z.string(), hidden: z.boolean().optional() })]),
+    )
     .optional(),
 });
 export type RouterSettings = z.infer<typeof RouterSettings>;

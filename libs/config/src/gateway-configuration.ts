@@ -89,7 +89,11 @@ export class GatewayConfiguration {
     const seen = new Set<string>();
     const items: ModelListItem[] = [];
     const entries = [
-      ...this.deployments.map((deployment) => ({ index: deployment.index, name: deployment.modelName, kind: 'deployment' as const })),
+      ...this.deployments.map((deployment) => ({
+        index: deployment.index,
+        name: deployment.modelName,
+        kind: 'deployment' as const,
+      })),
       ...this.routers.map((router) => ({ index: router.index, name: router.name, kind: 'router' as const })),
     ].sort((left, right) => left.index - right.index);
     for (const entry of entries) {
@@ -148,7 +152,9 @@ export class GatewayConfiguration {
   /** The deployment's base URL: `api_base`, else the provider's base override variable, else its default. */
   apiBaseOf(deployment: Deployment): string {
     if (deployment.apiBase !== null) return this.resolve(deployment.apiBase).replace(/\/+$/, '');
-    const override = deployment.provider.apiBaseEnv ? this.environment[deployment.provider.apiBaseEnv] : undefined;
+    const override = deployment.provider.apiBaseEnv
+      ? this.environment[deployment.provider.apiBaseEnv]
+      : undefined;
     return (override || deployment.provider.defaultBaseUrl).replace(/\/+$/, '');
   }
 }

@@ -36,7 +36,11 @@ describe('loadGatewayConfig', () => {
       environment: {},
     });
     expect(sut.modelList()).toHaveLength(30);
-    expect(sut.routers.map((router) => router.name)).toEqual(['frontier-router', 'mistral-router', 'opencodego-router']);
+    expect(sut.routers.map((router) => router.name)).toEqual([
+      'frontier-router',
+      'mistral-router',
+      'opencodego-router',
+    ]);
     expect(sut.deployments).toHaveLength(27);
     expect(sut.providersInUse().sort()).toEqual(['anthropic', 'gemini', 'mistral', 'openai', 'opencodego']);
     const kimi = sut.deploymentsFor('opencode-kimi-k2-6')[0];
@@ -47,7 +51,10 @@ describe('loadGatewayConfig', () => {
   });
 
   it('loads the demo config with the same names and every deployment on the mock provider', () => {
-    const seed = loadGatewayConfig({ configPath: join(seedDirectory, 'litellm_config.yaml'), environment: {} });
+    const seed = loadGatewayConfig({
+      configPath: join(seedDirectory, 'litellm_config.yaml'),
+      environment: {},
+    });
     const sut = loadGatewayConfig({
       configPath: join(repoConfig, 'demo.yaml'),
       environment: { MOCK_PROVIDER_URL: 'http://mock:4010' },
@@ -113,13 +120,19 @@ model_list:
     ],
     [
       'unknown providers.json field',
-      () => parse(minimal('      model: openai/gpt-5.4'), '{"acme": {"base_url": "https://acme.test/v1", "api_key_env": "ACME", "base_ulr": "x"}}'),
+      () =>
+        parse(
+          minimal('      model: openai/gpt-5.4'),
+          '{"acme": {"base_url": "https://acme.test/v1", "api_key_env": "ACME", "base_ulr": "x"}}',
+        ),
       'acme.base_ulr: unknown key "base_ulr"',
     ],
     [
       'unresolvable os.environ/ in a setting the service needs',
       () => {
-        const configuration = parse(`${minimal('      model: openai/gpt-5.4')}general_settings:\n  master_key: os.environ/NO_SUCH_MASTER_KEY\n`);
+        const configuration = parse(
+          `${minimal('      model: openai/gpt-5.4')}general_settings:\n  master_key: os.environ/NO_SUCH_MASTER_KEY\n`,
+        );
         return configuration.resolve(configuration.generalSettings.master_key!);
       },
       'general_settings.master_key: environment variable NO_SUCH_MASTER_KEY is not set',

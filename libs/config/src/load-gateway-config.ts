@@ -64,7 +64,10 @@ export function parseProvidersFile(text: string, source: string): ProvidersFile 
   return parsed.data;
 }
 
-export function parseGatewayConfig(yamlText: string, options: ParseGatewayConfigOptions): GatewayConfiguration {
+export function parseGatewayConfig(
+  yamlText: string,
+  options: ParseGatewayConfigOptions,
+): GatewayConfiguration {
   const { source } = options;
   const customProviders =
     options.providersText === undefined
@@ -110,7 +113,9 @@ export function parseGatewayConfig(yamlText: string, options: ParseGatewayConfig
   for (const deployment of deployments) {
     const previous = ids.get(deployment.id);
     if (previous !== undefined) {
-      problems.push(`model_list[${deployment.index}].model_info.id: "${deployment.id}" is also the id of model_list[${previous}]; ids must be unique`);
+      problems.push(
+        `model_list[${deployment.index}].model_info.id: "${deployment.id}" is also the id of model_list[${previous}]; ids must be unique`,
+      );
     }
     ids.set(deployment.id, deployment.index);
   }
@@ -118,7 +123,9 @@ export function parseGatewayConfig(yamlText: string, options: ParseGatewayConfig
   for (const router of routers) {
     const path = `model_list[${router.index}].litellm_params.complexity_router_config`;
     if (deploymentNames.has(router.name) || routerNames.has(router.name)) {
-      problems.push(`model_list[${router.index}].model_name: "${router.name}" is used by another entry; a router needs a name of its own`);
+      problems.push(
+        `model_list[${router.index}].model_name: "${router.name}" is used by another entry; a router needs a name of its own`,
+      );
     }
     routerNames.add(router.name);
     for (const reference of referencedModels(router.config)) {
@@ -134,9 +141,14 @@ export function parseGatewayConfig(yamlText: string, options: ParseGatewayConfig
   for (const [alias, target] of Object.entries(document.router_settings?.model_group_alias ?? {})) {
     const name = typeof target === 'string' ? target : target.model;
     if (!deploymentNames.has(name) && !routerNames.has(name)) {
-      problems.push(`router_settings.model_group_alias.${alias}: "${name}" is not a model_name in model_list`);
+      problems.push(
+        `router_settings.model_group_alias.${alias}: "${name}" is not a model_name in model_list`,
+      );
     }
-    aliases.set(alias, { target: name, hidden: typeof target === 'string' ? false : (target.hidden ?? false) });
+    aliases.set(alias, {
+      target: name,
+      hidden: typeof target === 'string' ? false : (target.hidden ?? false),
+    });
   }
   for (const [settings, label] of [
     [document.litellm_settings?.fallbacks, 'litellm_settings.fallbacks'],
@@ -177,7 +189,9 @@ function parseDeployment(
   const model = entry.litellm_params.model;
   const slash = model.indexOf('/');
   if (slash <= 0 || slash === model.length - 1) {
-    problems.push(`${path}: "${model}" must be "<provider>/<model>", e.g. "openai/${model || 'gpt-5.4-mini'}" (known providers: ${providers.names().join(', ')})`);
+    problems.push(
+      `${path}: "${model}" must be "<provider>/<model>", e.g. "openai/${model || 'gpt-5.4-mini'}" (known providers: ${providers.names().join(', ')})`,
+    );
     return undefined;
   }
   const providerName = model.slice(0, slash);

@@ -16,10 +16,38 @@ export interface ProviderDefinition {
 }
 
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
-  { name: 'openai', kind: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', apiBaseEnv: 'OPENAI_API_BASE', custom: null },
-  { name: 'anthropic', kind: 'anthropic', defaultBaseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', apiBaseEnv: 'ANTHROPIC_API_BASE', custom: null },
-  { name: 'gemini', kind: 'gemini', defaultBaseUrl: 'https://generativelanguage.googleapis.com', apiKeyEnv: 'GEMINI_API_KEY', apiBaseEnv: 'GEMINI_API_BASE', custom: null },
-  { name: 'mistral', kind: 'mistral', defaultBaseUrl: 'https://api.mistral.ai/v1', apiKeyEnv: 'MISTRAL_API_KEY', apiBaseEnv: 'MISTRAL_API_BASE', custom: null },
+  {
+    name: 'openai',
+    kind: 'openai',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    apiKeyEnv: 'OPENAI_API_KEY',
+    apiBaseEnv: 'OPENAI_API_BASE',
+    custom: null,
+  },
+  {
+    name: 'anthropic',
+    kind: 'anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com',
+    apiKeyEnv: 'ANTHROPIC_API_KEY',
+    apiBaseEnv: 'ANTHROPIC_API_BASE',
+    custom: null,
+  },
+  {
+    name: 'gemini',
+    kind: 'gemini',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+    apiKeyEnv: 'GEMINI_API_KEY',
+    apiBaseEnv: 'GEMINI_API_BASE',
+    custom: null,
+  },
+  {
+    name: 'mistral',
+    kind: 'mistral',
+    defaultBaseUrl: 'https://api.mistral.ai/v1',
+    apiKeyEnv: 'MISTRAL_API_KEY',
+    apiBaseEnv: 'MISTRAL_API_BASE',
+    custom: null,
+  },
 ];
 
 export class ProviderRegistry {

@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const CustomProviderSpec = z.strictObject({
   base_url: z.url({ message: 'must be an http(s) URL' }),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
-  api_base_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  api_base_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
   base_class: z.enum(['openai_gpt', 'openai_like']).optional(),
   param_mappings: z.record(z.string(), z.string()).optional(),
   constraints: z.record(z.string(), z.unknown()).optional(),

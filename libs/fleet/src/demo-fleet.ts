@@ -1,4 +1,4 @@
-import { loadGatewayConfig } from '@switchyard/config';
+import { loadGatewayConfig, processEnvironment } from '@switchyard/config';
 import { freePort } from './free-port';
 import type { ServiceSpec } from './fleet';
 
@@ -26,7 +26,7 @@ export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[
   const configuration = loadGatewayConfig({
     configPath: options.configPath,
     providersPath: options.providersPath,
-    environment: { ...process.env, ...options.environment },
+    environment: { ...processEnvironment(), ...options.environment },
   });
   let nextFixedPort = 9100;
   const metricsPort = async () => (options.metricsPorts === 'fixed' ? nextFixedPort++ : freePort());
@@ -57,9 +57,13 @@ export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[
   for (const provider of configuration.providersInUse()) {
     const replicas = 1 + (options.extraDispatchers?.[provider] ?? 0);
     for (let replica = 1; replica <= replicas; replica += 1) {
-      await worker(replica === 1 ? `dispatcher-${provider}` : `dispatcher-${provider}-${replica}`, 'dispatcher', {
-        PROVIDERS: provider,
-      });
+      await worker(
+        replica === 1 ? `dispatcher-${provider}` : `dispatcher-${provider}-${replica}`,
+        'dispatcher',
+        {
+          PROVIDERS: provider,
+        },
+      );
     }
   }
   specs.push({

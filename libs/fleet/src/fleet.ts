@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { processEnvironment } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type AppName = 'ingress' | 'classifier' | 'dispatcher' | 'ledger' | 'mock-provider';
@@ -44,11 +45,15 @@ export class Fleet {
 
   async startService(spec: ServiceSpec): Promise<void> {
     if (this.running.has(spec.name)) throw new Error(`${spec.name} is already running`);
-    const child = spawn(process.execPath, [...(spec.nodeOptions ?? []), join(this.options.root, 'dist/apps', spec.app, 'src/main.js')], {
-      cwd: this.options.root,
-      env: { ...process.env, ...spec.environment },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(spec.nodeOptions ?? []), join(this.options.root, 'dist/apps', spec.app, 'src/main.js')],
+      {
+        cwd: this.options.root,
+        env: { ...processEnvironment(), ...spec.environment },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     this.running.set(spec.name, { spec, child, exited });
     for (const stream of [child.stdout, child.stderr]) {
@@ -109,6 +114,8 @@ export class Fleet {
       }
       await sleep(100);
     }
-    throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${this.options.readyTimeoutMs ?? 30_000} ms`);
+    throw new Error(
+      `${spec.name} was not ready at ${spec.readyUrl} within ${this.options.readyTimeoutMs ?? 30_000} ms`,
+    );
   }
 }

@@ -33,7 +33,10 @@ export async function startWorkerHttpServer(
     }
     if (path === '/health/readiness') {
       void Promise.all(
-        readiness.map(async (item) => ({ name: item.name, ok: await Promise.resolve(item.check()).catch(() => false) })),
+        readiness.map(async (item) => ({
+          name: item.name,
+          ok: await Promise.resolve(item.check()).catch(() => false),
+        })),
       ).then((results) => {
         const failed = results.filter((result) => !result.ok).map((result) => result.name);
         response

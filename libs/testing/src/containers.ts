@@ -19,7 +19,10 @@ export async function startContainers(keys: (keyof Infrastructure)[]): Promise<P
       started.push(container);
       result.redisUrl = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
     } else {
-      const container = await new GenericContainer('nats:2.10-alpine').withCommand(['-js']).withExposedPorts(4222).start();
+      const container = await new GenericContainer('nats:2.10-alpine')
+        .withCommand(['-js'])
+        .withExposedPorts(4222)
+        .start();
       started.push(container);
       result.natsUrl = `nats://${container.getHost()}:${container.getMappedPort(4222)}`;
     }

@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { answers, configuredInfrastructure, hostPort, INFRASTRUCTURE_FILE_ENV, type Infrastructure } from './infrastructure';
+import {
+  answers,
+  configuredInfrastructure,
+  hostPort,
+  INFRASTRUCTURE_FILE_ENV,
+  type Infrastructure,
+} from './infrastructure';
 
 const HOW_TO_START: Record<string, string> = {
   PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
@@ -35,7 +41,9 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(
       `The integration tests need ${missing.map((service) => service.name).join(', ')}, and nothing answers at ${missing
         .map((service) => `${service.host}:${service.port}`)
-        .join(', ')} (and no Docker engine is available for testcontainers). Start ${missing.length === 1 ? 'it' : 'them'} with:\n${missing
+        .join(
+          ', ',
+        )} (and no Docker engine is available for testcontainers). Start ${missing.length === 1 ? 'it' : 'them'} with:\n${missing
         .map((service) => `  ${HOW_TO_START[service.name]}`)
         .join('\n')}\nor point DATABASE_URL / REDIS_URL / NATS_URL at running servers.`,
     );

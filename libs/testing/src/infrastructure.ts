@@ -18,7 +18,10 @@ export const INFRASTRUCTURE_FILE_ENV = 'SWITCHYARD_TEST_INFRASTRUCTURE';
 
 export function configuredInfrastructure(environment = process.env): Infrastructure {
   return {
-    postgresUrl: environment.TEST_DATABASE_URL ?? environment.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresUrl:
+      environment.TEST_DATABASE_URL ??
+      environment.DATABASE_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
     natsUrl: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
   };

@@ -65,7 +65,9 @@ export class TestFleet {
       await testFleet.fleet.start(specs);
     } catch (error) {
       await testFleet.stop();
-      throw new Error(`${(error as Error).message}\n${testFleet.logs.slice(-40).join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${testFleet.logs.slice(-40).join('\n')}`, {
+        cause: error,
+      });
     }
     return testFleet;
   }

@@ -34,9 +34,14 @@ export class MasterKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = extractApiKey(request);
-    if (key === null) throw GatewayError.unauthorized('This route needs the master key: "Authorization: Bearer <master key>".');
+    if (key === null)
+      throw GatewayError.unauthorized(
+        'This route needs the master key: "Authorization: Bearer <master key>".',
+      );
     if (!this.masterKey.matches(key)) {
-      throw new GatewayError(403, 'permission_error', 'This route needs the master key.', { code: 'master_key_required' });
+      throw new GatewayError(403, 'permission_error', 'This route needs the master key.', {
+        code: 'master_key_required',
+      });
     }
     requestContext(request).caller = { kind: 'master' };
     return true;

@@ -16,7 +16,8 @@ export class MasterKey {
   /** `general_settings.master_key` (usually `os.environ/LITELLM_MASTER_KEY`), else `LITELLM_MASTER_KEY`. */
   static fromConfiguration(configuration: GatewayConfiguration, environment: IngressEnvironment): MasterKey {
     const configured = configuration.generalSettings.master_key;
-    const key = configured === undefined ? environment.LITELLM_MASTER_KEY : configuration.tryResolve(configured);
+    const key =
+      configured === undefined ? environment.LITELLM_MASTER_KEY : configuration.tryResolve(configured);
     if (!key) {
       throw new ConfigError(
         [
@@ -28,7 +29,10 @@ export class MasterKey {
       );
     }
     if (!key.startsWith('sk-')) {
-      throw new ConfigError(['LITELLM_MASTER_KEY: must start with "sk-" (LiteLLM convention)'], 'environment');
+      throw new ConfigError(
+        ['LITELLM_MASTER_KEY: must start with "sk-" (LiteLLM convention)'],
+        'environment',
+      );
     }
     return new MasterKey(key);
   }

@@ -69,7 +69,12 @@ export class CompleteChat {
   }
 
   /** Non-streaming: resolves with the completion or rejects with the last failure. */
-  complete(request: ChatCompletionRequest, resolved: ResolvedModel, context: ChatCallContext, signal: AbortSignal): Promise<ChatResult> {
+  complete(
+    request: ChatCompletionRequest,
+    resolved: ResolvedModel,
+    context: ChatCallContext,
+    signal: AbortSignal,
+  ): Promise<ChatResult> {
     return new Promise((resolve, reject) => {
       let meta: ChatResponseMeta | null = null;
       this.run(request, resolved, context, false, signal, {
@@ -86,7 +91,13 @@ export class CompleteChat {
   }
 
   /** Streaming: feeds the sink; returns at once. */
-  stream(request: ChatCompletionRequest, resolved: ResolvedModel, context: ChatCallContext, signal: AbortSignal, sink: ChatStreamSink): void {
+  stream(
+    request: ChatCompletionRequest,
+    resolved: ResolvedModel,
+    context: ChatCallContext,
+    signal: AbortSignal,
+    sink: ChatStreamSink,
+  ): void {
     let opened = false;
     this.run(request, resolved, context, true, signal, {
       open: (meta) => {
@@ -125,7 +136,8 @@ export class CompleteChat {
       const candidate = candidates[index];
       if (!candidate || index >= MAX_ATTEMPTS || signal.aborted) {
         signal.removeEventListener('abort', onAbort);
-        const error = lastError ?? GatewayError.unavailable(`no deployment can serve "${resolved.modelGroup}"`);
+        const error =
+          lastError ?? GatewayError.unavailable(`no deployment can serve "${resolved.modelGroup}"`);
         if (!recorded) {
           const first = candidates[0];
           this.recordRefusal.execute({
@@ -207,19 +219,26 @@ export class CompleteChat {
 
   /** The resolved model's deployments, then those of its `fallbacks`, without repeats. */
   private candidates(resolved: ResolvedModel): Candidate[] {
-    const candidates: Candidate[] = resolved.deployments.map((deployment) => ({ modelName: resolved.modelName, deployment }));
+    const candidates: Candidate[] = resolved.deployments.map((deployment) => ({
+      modelName: resolved.modelName,
+      deployment,
+    }));
     const seen = new Set([resolved.modelName]);
     for (const fallback of this.fallbacksOf([resolved.modelGroup, resolved.modelName])) {
       const modelName = this.configuration.canonicalName(fallback);
       if (seen.has(modelName)) continue;
       seen.add(modelName);
-      for (const deployment of this.resolveModel.deploymentsOf(modelName)) candidates.push({ modelName, deployment });
+      for (const deployment of this.resolveModel.deploymentsOf(modelName))
+        candidates.push({ modelName, deployment });
     }
     return candidates;
   }
 
   private fallbacksOf(names: readonly string[]): string[] {
-    const rules = [...(this.configuration.routerSettings.fallbacks ?? []), ...(this.configuration.litellmSettings.fallbacks ?? [])];
+    const rules = [
+      ...(this.configuration.routerSettings.fallbacks ?? []),
+      ...(this.configuration.litellmSettings.fallbacks ?? []),
+    ];
     const result: string[] = [];
     for (const name of names) {
       for (const rule of rules) result.push(...(rule[name] ?? []));

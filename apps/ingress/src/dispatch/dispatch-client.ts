@@ -58,7 +58,11 @@ export class DispatchClient {
     stream = this.streams.start(
       Subjects.dispatchChat(provider),
       request,
-      { requestId: request.requestId, firstReplyTimeoutMs: FIRST_REPLY_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
+      {
+        requestId: request.requestId,
+        firstReplyTimeoutMs: FIRST_REPLY_TIMEOUT_MS,
+        idleTimeoutMs: IDLE_TIMEOUT_MS,
+      },
       {
         onMessage: (message) => {
           if (finished) return;
@@ -97,9 +101,13 @@ export class DispatchClient {
       cancel: () => {
         if (finished) return;
         finish();
-        this.connection.publish(this.namespace.subject(Subjects.dispatchCancel(provider)), encodeJson({ requestId: request.requestId }), {
-          headers: outgoingHeaders(request.requestId),
-        });
+        this.connection.publish(
+          this.namespace.subject(Subjects.dispatchCancel(provider)),
+          encodeJson({ requestId: request.requestId }),
+          {
+            headers: outgoingHeaders(request.requestId),
+          },
+        );
       },
     };
   }

@@ -13,7 +13,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     const context = requestContext(request);
     context.bodyBytes = body.length;
     if (body.length === 0) {
-      done(GatewayError.invalidRequest('The request body is empty; send a JSON object.', null, 'empty_body'), undefined);
+      done(
+        GatewayError.invalidRequest('The request body is empty; send a JSON object.', null, 'empty_body'),
+        undefined,
+      );
       return;
     }
     try {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 /** Who is calling: the master key, or a virtual key (its id and limits come with the ledger). */
-export type Caller = { kind: 'master' } | { kind: 'virtual'; keyId: string; keyHash: string; models: readonly string[] };
+export type Caller =
+  { kind: 'master' } | { kind: 'virtual'; keyId: string; keyHash: string; models: readonly string[] };
 
 /** Per-request state the ingress attaches to the Fastify request. */
 export interface RequestContext {

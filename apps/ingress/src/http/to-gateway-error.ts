@@ -12,7 +12,12 @@ export function toGatewayError(error: unknown, maxBodyMb?: number): GatewayError
   if (error instanceof GatewayError) return error;
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status === 404) return GatewayError.notFound(`Route not found: ${error.message.replace(/^Cannot /, '')}`, null, 'route_not_found');
+    if (status === 404)
+      return GatewayError.notFound(
+        `Route not found: ${error.message.replace(/^Cannot /, '')}`,
+        null,
+        'route_not_found',
+      );
     return new GatewayError(status, status >= 500 ? 'api_error' : 'invalid_request_error', error.message);
   }
   const fastify = error as { statusCode?: number; code?: string; message?: string };
@@ -31,6 +36,7 @@ export function toGatewayError(error: unknown, maxBodyMb?: number): GatewayError
 /** `retry-after` (seconds) and the error's own headers. */
 export function errorHeaders(error: GatewayError): Record<string, string> {
   const headers: Record<string, string> = { ...error.headers };
-  if (error.retryAfterMs !== null) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  if (error.retryAfterMs !== null)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   return headers;
 }

@@ -1,6 +1,13 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { BusClient, BusNamespace, connectToBus, ensureUsageStreams, StreamRequester, UsagePublisher } from '@switchyard/bus';
+import {
+  BusClient,
+  BusNamespace,
+  connectToBus,
+  ensureUsageStreams,
+  StreamRequester,
+  UsagePublisher,
+} from '@switchyard/bus';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
 import { BUS_CONNECTION, GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from './tokens';
 
@@ -43,7 +50,11 @@ export class InfrastructureModule {
             return connection;
           },
         },
-        { provide: BusClient, inject: [BUS_CONNECTION], useFactory: (connection: NatsConnection) => new BusClient(connection, namespace) },
+        {
+          provide: BusClient,
+          inject: [BUS_CONNECTION],
+          useFactory: (connection: NatsConnection) => new BusClient(connection, namespace),
+        },
         {
           provide: StreamRequester,
           inject: [BUS_CONNECTION],
@@ -56,7 +67,15 @@ export class InfrastructureModule {
         },
         BusShutdown,
       ],
-      exports: [BusNamespace, INGRESS_ENVIRONMENT, GATEWAY_CONFIGURATION, BUS_CONNECTION, BusClient, StreamRequester, UsagePublisher],
+      exports: [
+        BusNamespace,
+        INGRESS_ENVIRONMENT,
+        GATEWAY_CONFIGURATION,
+        BUS_CONNECTION,
+        BusClient,
+        StreamRequester,
+        UsagePublisher,
+      ],
     };
   }
 }

@@ -15,7 +15,11 @@ export class ChatCompletionsController {
 
   @Post(['v1/chat/completions', 'chat/completions'])
   @HttpCode(200)
-  async create(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async create(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const chat = parseChatRequest(body);
     const context = callContextOf(request, 'chat', chat.user ?? null, chat.metadata ?? null);
     const signal = clientGone(reply);
@@ -23,7 +27,9 @@ export class ChatCompletionsController {
 
     if (!chat.stream) {
       const result = await this.completeChat.complete(chat, resolved, context, signal);
-      await reply.headers(completedResponseHeaders(result.meta, result.outcome, context.receivedAt)).send(result.completion);
+      await reply
+        .headers(completedResponseHeaders(result.meta, result.outcome, context.receivedAt))
+        .send(result.completion);
       return;
     }
 

@@ -26,7 +26,11 @@ function describeIssue(issue: z.core.$ZodIssue, param: string, body: object): st
   if (issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined) {
     return `Missing required parameter: '${param}'.`;
   }
-  if (issue.code === 'invalid_union' && issue.path.at(-1) !== undefined && typeof issue.path.at(-1) === 'number') {
+  if (
+    issue.code === 'invalid_union' &&
+    issue.path.at(-1) !== undefined &&
+    typeof issue.path.at(-1) === 'number'
+  ) {
     const role = (valueAt(body, issue.path) as { role?: unknown } | undefined)?.role;
     if (issue.path[0] === 'messages' && role !== undefined) {
       return `Invalid value for '${param}.role': ${JSON.stringify(role)} is not one of 'system', 'developer', 'user', 'assistant', 'tool', 'function' (or the message is missing a field its role requires).`;

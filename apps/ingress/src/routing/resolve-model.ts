@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@switchyard/bus';
 import { type Deployment, type GatewayConfiguration, suggestNames } from '@switchyard/config';
-import { type ChatCompletionRequest, type ClassifyDecision, GatewayError, Subjects } from '@switchyard/contracts';
+import {
+  type ChatCompletionRequest,
+  type ClassifyDecision,
+  GatewayError,
+  Subjects,
+} from '@switchyard/contracts';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { DeploymentRotation } from './deployment-rotation';
 
@@ -41,7 +46,12 @@ export class ResolveModel {
         { router: router.name, body, requestBytes: context.bodyBytes, session: null },
         { timeoutMs: CLASSIFY_TIMEOUT_MS, requestId: context.requestId },
       );
-      return { modelGroup: name, modelName: decision.model, deployments: this.deploymentsOf(decision.model), decision };
+      return {
+        modelGroup: name,
+        modelName: decision.model,
+        deployments: this.deploymentsOf(decision.model),
+        decision,
+      };
     }
     return this.direct(name);
   }
@@ -51,7 +61,12 @@ export class ResolveModel {
     const canonical = this.configuration.canonicalName(name);
     const deployments = this.configuration.deploymentsFor(canonical);
     if (deployments.length === 0) throw this.unknownModel(name);
-    return { modelGroup: name, modelName: canonical, deployments: this.rotation.order(canonical, deployments), decision: null };
+    return {
+      modelGroup: name,
+      modelName: canonical,
+      deployments: this.rotation.order(canonical, deployments),
+      decision: null,
+    };
   }
 
   deploymentsOf(modelName: string): Deployment[] {

@@ -46,7 +46,9 @@ export class CreateUsageEvents1764100000000 implements MigrationInterface {
         metadata jsonb
       )`);
     await queryRunner.query(`CREATE INDEX usage_events_started_at ON usage_events (started_at)`);
-    await queryRunner.query(`CREATE INDEX usage_events_key_started_at ON usage_events (key_id, started_at) WHERE key_id IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX usage_events_key_started_at ON usage_events (key_id, started_at) WHERE key_id IS NOT NULL`,
+    );
     await queryRunner.query(`CREATE INDEX usage_events_model_started_at ON usage_events (model, started_at)`);
     await queryRunner.query(`CREATE INDEX usage_events_request_id ON usage_events (request_id)`);
   }

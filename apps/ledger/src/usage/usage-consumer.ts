@@ -22,7 +22,12 @@ export interface UsageConsumerOptions {
 }
 
 export interface UsageConsumerListener {
-  onBatchWritten?(written: number, duplicates: number, durationMs: number, events: readonly UsageEvent[]): void;
+  onBatchWritten?(
+    written: number,
+    duplicates: number,
+    durationMs: number,
+    events: readonly UsageEvent[],
+  ): void;
   onDeadLetter?(reason: string): void;
   onWriteFailure?(error: Error): void;
 }
@@ -66,7 +71,10 @@ export class UsageConsumer {
     };
     try {
       await manager.consumers.info(stream, durable);
-      await manager.consumers.update(stream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+      await manager.consumers.update(stream, durable, {
+        ack_wait: config.ack_wait,
+        max_ack_pending: config.max_ack_pending,
+      });
     } catch {
       await manager.consumers.add(stream, config);
     }
@@ -126,12 +134,19 @@ export class UsageConsumer {
       try {
         const written = await this.store.insert(events);
         for (const message of accepted) message.ack();
-        this.listener.onBatchWritten?.(written.length, events.length - written.length, performance.now() - started, written);
+        this.listener.onBatchWritten?.(
+          written.length,
+          events.length - written.length,
+          performance.now() - started,
+          written,
+        );
         return;
       } catch (error) {
         this.listener.onWriteFailure?.(error as Error);
         if (attempt === 0 || attempt % 20 === 0) {
-          this.logger.warn(`writing ${events.length} usage events failed (${(error as Error).message}); retrying`);
+          this.logger.warn(
+            `writing ${events.length} usage events failed (${(error as Error).message}); retrying`,
+          );
         }
         for (const message of accepted) message.working();
         await sleep(Math.min(100 * 2 ** Math.min(attempt, 5), 2000));
@@ -160,7 +175,10 @@ export class UsageConsumer {
     this.listener.onDeadLetter?.(reason);
     this.connection
       .jetstream()
-      .publish(this.namespace.subject(Subjects.usageDeadLetter), message.data, { headers, msgID: `dead-${message.seq}` })
+      .publish(this.namespace.subject(Subjects.usageDeadLetter), message.data, {
+        headers,
+        msgID: `dead-${message.seq}`,
+      })
       .then(
         () => message.term(),
         (error: Error) => {

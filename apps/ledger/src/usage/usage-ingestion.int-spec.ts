@@ -85,17 +85,23 @@ describe('usage ingestion (ledger)', () => {
   it('sends a message that is not a usage event to the dead-letter stream and keeps going', async () => {
     const before = await rowCount(fleet);
     const jetstream = connection.jetstream();
-    await jetstream.publish(namespace.subject(Subjects.usage('openai')), Buffer.from('{"not":"a usage event"}'));
+    await jetstream.publish(
+      namespace.subject(Subjects.usage('openai')),
+      Buffer.from('{"not":"a usage event"}'),
+    );
     const good = makeUsageEvent();
-    await jetstream.publish(namespace.subject(Subjects.usage(good.provider)), encodeJson(good), { msgID: good.eventId });
+    await jetstream.publish(namespace.subject(Subjects.usage(good.provider)), encodeJson(good), {
+      msgID: good.eventId,
+    });
     expect(await waitForRows(fleet, before + 1, 20_000)).toBe(before + 1);
 
     const manager = await connection.jetstreamManager();
     const deadLetters = await manager.streams.info(namespace.name('USAGE_DEAD'));
     expect(deadLetters.state.messages).toBe(1);
-    const [row] = await fleet.database.query<{ event_id: string }>('SELECT event_id FROM usage_events WHERE event_id = $1', [
-      good.eventId,
-    ]);
+    const [row] = await fleet.database.query<{ event_id: string }>(
+      'SELECT event_id FROM usage_events WHERE event_id = $1',
+      [good.eventId],
+    );
     expect(row.event_id).toBe(good.eventId);
   });
 });

@@ -81,7 +81,11 @@ export class GatewayError extends Error {
     });
   }
 
-  static invalidRequest(message: string, param: string | null = null, code: string | null = null): GatewayError {
+  static invalidRequest(
+    message: string,
+    param: string | null = null,
+    code: string | null = null,
+  ): GatewayError {
     return new GatewayError(400, 'invalid_request_error', message, { param, code });
   }
 
@@ -93,7 +97,11 @@ export class GatewayError extends Error {
     return new GatewayError(403, 'permission_error', message, { code });
   }
 
-  static notFound(message: string, param: string | null = null, code: string | null = 'model_not_found'): GatewayError {
+  static notFound(
+    message: string,
+    param: string | null = null,
+    code: string | null = 'model_not_found',
+  ): GatewayError {
     return new GatewayError(404, 'not_found_error', message, { param, code });
   }
 
@@ -101,7 +109,11 @@ export class GatewayError extends Error {
     return new GatewayError(413, 'invalid_request_error', message, { code: 'request_too_large' });
   }
 
-  static rateLimited(message: string, retryAfterMs: number | null, options: GatewayErrorOptions = {}): GatewayError {
+  static rateLimited(
+    message: string,
+    retryAfterMs: number | null,
+    options: GatewayErrorOptions = {},
+  ): GatewayError {
     return new GatewayError(429, 'rate_limit_error', message, {
       code: 'rate_limit_exceeded',
       ...options,
@@ -133,6 +145,10 @@ export class GatewayError extends Error {
   }
 
   static internal(message: string, options: GatewayErrorOptions = {}): GatewayError {
-    return new GatewayError(500, 'api_error', message, { code: 'internal_error', retryable: false, ...options });
+    return new GatewayError(500, 'api_error', message, {
+      code: 'internal_error',
+      retryable: false,
+      ...options,
+    });
   }
 }
