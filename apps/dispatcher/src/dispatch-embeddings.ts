@@ -58,7 +58,11 @@ export class DispatchEmbeddings {
           signal,
         );
         if (response.status < 400) {
-          const result = adapter.parseEmbeddingResponse(await response.body.json(), served.target);
+          const result = adapter.parseEmbeddingResponse(
+            await response.body.json(),
+            served.target,
+            request.body,
+          );
           const outcome = this.recordAttempt.execute({
             ...base,
             usage: result.usage,

@@ -79,12 +79,25 @@ export interface EmbeddingResult {
 
 export interface ProviderAdapter {
   readonly kind: ProviderKind;
-  buildChatRequest(request: ChatCompletionRequest, target: UpstreamTarget, options: { stream: boolean }): UpstreamHttpRequest;
+  buildChatRequest(
+    request: ChatCompletionRequest,
+    target: UpstreamTarget,
+    options: { stream: boolean },
+  ): UpstreamHttpRequest;
   parseChatResponse(body: unknown, target: UpstreamTarget): ChatResult;
   createChatStreamParser(target: UpstreamTarget): ChatStreamParser;
   /** throws a 400 `GatewayError` where the provider has no embeddings. */
   buildEmbeddingRequest(request: EmbeddingRequest, target: UpstreamTarget): UpstreamHttpRequest;
-  parseEmbeddingResponse(body: unknown, target: UpstreamTarget): EmbeddingResult;
+  /**
+   * `request` (optional, pass it when you have it) lets providers without a base64 wire format
+   * honour `encoding_format: "base64"` — the OpenAI SDK's default, which it decodes as base64.
+   */
+  parseEmbeddingResponse(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResult;
   /** maps an upstream error response (any status ≥ 400) to a `GatewayError` that names the provider, never the key. */
-  parseError(status: number, bodyText: string, headers: Readonly<Record<string, string>>, target: UpstreamTarget): GatewayError;
+  parseError(
+    status: number,
+    bodyText: string,
+    headers: Readonly<Record<string, string>>,
+    target: UpstreamTarget,
+  ): GatewayError;
 }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import {
   BusClient,
@@ -8,17 +9,20 @@ import {
   StreamRequester,
   UsagePublisher,
 } from '@switchyard/bus';
+import { createRedisConnection } from '@switchyard/cache';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
-import { BUS_CONNECTION, GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from './tokens';
+import { BUS_CONNECTION, GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT, REDIS } from './tokens';
 
-class BusShutdown implements OnApplicationShutdown {
+class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
     @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
     @Inject(StreamRequester) private readonly streams: StreamRequester,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
     await this.publisher.flush();
     await this.streams.close();
     await this.connection.drain();
@@ -65,7 +69,8 @@ export class InfrastructureModule {
           inject: [BUS_CONNECTION],
           useFactory: (connection: NatsConnection) => new UsagePublisher(connection, namespace),
         },
-        BusShutdown,
+        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'ingress') },
+        InfrastructureShutdown,
       ],
       exports: [
         BusNamespace,

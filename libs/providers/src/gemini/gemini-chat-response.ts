@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionMessage,
+  ToolCall,
+} from '@switchyard/contracts';
+import { emptyTokenUsage } from '@switchyard/contracts';
+import { malformedResponse } from '../shared/upstream-error';
+import type { ChatResult, UpstreamTarget } from '../spec';
+import { toOpenAIUsage } from '../usage/to-openai-usage';
+import { convertGeminiUsage } from './convert-gemini-usage';
+import { promptBlockedError, responseBlockedError } from './gemini-error';
+import { geminiToolCallId, withThoughtSignature } from './gemini-tool-call';
+import { GenerateContentResponse, type GeminiCandidate } from './gemini-wire';
+import { isFilteredFinishReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
+
+export interface CandidateContent {
+  text: string | null;
+  reasoning: string | null;
+  toolCalls: ToolCall[];
+}
+
+/**
+ * One candidate's parts → text, reasoning (`thought: true` parts) and tool calls. `firstCallIndex`
+ * continues the numbering of tool calls across stream events.
+ */
+export function candidateContent(
+  candidate: GeminiCandidate,
+  responseId: string,
+  candidateIndex: number,
+  firstCallIndex = 0,
+): CandidateContent {
+  const content: CandidateContent = { text: null, reasoning: null, toolCalls: [] };
+  for (const part of candidate.content?.parts ?? []) {
+    if (part.functionCall) {
+      const callIndex = firstCallIndex + content.toolCalls.length;
+      const toolCall: ToolCall = {
+        id: geminiToolCallId(responseId, candidateIndex, callIndex, part.functionCall.name),
+        type: 'function',
+        function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) },
+      };
+      content.toolCalls.push(withThoughtSignature(toolCall, part.thoughtSignature));
+    } else if (part.text !== undefined) {
+      if (part.thought) content.reasoning = (content.reasoning ?? '') + part.text;
+      else content.text = (content.text ?? '') + part.text;
+    }
+  }
+  return content;
+}
+
+export function isEmptyContent(content: CandidateContent): boolean {
+  return !content.text && !content.reasoning && content.toolCalls.length === 0;
+}
+
+export function parseGenerateContentResponse(body: unknown, target: UpstreamTarget): GenerateContentResponse {
+  const parsed = GenerateContentResponse.safeParse(body);
+  if (!parsed.success) throw malformedResponse(target.provider, 'not a GenerateContentResponse');
+  return parsed.data;
+}
+
+/**
+ * A generateContent response → an OpenAI chat completion. A prompt blocked by the safety filters
+ * (`promptFeedback.blockReason`), or a first candidate stopped by a filter before producing
+ * anything, is a 400 `content_filter` error that names the reason.
+ */
+export function parseGeminiChatResponse(
+  body: unknown,
+  target: UpstreamTarget,
+  createdSeconds: number,
+): ChatResult {
+  const response = parseGenerateContentResponse(body, target);
+  const candidates = response.candidates ?? [];
+  if (candidates.length === 0) {
+    if (response.promptFeedback?.blockReason)
+      throw promptBlockedError(target.provider, response.promptFeedback);
+    throw malformedResponse(target.provider, 'no candidates');
+  }
+  const responseId = response.responseId ?? '';
+  const choices = candidates.map((candidate, position): ChatCompletionChoice => {
+    const index = candidate.index ?? position;
+    const content = candidateContent(candidate, responseId, index);
+    if (position === 0 && isEmptyContent(content) && isFilteredFinishReason(candidate.finishReason)) {
+      throw responseBlockedError(target.provider, candidate.finishReason ?? '', candidate.safetyRatings);
+    }
+    const message: ChatCompletionMessage = { role: 'assistant', content: content.text };
+    if (content.reasoning !== null) message.reasoning_content = content.reasoning;
+    if (content.toolCalls.length > 0) message.tool_calls = content.toolCalls;
+    return {
+      index,
+      message,
+      finish_reason: mapGeminiFinishReason(candidate.finishReason, content.toolCalls.length > 0) ?? 'stop',
+    };
+  });
+  const usage = response.usageMetadata ? convertGeminiUsage(response.usageMetadata) : emptyTokenUsage();
+  const completion: ChatCompletion = {
+    id: response.responseId ?? `chatcmpl-${randomUUID()}`,
+    object: 'chat.completion',
+    created: createdSeconds,
+    model: response.modelVersion ?? target.providerModel,
+    choices,
+    usage: toOpenAIUsage(usage),
+  };
+  return { response: completion, usage, finishReason: choices[0].finish_reason };
+}
