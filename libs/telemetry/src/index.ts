@@ -1,2 +1,3 @@
 export * from './metrics-registry';
 export * from './worker-http-server';
+export * from './service-metrics';

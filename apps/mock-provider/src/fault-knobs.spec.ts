@@ -1,0 +1,275 @@
+import { MockTestClient, parseSse, readUntilBroken, sseJson } from './__fixtures__/mock-test-client';
+
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-5.5',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
+
+describe('mock provider: fault and latency knobs', () => {
+  let sut: MockTestClient;
+
+  beforeAll(async () => {
+    sut = await MockTestClient.start();
+  });
+  afterAll(async () => sut.close());
+  beforeEach(async () => sut.reset());
+
+  it('answers the status knob with the provider error body and a retry-after header', async () => {
+    const fault = { 'x-mock-fault': JSON.stringify({ status: 429, retryAfter: 7 }) };
+    const openai = await sut.openai(chat('hi'), fault);
+    expect(openai.status).toBe(429);
+    expect(openai.headers.get('retry-after')).toBe('7');
+    expect(openai.json.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
+
+    const anthropic = await sut.anthropic(
+      { model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] },
+      fault,
+    );
+    expect(anthropic.status).toBe(429);
+    expect(anthropic.headers.get('retry-after')).toBe('7');
+    expect(anthropic.json).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+
+    const gemini = await sut.post(
+      '/v1beta/models/gemini-2.5-pro:generateContent',
+      { contents: [{ parts: [{ text: 'x' }] }] },
+      { ...fault, 'x-goog-api-key': 'k' },
+    );
+    expect(gemini.json).toEqual({
+      error: { code: 429, message: expect.any(String), status: 'RESOURCE_EXHAUSTED' },
+    });
+
+    const mistral = await sut.openai(
+      { ...chat('x'), model: 'mistral-small-2603' },
+      { 'x-mock-fault': '{"status":503,"message":"busy"}' },
+    );
+    expect(mistral.status).toBe(503);
+    expect(mistral.json).toEqual({
+      object: 'error',
+      message: 'busy',
+      type: 'internal_server_error',
+      param: null,
+      code: null,
+    });
+  });
+
+  it('takes knobs from a [[mock:{…}]] directive in the last user message', async () => {
+    const response = await sut.openai(chat('hello [[mock:{"status":500}]]'));
+    expect(response.status).toBe(500);
+    expect(response.json.error.type).toBe('server_error');
+    const replaced = await sut.openai(chat('hello [[mock:{"reply":"exactly this"}]]'));
+    expect(replaced.json.choices[0].message.content).toBe('exactly this');
+    const [, entry] = await sut.requests();
+    expect(entry.fault).toEqual({ reply: 'exactly this' });
+  });
+
+  it('lets the directive win over the header and the header over a rule', async () => {
+    await sut.setFaults([{ status: 500 }]);
+    expect((await sut.openai(chat('x'), { 'x-mock-fault': '{"status":502}' })).status).toBe(502);
+    expect(
+      (await sut.openai(chat('x [[mock:{"status":503}]]'), { 'x-mock-fault': '{"status":502}' })).status,
+    ).toBe(503);
+    expect((await sut.openai(chat('x'))).status).toBe(500);
+  });
+
+  it('applies a times-limited rule to the next N matching requests only', async () => {
+    const set = await sut.setFaults({
+      rules: [{ match: { model: 'gpt-5.5' }, times: 2, fault: { status: 429, retryAfter: 1 } }],
+    });
+    expect(set.json.rules[0]).toMatchObject({ remaining: 2, fault: { status: 429, retryAfter: 1 } });
+    expect((await sut.openai(chat('x'), {})).status).toBe(429);
+    expect((await sut.openai({ ...chat('x'), model: 'gpt-5.4' })).status).toBe(200);
+    expect((await sut.openai(chat('x'))).status).toBe(429);
+    expect((await sut.openai(chat('x'))).status).toBe(200);
+    expect((await sut.get('/__mock/faults')).json.rules).toEqual([]);
+  });
+
+  it('matches rules by model regex and by format', async () => {
+    await sut.setFaults([
+      { match: { model: '/^claude-opus/' }, status: 529 },
+      { match: { format: 'mistral' }, status: 503 },
+    ]);
+    const opus = await sut.anthropic({
+      model: 'claude-opus-4-8',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(opus.status).toBe(529);
+    expect(opus.json.error.type).toBe('overloaded_error');
+    const sonnet = await sut.anthropic({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(sonnet.status).toBe(200);
+    expect((await sut.openai({ ...chat('x'), model: 'mistral-small-2603' })).status).toBe(503);
+    expect((await sut.openai(chat('x'))).status).toBe(200);
+  });
+
+  it('rejects invalid fault rules and an invalid x-mock-fault header with a 400', async () => {
+    const rules = await sut.setFaults([{ match: { format: 'cohere' } }]);
+    expect(rules.status).toBe(400);
+    expect(rules.json.error).toContain('format');
+    const header = await sut.openai(chat('x'), { 'x-mock-fault': '{"statu":429}' });
+    expect(header.status).toBe(400);
+    expect(header.json.error.message).toContain('x-mock-fault');
+  });
+
+  it('cuts the socket after N stream events', async () => {
+    const response = await fetch(`${sut.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer k',
+        'x-mock-fault': '{"cutAfterChunks":3}',
+      },
+      body: JSON.stringify(chat('a longer message to stream', { stream: true })),
+    });
+    expect(response.status).toBe(200);
+    const { text, broken } = await readUntilBroken(response);
+    expect(broken).toBe(true);
+    expect(parseSse(text)).toHaveLength(3);
+    expect(text).not.toContain('[DONE]');
+    const [entry] = await sut.requests();
+    expect(entry).toMatchObject({ cutByFault: true, eventsWritten: 3, closedEarly: false, completed: false });
+  });
+
+  it('cuts a JSON response after the headers when cutAfterChunks is 0', async () => {
+    const response = await fetch(`${sut.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer k',
+        'x-mock-fault': '{"cutAfterChunks":0}',
+      },
+      body: JSON.stringify(chat('x')),
+    });
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it('inserts a malformed event so that it is the Nth event of the stream', async () => {
+    const response = await sut.anthropic(
+      {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'x' }],
+      },
+      { 'x-mock-fault': '{"malformedChunkAt":4}' },
+    );
+    const events = parseSse(response.text);
+    expect(events).toHaveLength(8 + 6 + 1);
+    events.forEach((event, index) => {
+      if (index === 3) expect(() => JSON.parse(event.data)).toThrow();
+      else expect(() => JSON.parse(event.data)).not.toThrow();
+    });
+  });
+
+  it('delays the first byte by latencyMs and spaces events by ttftMs and chunkDelayMs', async () => {
+    let started = Date.now();
+    await sut.openai(chat('x'), { 'x-mock-fault': '{"latencyMs":120}' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+
+    started = Date.now();
+    const response = await fetch(`${sut.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer k',
+        'x-mock-fault': '{"ttftMs":80,"chunkDelayMs":15,"chunks":4}',
+      },
+      body: JSON.stringify(chat('hello there', { stream: true })),
+    });
+    const headersAt = Date.now() - started;
+    const text = await response.text();
+    const total = Date.now() - started;
+    expect(headersAt).toBeLessThan(80);
+    const events = parseSse(text);
+    expect(events).toHaveLength(1 + 4 + 1 + 1);
+    expect(total).toBeGreaterThanOrEqual(80 + (events.length - 1) * 15 - 10);
+  });
+
+  it('uses the run-wide MOCK_LATENCY_MS and MOCK_CHUNK_DELAY_MS defaults', async () => {
+    const slow = await MockTestClient.start({ latencyMs: 100, chunkDelayMs: 10, streamChunks: 2 });
+    try {
+      const started = Date.now();
+      const response = await slow.openai(chat('x', { stream: true }));
+      expect(sseJson(response.text)).toHaveLength(1 + 2 + 1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(100 + 4 * 10 - 10);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('honours the chunks knob', async () => {
+    const response = await sut.openai(chat('hello', { stream: true }), { 'x-mock-fault': '{"chunks":2}' });
+    expect(sseJson(response.text)).toHaveLength(1 + 2 + 1);
+  });
+
+  it('maps safetyBlock to content_filter (OpenAI) and refusal (Anthropic)', async () => {
+    const openai = await sut.openai(chat('x [[mock:{"safetyBlock":true}]]'));
+    expect(openai.json.choices[0]).toMatchObject({
+      finish_reason: 'content_filter',
+      message: { content: null },
+    });
+    const anthropic = await sut.anthropic({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'x [[mock:{"safetyBlock":true}]]' }],
+    });
+    expect(anthropic.json).toMatchObject({ stop_reason: 'refusal', content: [] });
+  });
+});
+
+describe('mock provider: in-stream errors', () => {
+  let sut: MockTestClient;
+
+  beforeAll(async () => {
+    sut = await MockTestClient.start();
+  });
+  afterAll(async () => sut.close());
+
+  it("ends the stream after N events with each provider's in-stream error event", async () => {
+    const fault = { 'x-mock-fault': '{"errorAfterChunks":2,"message":"boom"}' };
+    const openai = await sut.openai(chat('x', { stream: true }), fault);
+    const openaiEvents = parseSse(openai.text);
+    expect(openaiEvents).toHaveLength(3);
+    expect(JSON.parse(openaiEvents[2].data)).toEqual({
+      error: { message: 'boom', type: 'server_error', param: null, code: null },
+    });
+
+    const anthropic = await sut.anthropic(
+      { model: 'claude-sonnet-4-6', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] },
+      fault,
+    );
+    const anthropicEvents = parseSse(anthropic.text);
+    expect(anthropicEvents.map((event) => event.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'error',
+    ]);
+    expect(JSON.parse(anthropicEvents[2].data)).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'boom' },
+    });
+
+    const gemini = await sut.post(
+      '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
+      { contents: [{ parts: [{ text: 'x' }] }] },
+      { ...fault, 'x-goog-api-key': 'k' },
+    );
+    expect(JSON.parse(parseSse(gemini.text)[2].data)).toEqual({
+      error: { code: 500, message: 'boom', status: 'INTERNAL' },
+    });
+
+    const array = await sut.post(
+      '/v1beta/models/gemini-2.5-pro:streamGenerateContent',
+      { contents: [{ parts: [{ text: 'x' }] }] },
+      {
+        'x-goog-api-key': 'k',
+        'x-mock-fault': '{"errorAfterChunks":0}',
+      },
+    );
+    expect(array.json).toEqual([{ error: { code: 500, message: expect.any(String), status: 'INTERNAL' } }]);
+  });
+});

@@ -1,0 +1,229 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/**
+ * Every Prometheus metric of Switchyard, declared once per service. Label sets stay small: model
+ * groups, models, providers, tiers and statuses are bounded by the config; no key or user labels.
+ */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+const FAST_BUCKETS = [0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+
+export class IngressMetrics {
+  readonly requests: Counter<'endpoint' | 'model_group' | 'model' | 'provider' | 'tier' | 'status'>;
+  readonly requestDuration: Histogram<'endpoint' | 'stream'>;
+  readonly overhead: Histogram<'endpoint' | 'stream'>;
+  readonly cacheRequests: Counter<'result'>;
+  readonly busRequestDuration: Histogram<'subject'>;
+  readonly fallbacks: Counter<'model_group' | 'reason'>;
+  readonly refusals: Counter<'reason'>;
+  readonly inFlight: Gauge<'endpoint'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.requests = new Counter({
+      name: 'switchyard_requests_total',
+      help: 'Client requests by model group (the name called), model that answered, provider, router tier and HTTP status.',
+      labelNames: ['endpoint', 'model_group', 'model', 'provider', 'tier', 'status'],
+      registers,
+    });
+    this.requestDuration = new Histogram({
+      name: 'switchyard_request_duration_seconds',
+      help: 'Time from request received to response complete.',
+      labelNames: ['endpoint', 'stream'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.overhead = new Histogram({
+      name: 'switchyard_gateway_overhead_seconds',
+      help: 'Time spent in the gateway itself: request duration minus upstream time.',
+      labelNames: ['endpoint', 'stream'],
+      buckets: OVERHEAD_BUCKETS,
+      registers,
+    });
+    this.cacheRequests = new Counter({
+      name: 'switchyard_cache_requests_total',
+      help: 'Response cache lookups by result (hit, miss, bypass, error).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.busRequestDuration = new Histogram({
+      name: 'switchyard_bus_request_duration_seconds',
+      help: 'NATS request latency per subject (for dispatch: until the first reply).',
+      labelNames: ['subject'],
+      buckets: OVERHEAD_BUCKETS,
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: 'switchyard_fallbacks_total',
+      help: 'Attempts moved to another deployment or fallback model before the first byte.',
+      labelNames: ['model_group', 'reason'],
+      registers,
+    });
+    this.refusals = new Counter({
+      name: 'switchyard_refusals_total',
+      help: 'Requests refused by the gateway (auth, scope, budget, rate limit, validation).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'switchyard_ingress_in_flight_requests',
+      help: 'Requests the ingress is handling now.',
+      labelNames: ['endpoint'],
+      registers,
+    });
+  }
+}
+
+export class DispatcherMetrics {
+  readonly attempts: Counter<'provider' | 'model' | 'status'>;
+  readonly upstreamLatency: Histogram<'provider' | 'model' | 'stream'>;
+  readonly timeToFirstToken: Histogram<'provider' | 'model'>;
+  readonly tokens: Counter<'provider' | 'model' | 'kind'>;
+  readonly spend: Counter<'provider' | 'model'>;
+  readonly routerSpend: Counter<'router' | 'tier'>;
+  readonly routerBaselineSpend: Counter<'router'>;
+  readonly inFlight: Gauge<'provider'>;
+  readonly retries: Counter<'provider' | 'reason'>;
+  readonly cooldowns: Counter<'provider' | 'deployment'>;
+  readonly usagePublishFailures: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.attempts = new Counter({
+      name: 'switchyard_upstream_attempts_total',
+      help: 'Upstream attempts by provider, model and outcome (HTTP status, or error class).',
+      labelNames: ['provider', 'model', 'status'],
+      registers,
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'switchyard_upstream_latency_seconds',
+      help: 'Upstream call duration, from request sent to last byte.',
+      labelNames: ['provider', 'model', 'stream'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.timeToFirstToken = new Histogram({
+      name: 'switchyard_time_to_first_token_seconds',
+      help: 'Streaming: time from request sent to the first content token.',
+      labelNames: ['provider', 'model'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'switchyard_tokens_total',
+      help: 'Tokens by kind: input_fresh, input_cache_read, input_cache_write, output, output_reasoning.',
+      labelNames: ['provider', 'model', 'kind'],
+      registers,
+    });
+    this.spend = new Counter({
+      name: 'switchyard_spend_usd_total',
+      help: 'Spend in US dollars (models with a known price).',
+      labelNames: ['provider', 'model'],
+      registers,
+    });
+    this.routerSpend = new Counter({
+      name: 'switchyard_router_spend_usd_total',
+      help: 'Spend of routed requests by router and tier.',
+      labelNames: ['router', 'tier'],
+      registers,
+    });
+    this.routerBaselineSpend = new Counter({
+      name: 'switchyard_router_baseline_spend_usd_total',
+      help: "What routed requests would have cost on the router's most expensive tier model.",
+      labelNames: ['router'],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'switchyard_dispatcher_in_flight_requests',
+      help: 'Upstream calls this dispatcher is making now.',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'switchyard_dispatcher_retries_total',
+      help: 'Retries of one deployment after a retryable failure.',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.cooldowns = new Counter({
+      name: 'switchyard_dispatcher_cooldowns_total',
+      help: 'Deployments put in cooldown after repeated failures.',
+      labelNames: ['provider', 'deployment'],
+      registers,
+    });
+    this.usagePublishFailures = new Counter({
+      name: 'switchyard_usage_publish_failures_total',
+      help: 'Usage events whose JetStream publish failed (they are kept and retried).',
+      registers,
+    });
+  }
+}
+
+export class ClassifierMetrics {
+  readonly decisions: Counter<'router' | 'tier' | 'cause'>;
+  readonly duration: Histogram<'router'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.decisions = new Counter({
+      name: 'switchyard_classifier_decisions_total',
+      help: 'Routing decisions by router, tier and cause.',
+      labelNames: ['router', 'tier', 'cause'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'switchyard_classifier_duration_seconds',
+      help: 'In-process time of one routing decision (scoring and capacity check).',
+      labelNames: ['router'],
+      buckets: FAST_BUCKETS,
+      registers,
+    });
+  }
+}
+
+export class LedgerMetrics {
+  readonly events: Counter<'result'>;
+  readonly batchSize: Histogram;
+  readonly insertDuration: Histogram;
+  readonly lag: Histogram;
+  readonly consumerPending: Gauge;
+  readonly writeFailures: Counter;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.events = new Counter({
+      name: 'switchyard_ledger_events_total',
+      help: 'Usage events handled: written, duplicate (already stored), dead_letter (unreadable).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'switchyard_ledger_batch_size',
+      help: 'Usage events per database write.',
+      buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000],
+      registers,
+    });
+    this.insertDuration = new Histogram({
+      name: 'switchyard_ledger_insert_duration_seconds',
+      help: 'Duration of one batch write (including retries while Postgres is down).',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.lag = new Histogram({
+      name: 'switchyard_ledger_lag_seconds',
+      help: 'From an event starting to its row being committed.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.consumerPending = new Gauge({
+      name: 'switchyard_ledger_consumer_pending_messages',
+      help: 'Usage events in JetStream not yet delivered to the ledger (consumer lag).',
+      registers,
+    });
+    this.writeFailures = new Counter({
+      name: 'switchyard_ledger_write_failures_total',
+      help: 'Failed batch writes (retried until they succeed).',
+      registers,
+    });
+  }
+}
