@@ -142,7 +142,7 @@ export class DispatchChat {
     if (!request.stream) {
       try {
         const result = adapter.parseChatResponse(await response.body.json(), served.target);
-        const outcome = record('success', response.status, result.usage, null, performance.now());
+        const outcome = record('success', response.status, result.usage, null);
         this.listener.onAttemptSucceeded?.(served);
         channel.send({ type: 'final', outcome, response: result.response });
       } catch (error) {

@@ -23,6 +23,7 @@ runService('ingress', async () => {
     adapter,
     {
       abortOnError: false,
+      bodyParser: false,
       logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
     },
   );
