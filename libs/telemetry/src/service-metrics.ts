@@ -5,8 +5,12 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
  * groups, models, providers, tiers and statuses are bounded by the config; no key or user labels.
  */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
-const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-const FAST_BUCKETS = [0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+const OVERHEAD_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+];
+const FAST_BUCKETS = [
+  0.000005, 0.00001, 0.00002, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
+];
 
 export class IngressMetrics {
   readonly requests: Counter<'endpoint' | 'model_group' | 'model' | 'provider' | 'tier' | 'status'>;

@@ -12,6 +12,7 @@ import { DispatchClient, type DispatchHandle } from '../dispatch/dispatch-client
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
+import { CALL_ADMISSION, type CallAdmission } from './call-admission';
 import type { ChatCallContext } from './chat-context';
 import { RecordRefusal } from './record-refusal';
 
@@ -24,6 +25,8 @@ export interface ChatResponseMeta {
   modelName: string;
   deployment: Deployment;
   decision: ClassifyDecision | null;
+  /** headers from admission (rate-limit state). */
+  admissionHeaders: Readonly<Record<string, string>>;
 }
 
 export interface ChatResult {
@@ -58,14 +61,19 @@ export class CompleteChat {
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(DispatchClient) private readonly dispatchClient: DispatchClient,
     @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
+    @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
   ) {}
 
-  resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
-    return this.resolveModel.execute(request.model, request, {
+  /** Authorizes the caller, resolves the model (routers through the classifier), admits the call. */
+  async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
+    this.admission.authorize(context, request.model);
+    const resolved = await this.resolveModel.execute(request.model, request, {
       requestId: context.callId,
       bodyBytes: context.bodyBytes,
       sessionId: context.sessionId,
     });
+    resolved.admitted = await this.admission.admit(context, resolved, request);
+    return resolved;
   }
 
   /** Non-streaming: resolves with the completion or rejects with the last failure. */
@@ -136,6 +144,7 @@ export class CompleteChat {
       const candidate = candidates[index];
       if (!candidate || index >= MAX_ATTEMPTS || signal.aborted) {
         signal.removeEventListener('abort', onAbort);
+        resolved.admitted?.settle(null);
         const error =
           lastError ?? GatewayError.unavailable(`no deployment can serve "${resolved.modelGroup}"`);
         if (!recorded) {
@@ -160,6 +169,7 @@ export class CompleteChat {
         modelName: candidate.modelName,
         deployment: candidate.deployment,
         decision: resolved.decision,
+        admissionHeaders: resolved.admitted?.headers ?? {},
       };
       let opened = false;
       handle = this.dispatchClient.chat(
@@ -191,6 +201,7 @@ export class CompleteChat {
           onFinal: (outcome, completion) => {
             recorded = true;
             signal.removeEventListener('abort', onAbort);
+            resolved.admitted?.settle(outcome);
             if (!opened) {
               opened = true;
               events.open(meta);
@@ -209,6 +220,7 @@ export class CompleteChat {
               attempt(Number.MAX_SAFE_INTEGER, error);
               return;
             }
+            resolved.admitted?.settle(outcome);
             events.fail(error);
           },
         },

@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { DispatchClient } from '../dispatch/dispatch-client';
 import { ResolveModel } from '../routing/resolve-model';
+import { CALL_ADMISSION, OpenAdmission } from './call-admission';
 import { CompleteChat } from './complete-chat';
 import { RecordRefusal } from './record-refusal';
 
 @Module({
-  providers: [DispatchClient, ResolveModel, RecordRefusal, CompleteChat],
+  providers: [
+    DispatchClient,
+    ResolveModel,
+    RecordRefusal,
+    CompleteChat,
+    { provide: CALL_ADMISSION, useClass: OpenAdmission },
+  ],
   exports: [CompleteChat, ResolveModel, DispatchClient, RecordRefusal],
 })
 export class CompletionModule {}

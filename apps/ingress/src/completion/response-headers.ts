@@ -7,6 +7,7 @@ import type { ChatResponseMeta } from './complete-chat';
  */
 export function responseHeaders(meta: ChatResponseMeta): Record<string, string> {
   const headers: Record<string, string> = {
+    ...meta.admissionHeaders,
     'x-litellm-call-id': meta.callId,
     'x-litellm-model-id': meta.deployment.id,
     'x-litellm-model-group': meta.modelGroup,
