@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
+import type { ClassifierMetrics } from '@switchyard/telemetry';
 import { ClassifyController } from './classify.controller';
 import { DecideRoute } from './decide-route';
 
@@ -14,7 +15,7 @@ export class ClassifierModule {
   }
 
   /** compiles every router before anything listens, so a bad router config stops the process. */
-  static compile(configuration: GatewayConfiguration): DecideRoute {
-    return new DecideRoute(configuration);
+  static compile(configuration: GatewayConfiguration, metrics?: ClassifierMetrics): DecideRoute {
+    return new DecideRoute(configuration, metrics);
   }
 }

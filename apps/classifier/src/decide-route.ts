@@ -2,6 +2,7 @@ import type { GatewayConfiguration } from '@switchyard/config';
 import { ComplexityRouter } from '@switchyard/complexity';
 import { type ClassifyDecision, type ClassifyRequest, GatewayError } from '@switchyard/contracts';
 import { contextWindowOf } from '@switchyard/providers';
+import type { ClassifierMetrics } from '@switchyard/telemetry';
 
 /**
  * Decides the tier and model of a router request. Every router of the config is compiled once at
@@ -10,7 +11,10 @@ import { contextWindowOf } from '@switchyard/providers';
 export class DecideRoute {
   private readonly routers = new Map<string, ComplexityRouter>();
 
-  constructor(configuration: GatewayConfiguration) {
+  constructor(
+    configuration: GatewayConfiguration,
+    private readonly metrics?: ClassifierMetrics,
+  ) {
     const windowOf = (modelName: string): number | null => {
       const windows = configuration.deploymentsFor(modelName).map(contextWindowOf);
       if (windows.length === 0 || windows.some((window) => window === null)) return null;
@@ -30,6 +34,16 @@ export class DecideRoute {
         'router_not_found',
       );
     }
-    return router.decide(request);
+    const started = performance.now();
+    const decision = router.decide(request);
+    if (this.metrics) {
+      this.metrics.duration.observe({ router: decision.router }, (performance.now() - started) / 1000);
+      this.metrics.decisions.inc({
+        router: decision.router,
+        tier: decision.tier ?? 'none',
+        cause: decision.cause,
+      });
+    }
+    return decision;
   }
 }

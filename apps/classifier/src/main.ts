@@ -10,13 +10,14 @@ import {
 } from '@switchyard/config';
 import { QueueGroups } from '@switchyard/contracts';
 import { ClassifierModule } from './classifier.module';
-import { createMetricsRegistry, startWorkerHttpServer } from '@switchyard/telemetry';
+import { ClassifierMetrics, createMetricsRegistry, startWorkerHttpServer } from '@switchyard/telemetry';
 import type { NatsConnection } from 'nats';
 
 runService('classifier', async () => {
   const environment = readEnvironment(ClassifierEnvironment);
   const configuration = loadConfigurationFromEnvironment(environment);
-  const decideRoute = ClassifierModule.compile(configuration);
+  const registry = createMetricsRegistry('classifier');
+  const decideRoute = ClassifierModule.compile(configuration, new ClassifierMetrics(registry));
   const strategy = new NamespacedNatsServer(
     {
       servers: environment.NATS_URL.split(','),
@@ -37,7 +38,7 @@ runService('classifier', async () => {
   );
   app.enableShutdownHooks();
   await app.listen();
-  const http = await startWorkerHttpServer(environment.METRICS_PORT, createMetricsRegistry('classifier'), [
+  const http = await startWorkerHttpServer(environment.METRICS_PORT, registry, [
     { name: 'nats', check: () => strategy.unwrap<NatsConnection>().isClosed() === false },
   ]);
   process.once('SIGTERM', () => http?.close());

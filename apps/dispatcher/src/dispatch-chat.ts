@@ -22,6 +22,7 @@ type AttemptResult =
 export interface AttemptListener {
   onAttemptFailed?(served: ServedDeployment, error: GatewayError): void;
   onAttemptSucceeded?(served: ServedDeployment): void;
+  onRetry?(served: ServedDeployment, error: GatewayError): void;
 }
 
 /**
@@ -59,6 +60,7 @@ export class DispatchChat {
         channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
         return;
       }
+      this.listener.onRetry?.(served, result.error);
       try {
         await sleep(waitMs, undefined, { signal });
       } catch {

@@ -40,7 +40,7 @@ export class DispatchServer {
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchChat(provider)), {
           queue,
           callback: (error, message) => {
-            if (!error) this.onChat(message);
+            if (!error) this.onChat(provider, message);
           },
         }),
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchEmbed(provider)), {
@@ -69,7 +69,7 @@ export class DispatchServer {
     }
   }
 
-  private onChat(message: Msg): void {
+  private onChat(provider: string, message: Msg): void {
     if (!message.reply) return;
     const channel = new ReplyChannel(this.connection, message.reply);
     const parsed = DispatchChatRequest.safeParse(safeDecode(message));
@@ -79,7 +79,7 @@ export class DispatchServer {
     }
     const request = parsed.data;
     channel.send({ type: 'accepted', dispatcherId: this.dispatcherId });
-    const abort = this.inFlight.add(request.requestId, channel);
+    const abort = this.inFlight.add(request.requestId, provider, channel);
     this.dispatchChat
       .execute(request, channel, abort.signal)
       .catch((error: unknown) => {

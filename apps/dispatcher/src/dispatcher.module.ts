@@ -11,7 +11,10 @@ import type { Server } from 'node:http';
 import type { NatsConnection } from 'nats';
 import { BusNamespace, connectToBus, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
 import type { DispatcherEnvironment } from '@switchyard/config';
-import { createMetricsRegistry, startWorkerHttpServer } from '@switchyard/telemetry';
+import { createMetricsRegistry, DispatcherMetrics, startWorkerHttpServer } from '@switchyard/telemetry';
+import type { Registry } from 'prom-client';
+import type { GatewayConfiguration } from '@switchyard/config';
+import { RouterBaselines } from './router-baselines';
 import { DispatchChat } from './dispatch-chat';
 import { DispatchEmbeddings } from './dispatch-embeddings';
 import { DispatchServer } from './dispatch-server';
@@ -23,6 +26,7 @@ import { UpstreamClient } from './upstream-client';
 const ENVIRONMENT = Symbol('DispatcherEnvironment');
 const BUS = Symbol('NatsConnection');
 const NAMESPACE = Symbol('BusNamespace');
+const REGISTRY = Symbol('Registry');
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -31,6 +35,7 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(ENVIRONMENT) private readonly environment: DispatcherEnvironment,
+    @Inject(REGISTRY) private readonly registry: Registry,
     @Inject(BUS) private readonly connection: NatsConnection,
     @Inject(DispatchServer) private readonly server: DispatchServer,
     @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
@@ -61,10 +66,18 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class DispatcherModule {
   /** `served` is resolved before the module so a missing key stops the process with a clear message. */
-  static forRoot(environment: DispatcherEnvironment, served: ServedDeployments): DynamicModule {
+  static forRoot(
+    environment: DispatcherEnvironment,
+    configuration: GatewayConfiguration,
+    served: ServedDeployments,
+  ): DynamicModule {
+    const registry = createMetricsRegistry('dispatcher');
+    const metrics = new DispatcherMetrics(registry);
     return {
       module: DispatcherModule,
       providers: [
+        { provide: REGISTRY, useValue: registry },
+        { provide: DispatcherMetrics, useValue: metrics },
         { provide: ENVIRONMENT, useValue: environment },
         { provide: ServedDeployments, useValue: served },
         { provide: NAMESPACE, useValue: new BusNamespace(environment.BUS_NAMESPACE) },
@@ -90,20 +103,29 @@ export class DispatcherModule {
           provide: UsagePublisher,
           inject: [BUS, NAMESPACE],
           useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
-            new UsagePublisher(connection, namespace),
+            new UsagePublisher(connection, namespace, {
+              onPublishFailure: () => metrics.usagePublishFailures.inc(),
+            }),
         },
         { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
-        { provide: InFlightRequests, useFactory: () => new InFlightRequests() },
+        { provide: InFlightRequests, useFactory: () => new InFlightRequests(metrics.inFlight) },
         {
           provide: RecordAttempt,
           inject: [UsagePublisher],
-          useFactory: (publisher: UsagePublisher) => new RecordAttempt(publisher),
+          useFactory: (publisher: UsagePublisher) =>
+            new RecordAttempt(publisher, new RouterBaselines(configuration), metrics),
         },
         {
           provide: DispatchChat,
           inject: [ServedDeployments, UpstreamClient, RecordAttempt],
           useFactory: (served: ServedDeployments, upstream: UpstreamClient, record: RecordAttempt) =>
-            new DispatchChat(served, upstream, record),
+            new DispatchChat(served, upstream, record, {
+              onRetry: (deployment, error) =>
+                metrics.retries.inc({
+                  provider: deployment.target.provider,
+                  reason: error.code ?? String(error.status),
+                }),
+            }),
         },
         {
           provide: DispatchEmbeddings,

@@ -1,8 +1,10 @@
+import type { Gauge } from 'prom-client';
 import type { ReplyChannel } from './reply-channel';
 
 interface InFlight {
   abort: AbortController;
   channel: ReplyChannel;
+  provider: string;
 }
 
 const HEARTBEAT_INTERVAL_MS = 1000;
@@ -16,19 +18,23 @@ export class InFlightRequests {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor() {
+  constructor(private readonly gauge?: Gauge<'provider'>) {
     this.heartbeat = setInterval(() => this.sendHeartbeats(), HEARTBEAT_INTERVAL_MS / 2);
     this.heartbeat.unref();
   }
 
-  add(requestId: string, channel: ReplyChannel): AbortController {
+  add(requestId: string, provider: string, channel: ReplyChannel): AbortController {
     const abort = new AbortController();
-    this.requests.set(requestId, { abort, channel });
+    this.requests.set(requestId, { abort, channel, provider });
+    this.gauge?.inc({ provider });
     return abort;
   }
 
   remove(requestId: string): void {
+    const request = this.requests.get(requestId);
+    if (!request) return;
     this.requests.delete(requestId);
+    this.gauge?.dec({ provider: request.provider });
     if (this.requests.size === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 

@@ -16,9 +16,12 @@ runService('dispatcher', async () => {
     ServedDeployments.parseProviders(environment.PROVIDERS, configuration),
     configuration,
   );
-  const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(environment, served), {
-    abortOnError: false,
-    logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    DispatcherModule.forRoot(environment, configuration, served),
+    {
+      abortOnError: false,
+      logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
+    },
+  );
   app.enableShutdownHooks();
 });

@@ -9,6 +9,8 @@ import type {
 } from '@switchyard/contracts';
 import { emptyTokenUsage } from '@switchyard/contracts';
 import { costOf } from '@switchyard/providers';
+import type { DispatcherMetrics } from '@switchyard/telemetry';
+import type { RouterBaselines } from './router-baselines';
 import type { ServedDeployment } from './served-deployments';
 
 export interface AttemptRecord {
@@ -32,7 +34,11 @@ export interface AttemptRecord {
  * request path) and the outcome the requester gets back.
  */
 export class RecordAttempt {
-  constructor(private readonly publisher: UsagePublisher) {}
+  constructor(
+    private readonly publisher: UsagePublisher,
+    private readonly baselines: RouterBaselines,
+    private readonly metrics: DispatcherMetrics,
+  ) {}
 
   execute(record: AttemptRecord): AttemptOutcome {
     const endedAt = performance.now();
@@ -48,6 +54,9 @@ export class RecordAttempt {
       upstreamLatencyMs: round(endedAt - record.startedAt),
       ttftMs: record.firstTokenAt === null ? null : round(record.firstTokenAt - record.startedAt),
     };
+    const route = record.accounting.route;
+    const baselineCostUsd = route ? this.baselines.baselineCost(route.router, usage) : null;
+    this.observe(record, outcome, baselineCostUsd);
     this.publisher.publish({
       eventId: outcome.eventId,
       requestId: record.requestId,
@@ -70,6 +79,7 @@ export class RecordAttempt {
       usageEstimated: record.usageEstimated,
       costUsd: outcome.costUsd,
       savedCostUsd: null,
+      baselineCostUsd,
       latencyMs: outcome.upstreamLatencyMs,
       ttftMs: outcome.ttftMs,
       keyId: record.accounting.keyId,
@@ -78,6 +88,43 @@ export class RecordAttempt {
       metadata: record.accounting.metadata,
     });
     return outcome;
+  }
+
+  private observe(record: AttemptRecord, outcome: AttemptOutcome, baselineCostUsd: number | null): void {
+    const provider = outcome.provider;
+    const model = outcome.model;
+    const usage = outcome.usage;
+    this.metrics.attempts.inc({
+      provider,
+      model,
+      status:
+        record.status === 'success'
+          ? String(record.httpStatus)
+          : (record.error?.code ?? String(record.httpStatus)),
+    });
+    this.metrics.upstreamLatency.observe(
+      { provider, model, stream: String(record.stream) },
+      outcome.upstreamLatencyMs / 1000,
+    );
+    if (outcome.ttftMs !== null)
+      this.metrics.timeToFirstToken.observe({ provider, model }, outcome.ttftMs / 1000);
+    const kinds: [string, number][] = [
+      ['input_fresh', usage.input.noCache],
+      ['input_cache_read', usage.input.cacheRead],
+      ['input_cache_write', usage.input.cacheWrite],
+      ['output', usage.output.total],
+      ['output_reasoning', usage.output.reasoning],
+    ];
+    for (const [kind, count] of kinds)
+      if (count > 0) this.metrics.tokens.inc({ provider, model, kind }, count);
+    if (outcome.costUsd !== null && outcome.costUsd > 0)
+      this.metrics.spend.inc({ provider, model }, outcome.costUsd);
+    const route = record.accounting.route;
+    if (route && outcome.costUsd !== null) {
+      this.metrics.routerSpend.inc({ router: route.router, tier: route.tier ?? 'none' }, outcome.costUsd);
+      if (baselineCostUsd !== null)
+        this.metrics.routerBaselineSpend.inc({ router: route.router }, baselineCostUsd);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 
 @Module({})
@@ -9,7 +10,12 @@ export class IngressModule {
   static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
     return {
       module: IngressModule,
-      imports: [InfrastructureModule.forRoot(environment, configuration), HealthModule, OpenAIModule],
+      imports: [
+        InfrastructureModule.forRoot(environment, configuration),
+        HealthModule,
+        MetricsModule,
+        OpenAIModule,
+      ],
     };
   }
 }

@@ -9,6 +9,8 @@ import {
 } from '@switchyard/config';
 import { MasterKey } from './auth/master-key';
 import { registerJsonBodyParser } from './http/json-body-parser';
+import { registerRequestMetrics } from './http/request-metrics';
+import { IngressMetrics } from '@switchyard/telemetry';
 import { IngressModule } from './ingress.module';
 import { OpenAIExceptionFilter } from './openai/openai-exception.filter';
 
@@ -28,6 +30,7 @@ runService('ingress', async () => {
     },
   );
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
+  registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(IngressMetrics));
   app.useGlobalFilters(new OpenAIExceptionFilter({ ...environment, MAX_REQUEST_BODY_MB: bodyLimitMb }));
   app.enableShutdownHooks();
   await app.listen(environment.PORT, environment.HOST);

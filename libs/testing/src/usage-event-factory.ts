@@ -36,6 +36,7 @@ export function makeUsageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent 
     usageEstimated: false,
     costUsd: Number((input * 0.00000009 + output * 0.00000027).toFixed(12)),
     savedCostUsd: null,
+    baselineCostUsd: null,
     latencyMs: 120,
     ttftMs: 40,
     keyId: null,

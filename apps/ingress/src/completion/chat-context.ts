@@ -1,4 +1,5 @@
 import type { Endpoint } from '@switchyard/contracts';
+import type { CallObservation } from '../http/call-observation';
 import type { Caller } from '../http/request-context';
 
 /** What the ingress knows about one client call, for routing, accounting and headers. */
@@ -11,4 +12,6 @@ export interface ChatCallContext {
   sessionId: string | null;
   user: string | null;
   metadata: Record<string, unknown> | null;
+  /** labels for this call's metrics, filled in by `CompleteChat`. */
+  observation: CallObservation;
 }

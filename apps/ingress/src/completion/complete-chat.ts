@@ -8,6 +8,7 @@ import {
   type ClassifyDecision,
   GatewayError,
 } from '@switchyard/contracts';
+import { IngressMetrics } from '@switchyard/telemetry';
 import { DispatchClient, type DispatchHandle } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
@@ -62,6 +63,7 @@ export class CompleteChat {
     @Inject(DispatchClient) private readonly dispatchClient: DispatchClient,
     @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
+    @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
   /** Authorizes the caller, resolves the model (routers through the classifier), admits the call. */
@@ -73,6 +75,9 @@ export class CompleteChat {
       sessionId: context.sessionId,
     });
     resolved.admitted = await this.admission.admit(context, resolved, request);
+    context.observation.modelGroup = resolved.modelGroup;
+    context.observation.stream = request.stream === true;
+    context.observation.tier = resolved.decision?.tier ?? 'none';
     return resolved;
   }
 
@@ -172,6 +177,8 @@ export class CompleteChat {
         admissionHeaders: resolved.admitted?.headers ?? {},
       };
       let opened = false;
+      context.observation.model = candidate.modelName;
+      context.observation.provider = candidate.deployment.provider.name;
       handle = this.dispatchClient.chat(
         candidate.deployment.provider.name,
         {
@@ -200,6 +207,7 @@ export class CompleteChat {
           },
           onFinal: (outcome, completion) => {
             recorded = true;
+            context.observation.upstreamMs = outcome.upstreamLatencyMs;
             signal.removeEventListener('abort', onAbort);
             resolved.admitted?.settle(outcome);
             if (!opened) {
@@ -212,6 +220,10 @@ export class CompleteChat {
           onError: (error, outcome) => {
             if (outcome) recorded = true;
             if (!opened && error.isRetryable && !signal.aborted) {
+              this.metrics.fallbacks.inc({
+                model_group: resolved.modelGroup,
+                reason: error.code ?? String(error.status),
+              });
               attempt(index + 1, error);
               return;
             }

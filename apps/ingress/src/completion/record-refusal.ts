@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { UsagePublisher } from '@switchyard/bus';
 import { emptyTokenUsage, type GatewayError, type RouteSummary } from '@switchyard/contracts';
+import { IngressMetrics } from '@switchyard/telemetry';
 import type { ChatCallContext } from './chat-context';
 
 export interface Refusal {
@@ -21,10 +22,14 @@ export interface Refusal {
  */
 @Injectable()
 export class RecordRefusal {
-  constructor(@Inject(UsagePublisher) private readonly publisher: UsagePublisher) {}
+  constructor(
+    @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
+    @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
+  ) {}
 
   execute(refusal: Refusal): void {
     const { context, error } = refusal;
+    this.metrics.refusals.inc({ reason: error.code ?? error.type });
     this.publisher.publish({
       eventId: randomUUID(),
       requestId: context.callId,
@@ -47,6 +52,7 @@ export class RecordRefusal {
       usageEstimated: false,
       costUsd: 0,
       savedCostUsd: null,
+      baselineCostUsd: null,
       latencyMs: Math.max(0, performance.now() - context.receivedAt),
       ttftMs: null,
       keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,

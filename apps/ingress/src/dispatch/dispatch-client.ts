@@ -20,6 +20,7 @@ import {
   GatewayError,
   Subjects,
 } from '@switchyard/contracts';
+import { IngressMetrics } from '@switchyard/telemetry';
 import { BUS_CONNECTION } from '../infrastructure/tokens';
 
 /** How long to wait for a dispatcher to take a request, and for a silent one (it heartbeats every second). */
@@ -46,10 +47,13 @@ export class DispatchClient {
     @Inject(StreamRequester) private readonly streams: StreamRequester,
     @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
     @Inject(BusNamespace) private readonly namespace: BusNamespace,
+    @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
   chat(provider: string, request: DispatchChatRequest, handlers: DispatchHandlers): DispatchHandle {
     let finished = false;
+    let firstReply = true;
+    const started = performance.now();
     let stream: BusStream | null = null;
     const finish = () => {
       finished = true;
@@ -73,6 +77,13 @@ export class DispatchClient {
             return;
           }
           const reply = parsed.data;
+          if (firstReply) {
+            firstReply = false;
+            this.metrics.busRequestDuration.observe(
+              { subject: 'dispatch.chat' },
+              (performance.now() - started) / 1000,
+            );
+          }
           switch (reply.type) {
             case 'accepted':
             case 'heartbeat':

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Endpoint } from '@switchyard/contracts';
 import type { ChatCallContext } from '../completion/chat-context';
+import { callObservation } from './call-observation';
 import { requestContext } from './request-context';
 
 /** The call context of an authenticated request. */
@@ -21,6 +22,7 @@ export function callContextOf(
     sessionId: typeof session === 'string' && session.length > 0 ? session.slice(0, 200) : null,
     user,
     metadata,
+    observation: Object.assign(callObservation(request), { endpoint }),
   };
 }
 

@@ -11,7 +11,14 @@ import {
 } from '@switchyard/bus';
 import { createRedisConnection } from '@switchyard/cache';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
-import { BUS_CONNECTION, GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT, REDIS } from './tokens';
+import { createMetricsRegistry, IngressMetrics } from '@switchyard/telemetry';
+import {
+  BUS_CONNECTION,
+  GATEWAY_CONFIGURATION,
+  INGRESS_ENVIRONMENT,
+  METRICS_REGISTRY,
+  REDIS,
+} from './tokens';
 
 class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(
@@ -35,10 +42,13 @@ class InfrastructureShutdown implements OnApplicationShutdown {
 export class InfrastructureModule {
   static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
     const namespace = new BusNamespace(environment.BUS_NAMESPACE);
+    const registry = createMetricsRegistry('ingress');
     return {
       module: InfrastructureModule,
       providers: [
         { provide: BusNamespace, useValue: namespace },
+        { provide: METRICS_REGISTRY, useValue: registry },
+        { provide: IngressMetrics, useValue: new IngressMetrics(registry) },
         { provide: INGRESS_ENVIRONMENT, useValue: environment },
         { provide: GATEWAY_CONFIGURATION, useValue: configuration },
         {
@@ -73,6 +83,9 @@ export class InfrastructureModule {
         InfrastructureShutdown,
       ],
       exports: [
+        REDIS,
+        METRICS_REGISTRY,
+        IngressMetrics,
         BusNamespace,
         INGRESS_ENVIRONMENT,
         GATEWAY_CONFIGURATION,

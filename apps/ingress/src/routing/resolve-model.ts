@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@switchyard/bus';
+import { IngressMetrics } from '@switchyard/telemetry';
 import { type Deployment, type GatewayConfiguration, suggestNames } from '@switchyard/config';
 import {
   type ChatCompletionRequest,
@@ -39,15 +40,21 @@ export class ResolveModel {
   constructor(
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
   async execute(name: string, body: ChatCompletionRequest, context: ResolveContext): Promise<ResolvedModel> {
     const router = this.configuration.router(name);
     if (router) {
+      const started = performance.now();
       const decision = await this.bus.request(
         Subjects.classify,
         { router: router.name, body, requestBytes: context.bodyBytes, session: null },
         { timeoutMs: CLASSIFY_TIMEOUT_MS, requestId: context.requestId },
+      );
+      this.metrics.busRequestDuration.observe(
+        { subject: Subjects.classify },
+        (performance.now() - started) / 1000,
       );
       return {
         modelGroup: name,

@@ -33,6 +33,7 @@ const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
   ['usage_estimated', 'bool', (event) => event.usageEstimated],
   ['cost_usd', 'numeric', (event) => event.costUsd],
   ['saved_cost_usd', 'numeric', (event) => event.savedCostUsd],
+  ['baseline_cost_usd', 'numeric', (event) => event.baselineCostUsd],
   ['latency_ms', 'float8', (event) => event.latencyMs],
   ['ttft_ms', 'float8', (event) => event.ttftMs],
   ['key_id', 'text', (event) => event.keyId],

@@ -46,6 +46,11 @@ export const UsageEvent = z.object({
   costUsd: z.number().nonnegative().nullable(),
   /** for cache hits: what the answer cost when it was made. */
   savedCostUsd: z.number().nonnegative().nullable(),
+  /**
+   * for routed requests: what the same tokens would have cost on the router's most expensive tier
+   * model (the router's savings are baseline minus cost); null when not routed or unpriced.
+   */
+  baselineCostUsd: z.number().nonnegative().nullable(),
   latencyMs: z.number().nonnegative(),
   ttftMs: z.number().nonnegative().nullable(),
   keyId: z.string().nullable(),
