@@ -1,6 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GatewayRpcExceptionFilter } from '@switchyard/bus';
+import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
+import { contextFromHeaders, GatewayRpcExceptionFilter } from '@switchyard/bus';
+import { SpanKind, tracer } from '@switchyard/telemetry';
 import { type ClassifyDecision, ClassifyRequest, GatewayError, Subjects } from '@switchyard/contracts';
 import { DecideRoute } from './decide-route';
 
@@ -11,7 +12,27 @@ export class ClassifyController {
   constructor(@Inject(DecideRoute) private readonly decideRoute: DecideRoute) {}
 
   @MessagePattern(Subjects.classify)
-  classify(@Payload() payload: unknown): ClassifyDecision {
+  classify(@Payload() payload: unknown, @Ctx() nats: NatsContext): ClassifyDecision {
+    const span = tracer.startSpan(
+      Subjects.classify,
+      { kind: SpanKind.SERVER },
+      contextFromHeaders(nats.getHeaders()),
+    );
+    try {
+      const decision = this.decide(payload);
+      span.setAttributes({
+        'switchyard.router': decision.router,
+        'switchyard.router.tier': decision.tier ?? 'none',
+        'switchyard.router.cause': decision.cause,
+        'gen_ai.request.model': decision.model,
+      });
+      return decision;
+    } finally {
+      span.end();
+    }
+  }
+
+  private decide(payload: unknown): ClassifyDecision {
     const parsed = ClassifyRequest.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -10,11 +10,17 @@ import {
 } from '@switchyard/config';
 import { QueueGroups } from '@switchyard/contracts';
 import { ClassifierModule } from './classifier.module';
-import { ClassifierMetrics, createMetricsRegistry, startWorkerHttpServer } from '@switchyard/telemetry';
+import {
+  ClassifierMetrics,
+  createMetricsRegistry,
+  startTracing,
+  startWorkerHttpServer,
+} from '@switchyard/telemetry';
 import type { NatsConnection } from 'nats';
 
 runService('classifier', async () => {
   const environment = readEnvironment(ClassifierEnvironment);
+  startTracing('classifier', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
   const registry = createMetricsRegistry('classifier');
   const decideRoute = ClassifierModule.compile(configuration, new ClassifierMetrics(registry));

@@ -7,6 +7,7 @@ import {
   type TokenUsage,
 } from '@switchyard/contracts';
 import { adapterFor, type ProviderAdapter, SseDecoder } from '@switchyard/providers';
+import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
 import { estimateUsage } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
@@ -80,6 +81,14 @@ export class DispatchChat {
   ): Promise<AttemptResult> {
     const provider = served.target.provider;
     const startedAt = performance.now();
+    const span = tracer.startSpan(`upstream ${provider}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.system': provider,
+        'gen_ai.request.model': served.target.providerModel,
+        'switchyard.retry': retry,
+      },
+    });
     const record = (
       status: 'success' | 'error' | 'cancelled',
       httpStatus: number,
@@ -87,8 +96,15 @@ export class DispatchChat {
       error: GatewayError | null,
       firstTokenAt: number | null = null,
       usageEstimated = false,
-    ): AttemptOutcome =>
-      this.recordAttempt.execute({
+    ): AttemptOutcome => {
+      span.setAttributes({
+        'http.response.status_code': httpStatus,
+        'gen_ai.usage.input_tokens': usage?.input.total ?? 0,
+        'gen_ai.usage.output_tokens': usage?.output.total ?? 0,
+      });
+      if (status !== 'success') span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
+      span.end();
+      return this.recordAttempt.execute({
         requestId: request.requestId,
         attempt: request.attempt,
         retry,
@@ -103,6 +119,7 @@ export class DispatchChat {
         httpStatus,
         error,
       });
+    };
     const failed = (error: GatewayError, outcome: AttemptOutcome | null): AttemptResult => {
       this.listener.onAttemptFailed?.(served, error);
       if (error.isRetryable && channel.chunksSent === 0 && !signal.aborted)

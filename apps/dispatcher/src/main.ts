@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { startTracing } from '@switchyard/telemetry';
 import {
   DispatcherEnvironment,
   loadConfigurationFromEnvironment,
@@ -11,6 +12,7 @@ import { ServedDeployments } from './served-deployments';
 
 runService('dispatcher', async () => {
   const environment = readEnvironment(DispatcherEnvironment);
+  startTracing('dispatcher', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
   const served = new ServedDeployments(
     ServedDeployments.parseProviders(environment.PROVIDERS, configuration),

@@ -10,12 +10,13 @@ import {
 import { MasterKey } from './auth/master-key';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { registerRequestMetrics } from './http/request-metrics';
-import { IngressMetrics } from '@switchyard/telemetry';
+import { IngressMetrics, startTracing } from '@switchyard/telemetry';
 import { IngressModule } from './ingress.module';
 import { OpenAIExceptionFilter } from './openai/openai-exception.filter';
 
 runService('ingress', async () => {
   const environment = readEnvironment(IngressEnvironment);
+  startTracing('ingress', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
   MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
   const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;

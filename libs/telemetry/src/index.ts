@@ -1,3 +1,4 @@
 export * from './metrics-registry';
 export * from './worker-http-server';
 export * from './service-metrics';
+export * from './tracing';

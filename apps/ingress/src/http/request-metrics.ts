@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Endpoint } from '@switchyard/contracts';
-import type { IngressMetrics } from '@switchyard/telemetry';
+import { context, type IngressMetrics, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import { callObservation } from './call-observation';
 import { requestContext } from './request-context';
 
@@ -18,19 +18,34 @@ function endpointOf(url: string): Endpoint | null {
 
 /**
  * Observes every model call when its response ends (JSON or SSE, success or not): the request
- * counter with its labels, duration, gateway overhead and calls in flight.
+ * counter with its labels, duration, gateway overhead and calls in flight; and opens the call's
+ * server span, active for everything the call does (its context travels on the bus).
  */
 export function registerRequestMetrics(app: FastifyInstance, metrics: IngressMetrics): void {
   app.addHook('onRequest', (request, reply, done) => {
     const endpoint = request.method === 'POST' ? endpointOf(request.url) : null;
     if (endpoint === null) return done();
-    const context = requestContext(request);
+    const callContext = requestContext(request);
     const observation = callObservation(request);
     observation.endpoint = endpoint;
     metrics.inFlight.inc({ endpoint });
+    const span = tracer.startSpan(`POST /v1/${endpoint === 'chat' ? 'chat/completions' : endpoint}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': 'POST', 'switchyard.call_id': callContext.callId },
+    });
     reply.raw.once('close', () => {
+      const status = reply.raw.statusCode;
+      span.setAttributes({
+        'http.response.status_code': status,
+        'gen_ai.request.model': observation.modelGroup,
+        'gen_ai.response.model': observation.model,
+        'gen_ai.system': observation.provider,
+        'switchyard.router.tier': observation.tier,
+      });
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
       metrics.inFlight.dec({ endpoint });
-      const seconds = (performance.now() - context.receivedAt) / 1000;
+      const seconds = (performance.now() - callContext.receivedAt) / 1000;
       const stream = String(observation.stream);
       metrics.requests.inc({
         endpoint,
@@ -45,6 +60,6 @@ export function registerRequestMetrics(app: FastifyInstance, metrics: IngressMet
         metrics.overhead.observe({ endpoint, stream }, Math.max(0, seconds - observation.upstreamMs / 1000));
       }
     });
-    done();
+    context.with(trace.setSpan(context.active(), span), done);
   });
 }

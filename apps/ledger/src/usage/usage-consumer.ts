@@ -9,9 +9,25 @@ import {
   type NatsConnection,
   nanos,
 } from 'nats';
-import { type BusNamespace, decodeJson, ensureUsageStreams } from '@switchyard/bus';
+import { type BusNamespace, contextFromHeaders, decodeJson, ensureUsageStreams } from '@switchyard/bus';
 import { Consumers, Streams, Subjects, UsageEvent } from '@switchyard/contracts';
+import { SpanKind, tracer } from '@switchyard/telemetry';
 import type { UsageStore } from './usage-store';
+
+/** One `ledger insert` span per traced event, in the trace of the request that produced it. */
+function traceInserts(messages: readonly JsMsg[], startedAt: number): void {
+  const startTime = performance.timeOrigin + startedAt;
+  for (const message of messages) {
+    if (!message.headers?.has('traceparent')) continue;
+    tracer
+      .startSpan(
+        'ledger insert',
+        { kind: SpanKind.CONSUMER, startTime, attributes: { 'messaging.message.id': String(message.seq) } },
+        contextFromHeaders(message.headers),
+      )
+      .end();
+  }
+}
 
 export interface UsageConsumerOptions {
   batchSize: number;
@@ -134,6 +150,7 @@ export class UsageConsumer {
       try {
         const written = await this.store.insert(events);
         for (const message of accepted) message.ack();
+        traceInserts(accepted, started);
         this.listener.onBatchWritten?.(
           written.length,
           events.length - written.length,
