@@ -9,7 +9,10 @@ import {
 } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { NatsConnection } from 'nats';
-import { BusNamespace, connectToBus, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import { BusClient, BusNamespace, connectToBus, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import { createRedisConnection } from '@switchyard/cache';
+import type Redis from 'ioredis';
+import { CooldownTracker } from './cooldown';
 import type { DispatcherEnvironment } from '@switchyard/config';
 import { createMetricsRegistry, DispatcherMetrics, startWorkerHttpServer } from '@switchyard/telemetry';
 import type { Registry } from 'prom-client';
@@ -27,6 +30,7 @@ const ENVIRONMENT = Symbol('DispatcherEnvironment');
 const BUS = Symbol('NatsConnection');
 const NAMESPACE = Symbol('BusNamespace');
 const REGISTRY = Symbol('Registry');
+const REDIS = Symbol('Redis');
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -41,6 +45,7 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
     @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
     @Inject(InFlightRequests) private readonly inFlight: InFlightRequests,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -58,6 +63,7 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.inFlight.stop();
     await this.publisher.flush();
     await this.upstream.close();
+    this.redis.disconnect();
     await this.connection.drain();
   }
 }
@@ -108,6 +114,13 @@ export class DispatcherModule {
             }),
         },
         { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
+        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'dispatcher') },
+        {
+          provide: CooldownTracker,
+          inject: [REDIS, BUS, NAMESPACE],
+          useFactory: (redis: Redis, connection: NatsConnection, namespace: BusNamespace) =>
+            new CooldownTracker(redis, new BusClient(connection, namespace), configuration, metrics),
+        },
         { provide: InFlightRequests, useFactory: () => new InFlightRequests(metrics.inFlight) },
         {
           provide: RecordAttempt,
@@ -117,9 +130,15 @@ export class DispatcherModule {
         },
         {
           provide: DispatchChat,
-          inject: [ServedDeployments, UpstreamClient, RecordAttempt],
-          useFactory: (served: ServedDeployments, upstream: UpstreamClient, record: RecordAttempt) =>
+          inject: [ServedDeployments, UpstreamClient, RecordAttempt, CooldownTracker],
+          useFactory: (
+            served: ServedDeployments,
+            upstream: UpstreamClient,
+            record: RecordAttempt,
+            cooldowns: CooldownTracker,
+          ) =>
             new DispatchChat(served, upstream, record, {
+              onAttemptFailed: (deployment, error) => cooldowns.onAttemptFailed(deployment, error),
               onRetry: (deployment, error) =>
                 metrics.retries.inc({
                   provider: deployment.target.provider,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ClassifyDecision, ClassifyRequest } from './classify/classify';
+import { DeploymentCooldown } from './deployment-cooldown';
 import { KeysChanged } from './keys-changed';
 import { Subjects } from './subjects';
 
@@ -18,6 +19,7 @@ export type RpcResponseOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[
 /** Broadcast subjects (no reply) and their payloads. */
 export const EventContracts = {
   [Subjects.keysChanged]: KeysChanged,
+  [Subjects.deploymentCooldown]: DeploymentCooldown,
 } as const;
 export type EventSubject = keyof typeof EventContracts;
 export type EventOf<S extends EventSubject> = z.infer<(typeof EventContracts)[S]>;

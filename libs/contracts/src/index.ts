@@ -1,6 +1,7 @@
 export * from './subjects';
 export * from './bus-map';
 export * from './keys-changed';
+export * from './deployment-cooldown';
 export * from './chat/chat-request';
 export * from './chat/chat-response';
 export * from './chat/chat-body';
@@ -10,5 +11,6 @@ export * from './usage/route-decision';
 export * from './usage/usage-event';
 export * from './dispatch/dispatch-request';
 export * from './dispatch/dispatch-reply';
+export * from './dispatch/dispatch-probe';
 export * from './classify/classify';
 export * from './errors/gateway-error';

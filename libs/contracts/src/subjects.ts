@@ -15,6 +15,10 @@ export const Subjects = {
   usage: (provider: string) => `usage.${provider}.v1` as const,
   /** JetStream dead letters for usage messages the ledger could not parse. */
   usageDeadLetter: 'usage-dead.v1',
+  /** request/reply (queue group `dispatch.<provider>`): check that one deployment's upstream answers. */
+  dispatchProbe: (provider: string) => `dispatch.${provider}.probe.v1` as const,
+  /** broadcast: a deployment failed too often and is cooling down; every ingress skips it until then. */
+  deploymentCooldown: 'deployments.cooldown.v1',
   /** broadcast: a virtual key changed (revoked, updated); every ingress drops its cached record. */
   keysChanged: 'keys.changed.v1',
 } as const;

@@ -11,6 +11,7 @@ import {
 import { IngressMetrics } from '@switchyard/telemetry';
 import { DispatchClient, type DispatchHandle } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
+import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
 import { CALL_ADMISSION, type CallAdmission } from './call-admission';
@@ -64,6 +65,7 @@ export class CompleteChat {
     @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
+    @Inject(DeploymentCooldowns) private readonly cooldowns: DeploymentCooldowns,
   ) {}
 
   /** Authorizes the caller, resolves the model (routers through the classifier), admits the call. */

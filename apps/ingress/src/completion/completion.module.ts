@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DispatchClient } from '../dispatch/dispatch-client';
+import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { ResolveModel } from '../routing/resolve-model';
 import { CALL_ADMISSION, OpenAdmission } from './call-admission';
 import { CompleteChat } from './complete-chat';
@@ -9,6 +10,7 @@ import { RecordRefusal } from './record-refusal';
   providers: [
     DispatchClient,
     ResolveModel,
+    DeploymentCooldowns,
     RecordRefusal,
     CompleteChat,
     { provide: CALL_ADMISSION, useClass: OpenAdmission },
