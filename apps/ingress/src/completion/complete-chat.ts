@@ -257,7 +257,12 @@ export class CompleteChat {
       for (const deployment of this.resolveModel.deploymentsOf(modelName))
         candidates.push({ modelName, deployment });
     }
-    return candidates;
+    // deployments cooling down go last: tried only when nothing else is left
+    const available = candidates.filter(
+      (candidate) => !this.cooldowns.isCoolingDown(candidate.deployment.id),
+    );
+    if (available.length === candidates.length) return candidates;
+    return [...available, ...candidates.filter((candidate) => !available.includes(candidate))];
   }
 
   private fallbacksOf(names: readonly string[]): string[] {
