@@ -2,7 +2,5 @@ export * from './infrastructure';
 export * from './test-database';
 export * from './test-fleet';
 export * from './usage-event-factory';
-export * from './eventually';
-export * from './config-variant';
 export * from './mock-control';
 export * from './test-config';
