@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import { type BusNamespace, decodeJson, encodeJson } from '@switchyard/bus';
+import { type BusNamespace, contextFromHeaders, decodeJson, encodeJson } from '@switchyard/bus';
+import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
   DispatchCancel,
   DispatchChatRequest,
@@ -80,8 +81,23 @@ export class DispatchServer {
     const request = parsed.data;
     channel.send({ type: 'accepted', dispatcherId: this.dispatcherId });
     const abort = this.inFlight.add(request.requestId, provider, channel);
-    this.dispatchChat
-      .execute(request, channel, abort.signal)
+    const span = tracer.startSpan(
+      Subjects.dispatchChat(provider),
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'gen_ai.system': provider,
+          'gen_ai.request.model': request.accounting.modelGroup,
+          'switchyard.deployment_id': request.deploymentId,
+          'switchyard.call_id': request.requestId,
+        },
+      },
+      contextFromHeaders(message.headers),
+    );
+    context
+      .with(trace.setSpan(context.active(), span), () =>
+        this.dispatchChat.execute(request, channel, abort.signal),
+      )
       .catch((error: unknown) => {
         this.logger.error(`dispatch ${request.requestId} failed unexpectedly: ${(error as Error).stack}`);
         channel.send({
@@ -90,7 +106,11 @@ export class DispatchServer {
           outcome: null,
         });
       })
-      .finally(() => this.inFlight.remove(request.requestId));
+      .finally(() => {
+        if (!channel.isFinished) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        this.inFlight.remove(request.requestId);
+      });
   }
 
   private onEmbed(message: Msg): void {
