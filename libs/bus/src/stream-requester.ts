@@ -114,7 +114,9 @@ export class StreamRequester {
         this.streams.delete(token);
         stream.handlers.onFailure(
           stream.lastMessageAt === null
-            ? GatewayError.unavailable(`no ${stream.subject} responder took the request within ${limit} ms`)
+            ? GatewayError.unavailable(`no ${stream.subject} responder took the request within ${limit} ms`, {
+                code: 'no_responder',
+              })
             : GatewayError.unavailable(`the ${stream.subject} responder went silent for ${silentFor} ms`, {
                 code: 'responder_lost',
               }),

@@ -19,6 +19,9 @@ import type { ChatCallContext } from './chat-context';
 import { RecordRefusal } from './record-refusal';
 
 const MAX_ATTEMPTS = 6;
+/** the dispatcher holding the request died or none took it: another replica can take the same deployment. */
+const BUS_FAILURES = new Set(['responder_lost', 'no_responder']);
+const MAX_REDISPATCHES = 2;
 
 /** Which deployment answered, for the response headers. */
 export interface ChatResponseMeta {
@@ -147,6 +150,8 @@ export class CompleteChat {
     const onAbort = () => handle?.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
 
+    let dispatches = 0;
+    let redispatches = 0;
     const attempt = (index: number, lastError: GatewayError | null): void => {
       const candidate = candidates[index];
       if (!candidate || index >= MAX_ATTEMPTS || signal.aborted) {
@@ -185,7 +190,7 @@ export class CompleteChat {
         candidate.deployment.provider.name,
         {
           requestId: context.callId,
-          attempt: index,
+          attempt: dispatches++,
           deploymentId: candidate.deployment.id,
           stream,
           body: request,
@@ -221,6 +226,16 @@ export class CompleteChat {
           },
           onError: (error, outcome) => {
             if (outcome) recorded = true;
+            if (
+              !opened &&
+              !signal.aborted &&
+              BUS_FAILURES.has(error.code ?? '') &&
+              redispatches < MAX_REDISPATCHES
+            ) {
+              redispatches += 1;
+              attempt(index, error);
+              return;
+            }
             if (!opened && error.isRetryable && !signal.aborted) {
               this.metrics.fallbacks.inc({
                 model_group: resolved.modelGroup,
