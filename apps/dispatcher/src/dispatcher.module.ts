@@ -50,11 +50,9 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.server.start();
-    this.http = await startWorkerHttpServer(
-      this.environment.METRICS_PORT,
-      createMetricsRegistry('dispatcher'),
-      [{ name: 'nats', check: () => !this.connection.isClosed() }],
-    );
+    this.http = await startWorkerHttpServer(this.environment.METRICS_PORT, this.registry, [
+      { name: 'nats', check: () => !this.connection.isClosed() },
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {
