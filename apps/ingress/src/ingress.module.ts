@@ -1,13 +1,20 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
-import { HealthModule } from './health/health.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { OpenAIModule } from './openai/openai.module';
+import { type DynamicModule, Module } from "@nestjs/common";
+import type {
+  GatewayConfiguration,
+  IngressEnvironment,
+} from "@switchyard/config";
+import { InfrastructureModule } from "./infrastructure/infrastructure.module";
+import { HealthModule } from "./health/health.module";
+import { MetricsModule } from "./metrics/metrics.module";
+import { OpenAIModule } from "./openai/openai.module";
+import { RoutingModule } from "./routing/routing.module";
 
 @Module({})
 export class IngressModule {
-  static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
+  static forRoot(
+    environment: IngressEnvironment,
+    configuration: GatewayConfiguration,
+  ): DynamicModule {
     return {
       module: IngressModule,
       imports: [
@@ -15,6 +22,7 @@ export class IngressModule {
         HealthModule,
         MetricsModule,
         OpenAIModule,
+        RoutingModule,
       ],
     };
   }

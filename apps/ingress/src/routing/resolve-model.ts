@@ -11,6 +11,7 @@ import {
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import type { AdmittedCall } from '../completion/call-admission';
 import { DeploymentRotation } from './deployment-rotation';
+import { SessionRoutes } from './session-routes';
 
 const CLASSIFY_TIMEOUT_MS = 2000;
 
@@ -41,17 +42,21 @@ export class ResolveModel {
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(BusClient) private readonly bus: BusClient,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
+    @Inject(SessionRoutes) private readonly sessions: SessionRoutes,
   ) {}
 
   async execute(name: string, body: ChatCompletionRequest, context: ResolveContext): Promise<ResolvedModel> {
     const router = this.configuration.router(name);
     if (router) {
+      const affinity = router.config.session_affinity === true && context.sessionId !== null;
+      const session = affinity ? await this.sessions.lastRoute(router.name, context.sessionId!) : null;
       const started = performance.now();
       const decision = await this.bus.request(
         Subjects.classify,
-        { router: router.name, body, requestBytes: context.bodyBytes, session: null },
+        { router: router.name, body, requestBytes: context.bodyBytes, session },
         { timeoutMs: CLASSIFY_TIMEOUT_MS, requestId: context.requestId },
       );
+      if (affinity) this.sessions.remember(context.sessionId!, decision);
       this.metrics.busRequestDuration.observe(
         { subject: Subjects.classify },
         (performance.now() - started) / 1000,
