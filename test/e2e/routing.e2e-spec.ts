@@ -73,8 +73,16 @@ describe('complexity routers through the gateway', () => {
     expect(response.headers.get('x-litellm-complexity-router-cause')).toBe('heuristic_scorer');
     expect(Number(response.headers.get('x-litellm-complexity-router-score'))).toBeCloseTo(-0.2, 10);
     const text = await response.text();
-    expect(text).toContain('Mock reply from deepseek-v4-flash: Hello');
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const content = text
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: {'))
+      .map(
+        (frame) => JSON.parse(frame.slice('data: '.length)) as { choices: { delta: { content?: string } }[] },
+      )
+      .map((chunk) => chunk.choices[0]?.delta.content ?? '')
+      .join('');
+    expect(content).toBe('Mock reply from deepseek-v4-flash: Hello');
 
     const row = await usageRow(response.headers.get('x-litellm-call-id')!);
     expect(row).toMatchObject({
@@ -129,7 +137,9 @@ describe('complexity routers through the gateway', () => {
         model: response.headers.get('x-litellm-complexity-router-model'),
       };
     };
-    expect(await ask(TECHNICAL_REASONING_ASK, 'ses_affinity_a')).toMatchObject({
+    const reasoningAsk =
+      'Think step by step and explain your reasoning: compare and contrast two designs for the authentication architecture.';
+    expect(await ask(reasoningAsk, 'ses_affinity_a')).toMatchObject({
       tier: 'REASONING',
       model: 'claude-opus-4-8',
     });
