@@ -1,20 +1,15 @@
-import { type DynamicModule, Module } from "@nestjs/common";
-import type {
-  GatewayConfiguration,
-  IngressEnvironment,
-} from "@switchyard/config";
-import { InfrastructureModule } from "./infrastructure/infrastructure.module";
-import { HealthModule } from "./health/health.module";
-import { MetricsModule } from "./metrics/metrics.module";
-import { OpenAIModule } from "./openai/openai.module";
-import { RoutingModule } from "./routing/routing.module";
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import { CacheModule } from './cache/cache.module';
+import { HealthModule } from './health/health.module';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenAIModule } from './openai/openai.module';
+import { RoutingModule } from './routing/routing.module';
 
 @Module({})
 export class IngressModule {
-  static forRoot(
-    environment: IngressEnvironment,
-    configuration: GatewayConfiguration,
-  ): DynamicModule {
+  static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
     return {
       module: IngressModule,
       imports: [
@@ -23,6 +18,7 @@ export class IngressModule {
         MetricsModule,
         OpenAIModule,
         RoutingModule,
+        CacheModule,
       ],
     };
   }

@@ -12,6 +12,8 @@ export interface ChatCallContext {
   sessionId: string | null;
   user: string | null;
   metadata: Record<string, unknown> | null;
+  /** the request's `Cache-Control` header, for the response cache. */
+  cacheControl: string | null;
   /** labels for this call's metrics, filled in by `CompleteChat`. */
   observation: CallObservation;
 }

@@ -14,7 +14,10 @@ import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
+import { assembleCompletion, completionToChunks } from '@switchyard/cache';
 import { CALL_ADMISSION, type CallAdmission } from './call-admission';
+import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
+import { upstreamBody } from './upstream-body';
 import type { ChatCallContext } from './chat-context';
 import { RecordRefusal } from './record-refusal';
 
@@ -32,6 +35,8 @@ export interface ChatResponseMeta {
   decision: ClassifyDecision | null;
   /** headers from admission (rate-limit state). */
   admissionHeaders: Readonly<Record<string, string>>;
+  /** set when the answer came from the response cache. */
+  cacheKey: string | null;
 }
 
 export interface ChatResult {
@@ -69,6 +74,7 @@ export class CompleteChat {
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
     @Inject(DeploymentCooldowns) private readonly cooldowns: DeploymentCooldowns,
+    @Inject(ChatResponseCache) private readonly responseCache: ChatResponseCache,
   ) {}
 
   /** Authorizes the caller, resolves the model (routers through the classifier), admits the call. */
@@ -86,14 +92,23 @@ export class CompleteChat {
     return resolved;
   }
 
-  /** Non-streaming: resolves with the completion or rejects with the last failure. */
-  complete(
+  /** Non-streaming: resolves with the completion (from the cache or a dispatch) or rejects with the last failure. */
+  async complete(
     request: ChatCompletionRequest,
     resolved: ResolvedModel,
     context: ChatCallContext,
     signal: AbortSignal,
   ): Promise<ChatResult> {
-    return new Promise((resolve, reject) => {
+    const lookup = await this.responseCache.lookup(request, resolved, context);
+    if (lookup.hit) {
+      resolved.admitted?.settle(null);
+      return {
+        meta: this.cachedMeta(resolved, context, lookup),
+        completion: lookup.hit.completion,
+        outcome: lookup.hit.outcome,
+      };
+    }
+    const result = await new Promise<ChatResult>((resolve, reject) => {
       let meta: ChatResponseMeta | null = null;
       this.run(request, resolved, context, false, signal, {
         open: (opened) => (meta = opened),
@@ -106,9 +121,11 @@ export class CompleteChat {
         },
       });
     });
+    this.responseCache.save(lookup, result.completion, result.outcome);
+    return result;
   }
 
-  /** Streaming: feeds the sink; returns at once. */
+  /** Streaming: feeds the sink (a cached answer is replayed as a stream); returns at once. */
   stream(
     request: ChatCompletionRequest,
     resolved: ResolvedModel,
@@ -116,17 +133,57 @@ export class CompleteChat {
     signal: AbortSignal,
     sink: ChatStreamSink,
   ): void {
-    let opened = false;
-    this.run(request, resolved, context, true, signal, {
-      open: (meta) => {
-        opened = true;
-        sink.open(meta);
+    this.responseCache.lookup(request, resolved, context).then(
+      (lookup) => {
+        if (lookup.hit) {
+          resolved.admitted?.settle(null);
+          sink.open(this.cachedMeta(resolved, context, lookup));
+          for (const chunk of completionToChunks(lookup.hit.completion)) sink.chunk(chunk);
+          sink.close(lookup.hit.outcome);
+          return;
+        }
+        const collected: ChatCompletionChunk[] | null = lookup.key && lookup.policy?.write ? [] : null;
+        let opened = false;
+        this.run(request, resolved, context, true, signal, {
+          open: (meta) => {
+            opened = true;
+            sink.open(meta);
+          },
+          chunk: (chunk) => {
+            collected?.push(chunk);
+            sink.chunk(chunk);
+          },
+          close: (outcome) => {
+            sink.close(outcome);
+            const completion = collected ? assembleCompletion(collected) : null;
+            if (completion) this.responseCache.save(lookup, completion, outcome);
+          },
+          fail: (error) => sink.fail(error, opened),
+          done: () => undefined,
+        });
       },
-      chunk: (chunk) => sink.chunk(chunk),
-      close: (outcome) => sink.close(outcome),
-      fail: (error) => sink.fail(error, opened),
-      done: () => undefined,
-    });
+      (error: unknown) =>
+        sink.fail(error instanceof GatewayError ? error : GatewayError.internal(String(error)), false),
+    );
+  }
+
+  private cachedMeta(
+    resolved: ResolvedModel,
+    context: ChatCallContext,
+    lookup: CacheLookup,
+  ): ChatResponseMeta {
+    const hit = lookup.hit!;
+    context.observation.model = hit.outcome.model;
+    context.observation.provider = hit.outcome.provider;
+    return {
+      callId: context.callId,
+      modelGroup: resolved.modelGroup,
+      modelName: hit.outcome.model,
+      deployment: hit.deployment,
+      decision: resolved.decision,
+      admissionHeaders: resolved.admitted?.headers ?? {},
+      cacheKey: this.responseCache.fullKey(lookup.key!),
+    };
   }
 
   private run(
@@ -182,6 +239,7 @@ export class CompleteChat {
         deployment: candidate.deployment,
         decision: resolved.decision,
         admissionHeaders: resolved.admitted?.headers ?? {},
+        cacheKey: null,
       };
       let opened = false;
       context.observation.model = candidate.modelName;
@@ -193,7 +251,7 @@ export class CompleteChat {
           attempt: dispatches++,
           deploymentId: candidate.deployment.id,
           stream,
-          body: request,
+          body: upstreamBody(request, this.configuration.litellmSettings.drop_params === true),
           accounting: {
             endpoint: context.endpoint,
             modelGroup: resolved.modelGroup,

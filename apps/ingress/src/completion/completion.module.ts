@@ -1,11 +1,13 @@
-import { Module } from "@nestjs/common";
-import { DispatchClient } from "../dispatch/dispatch-client";
-import { DeploymentCooldowns } from "../routing/deployment-cooldowns";
-import { ResolveModel } from "../routing/resolve-model";
-import { SessionRoutes } from "../routing/session-routes";
-import { CALL_ADMISSION, OpenAdmission } from "./call-admission";
-import { CompleteChat } from "./complete-chat";
-import { RecordRefusal } from "./record-refusal";
+import { Module } from '@nestjs/common';
+import { DispatchClient } from '../dispatch/dispatch-client';
+import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
+import { ResolveModel } from '../routing/resolve-model';
+import { SessionRoutes } from '../routing/session-routes';
+import { CALL_ADMISSION, OpenAdmission } from './call-admission';
+import { ChatResponseCache } from './chat-response-cache';
+import { CompleteChat } from './complete-chat';
+import { CreateEmbeddings } from './create-embeddings';
+import { RecordRefusal } from './record-refusal';
 
 @Module({
   providers: [
@@ -15,10 +17,14 @@ import { RecordRefusal } from "./record-refusal";
     SessionRoutes,
     RecordRefusal,
     CompleteChat,
+    ChatResponseCache,
+    CreateEmbeddings,
     { provide: CALL_ADMISSION, useClass: OpenAdmission },
   ],
   exports: [
     CompleteChat,
+    ChatResponseCache,
+    CreateEmbeddings,
     ResolveModel,
     DispatchClient,
     RecordRefusal,

@@ -13,6 +13,7 @@ export function responseHeaders(meta: ChatResponseMeta): Record<string, string> 
     'x-litellm-model-group': meta.modelGroup,
     'x-litellm-model-api-base-provider': meta.deployment.provider.name,
   };
+  if (meta.cacheKey) headers['x-litellm-cache-key'] = meta.cacheKey;
   const decision = meta.decision;
   if (decision) {
     headers['x-litellm-complexity-router-tier'] = decision.tier ?? 'none';

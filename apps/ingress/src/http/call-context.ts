@@ -22,6 +22,8 @@ export function callContextOf(
     sessionId: typeof session === 'string' && session.length > 0 ? session.slice(0, 200) : null,
     user,
     metadata,
+    cacheControl:
+      typeof request.headers['cache-control'] === 'string' ? request.headers['cache-control'] : null,
     observation: Object.assign(callObservation(request), { endpoint }),
   };
 }
