@@ -5,7 +5,11 @@ import { parse, stringify } from 'yaml';
 import { REPO_ROOT } from './test-fleet';
 
 export interface ConfigDocument {
-  model_list: { model_name: string; litellm_params: Record<string, unknown>; model_info?: Record<string, unknown> }[];
+  model_list: {
+    model_name: string;
+    litellm_params: Record<string, unknown>;
+    model_info?: Record<string, unknown>;
+  }[];
   general_settings?: Record<string, unknown>;
   litellm_settings?: Record<string, unknown>;
   router_settings?: Record<string, unknown>;
