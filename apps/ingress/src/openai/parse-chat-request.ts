@@ -4,7 +4,46 @@ import { formatPath } from '@switchyard/config';
 
 /** Validates a chat completions body; the first problem becomes a 400 naming the parameter. */
 export function parseChatRequest(body: unknown): ChatCompletionRequest {
+  refuseAnthropicShape(body);
   return parseBody(ChatCompletionRequest, body);
+}
+
+const ANTHROPIC_ONLY_BLOCKS = new Set([
+  'tool_use',
+  'tool_result',
+  'thinking',
+  'redacted_thinking',
+  'document',
+]);
+
+/**
+ * An Anthropic Messages body sent to the OpenAI path would be half understood (a top-level
+ * `system` would reach the provider as an unknown parameter): say where it belongs instead.
+ */
+function refuseAnthropicShape(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const record = body as Record<string, unknown>;
+  const messages = Array.isArray(record.messages) ? (record.messages as unknown[]) : [];
+  const anthropicBlock = messages.some(
+    (message) =>
+      message !== null &&
+      typeof message === 'object' &&
+      Array.isArray((message as { content?: unknown }).content) &&
+      ((message as { content: unknown[] }).content as { type?: unknown; source?: unknown }[]).some(
+        (part) =>
+          part !== null &&
+          typeof part === 'object' &&
+          (ANTHROPIC_ONLY_BLOCKS.has(String(part.type)) ||
+            (part.type === 'image' && part.source !== undefined)),
+      ),
+  );
+  if ('system' in record || 'stop_sequences' in record || anthropicBlock) {
+    throw GatewayError.invalidRequest(
+      `This looks like an Anthropic Messages request (${'system' in record ? 'top-level "system"' : 'stop_sequences' in record ? '"stop_sequences"' : 'Anthropic content blocks'}); send it to POST /v1/messages, or put the system prompt in a {"role": "system"} message for /v1/chat/completions.`,
+      'system' in record ? 'system' : 'stop_sequences' in record ? 'stop_sequences' : 'messages',
+      'wrong_api_format',
+    );
+  }
 }
 
 export function parseEmbeddingRequest(body: unknown): EmbeddingRequest {
