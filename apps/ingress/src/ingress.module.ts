@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -19,6 +20,7 @@ export class IngressModule {
         OpenAIModule,
         RoutingModule,
         CacheModule,
+        AnthropicModule,
       ],
     };
   }

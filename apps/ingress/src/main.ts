@@ -20,7 +20,8 @@ runService('ingress', async () => {
   const configuration = loadConfigurationFromEnvironment(environment);
   MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
   const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;
-  const adapter = new FastifyAdapter({ bodyLimit: Math.round(bodyLimitMb * 1024 * 1024), logger: false });
+  // the JSON parser enforces the limit itself (and answers 413 after draining); Fastify only caps the extreme
+  const adapter = new FastifyAdapter({ bodyLimit: Math.round(bodyLimitMb * 1024 * 1024) * 8, logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot(environment, configuration),
     adapter,
@@ -30,7 +31,11 @@ runService('ingress', async () => {
       logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
     },
   );
-  registerJsonBodyParser(app.getHttpAdapter().getInstance());
+  registerJsonBodyParser(
+    app.getHttpAdapter().getInstance(),
+    Math.round(bodyLimitMb * 1024 * 1024),
+    bodyLimitMb,
+  );
   registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(IngressMetrics));
   app.useGlobalFilters(new OpenAIExceptionFilter({ ...environment, MAX_REQUEST_BODY_MB: bodyLimitMb }));
   app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IngressEnvironment } from '@switchyard/config';
+import { isAnthropicRoute, sendAnthropicError } from '../anthropic/anthropic-exception.filter';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { errorHeaders, toGatewayError } from '../http/to-gateway-error';
 import { requestContext } from '../http/request-context';
@@ -15,13 +16,16 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const error = toGatewayError(exception, this.environment.MAX_REQUEST_BODY_MB);
+    const request = http.getRequest<FastifyRequest>();
+    // failures before routing (body not JSON, too large) on the Anthropic surface keep its envelope
+    if (isAnthropicRoute(request.url)) return sendAnthropicError(request, reply, error);
     const raw = reply.raw;
     if (raw.headersSent) {
       // a stream had begun: end it with an error event the client can read
       if (!raw.writableEnded) raw.end(`data: ${JSON.stringify(openAIErrorBody(error))}\n\n`);
       return;
     }
-    const context = requestContext(http.getRequest());
+    const context = requestContext(request);
     void reply
       .code(error.status)
       .headers({ ...errorHeaders(error), 'x-litellm-call-id': context.callId })

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CompletionModule } from '../completion/completion.module';
+import { CountMessageTokens } from './count-message-tokens';
+import { MessagesController } from './messages.controller';
+
+/** The Anthropic-compatible surface: the Messages API and its token counting. */
+@Module({
+  imports: [AuthModule, CompletionModule],
+  controllers: [MessagesController],
+  providers: [CountMessageTokens],
+})
+export class AnthropicModule {}
