@@ -2,6 +2,8 @@ import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 
 interface Case {
   name: string;
+  /** default: the OpenAI path. */
+  path?: string;
   body?: unknown;
   raw?: string;
   headers?: Record<string, string>;
@@ -227,6 +229,20 @@ const cases: Case[] = [
     param: 'messages',
   },
   {
+    name: 'an OpenAI body on the Anthropic path',
+    path: '/v1/messages',
+    body: { model: 'claude-sonnet-4-6', messages: [{ role: 'system', content: 'be brief' }, user('hi')] },
+    status: 400,
+    type: 'invalid_request_error',
+  },
+  {
+    name: 'a body that is not JSON on the Anthropic path',
+    path: '/v1/messages',
+    raw: '{"model": ',
+    status: 400,
+    type: 'invalid_request_error',
+  },
+  {
     name: 'an unknown model',
     body: { ...valid, model: 'gpt-9' },
     status: 404,
@@ -271,7 +287,7 @@ describe('malformed requests get the right status and envelope', () => {
   });
 
   it.each(cases.map((item) => [item.name, item] as const))('%s', async (_name, item) => {
-    const response = await fetch(`${fleet.baseUrl}/v1/chat/completions`, {
+    const response = await fetch(`${fleet.baseUrl}${item.path ?? '/v1/chat/completions'}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -281,6 +297,14 @@ describe('malformed requests get the right status and envelope', () => {
       body: item.raw ?? JSON.stringify(item.body),
     });
     expect(response.status).toBe(item.status);
+    if (item.path === '/v1/messages') {
+      // Anthropic's envelope on Anthropic's path
+      const anthropic = (await response.json()) as { type: string; error: { type: string; message: string } };
+      expect(anthropic.type).toBe('error');
+      expect(anthropic.error.type).toBe(item.type);
+      expect(anthropic.error.message.length).toBeGreaterThan(10);
+      return;
+    }
     const envelope = (await response.json()) as {
       error: { message: string; type: string; param: string | null; code: string | null };
     };
