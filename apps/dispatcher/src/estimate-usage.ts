@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from '@switchyard/complexity/tokenizer';
 import type { ChatCompletionRequest, TokenUsage } from '@switchyard/contracts';
 
 /**

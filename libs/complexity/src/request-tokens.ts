@@ -1,15 +1,12 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
-import { countTokens } from 'gpt-tokenizer';
-
-/** Special-token spellings in a prompt are counted as the plain text they are, never rejected. */
-const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+import { countTokens } from './tokenizer';
 
 /** The chat format's framing per message, and the priming of the reply (OpenAI's published counting rule). */
 const TOKENS_PER_MESSAGE = 3;
 const REPLY_PRIMING_TOKENS = 3;
 
 export function countTextTokens(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, AS_PLAIN_TEXT);
+  return text.length === 0 ? 0 : countTokens(text);
 }
 
 /**
