@@ -1,0 +1,435 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { Fleet, freePort, planFleet } from '@switchyard/fleet';
+import { processEnvironment } from '@switchyard/config';
+import { generateLoad, type LoadResult, percentile, type RequestSpec } from './load-generator';
+import { cpuSeconds, memoryMb, trendPerSample } from './process-stats';
+
+const ROOT = join(__dirname, '../../..');
+const MASTER_KEY = 'sk-bench-master-key';
+const UPSTREAM_LATENCY_MS = 10;
+const quick = process.argv.includes('--quick');
+
+type TargetName = 'direct' | 'switchyard' | 'portkey' | 'switchyard (router)';
+
+interface Scenario {
+  name: string;
+  concurrency: number;
+  durationMs: number;
+  stream: boolean;
+  targets: TargetName[];
+  /** the request each target sends. */
+  request(target: TargetName): RequestSpec;
+}
+
+interface Row {
+  scenario: string;
+  target: TargetName;
+  concurrency: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  ttftP50: number | null;
+  ttftP99: number | null;
+  addedP50: number | null;
+  addedP99: number | null;
+  ttftAddedP50: number | null;
+  firstError: string | null;
+}
+
+const environment = processEnvironment();
+const suffix = Math.random().toString(16).slice(2, 10);
+const adminDatabaseUrl = environment.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseUrl = (() => {
+  const url = new URL(adminDatabaseUrl);
+  url.pathname = `/switchyard_bench_${suffix}`;
+  return url.toString();
+})();
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const [ingressPort, mockPort, portkeyPort] = [await freePort(), await freePort(), await freePort()];
+  const fleet = new Fleet({
+    root: ROOT,
+    onLine: (line) => (/error|warn/i.test(line) ? process.stderr.write(`${line}\n`) : undefined),
+  });
+  const specs = await planFleet({
+    configPath: join(ROOT, 'config/demo.yaml'),
+    environment: {
+      NATS_URL: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
+      REDIS_URL: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      DATABASE_URL: databaseUrl,
+      BUS_NAMESPACE: `bench${suffix}.`,
+      REDIS_KEY_PREFIX: `switchyard-bench-${suffix}:`,
+      LITELLM_MASTER_KEY: MASTER_KEY,
+      MOCK_PROVIDER_URL: `http://127.0.0.1:${mockPort}`,
+      MOCK_LATENCY_MS: String(UPSTREAM_LATENCY_MS),
+      LOG_LEVEL: 'warn',
+    },
+    ingressPort,
+    mockPort,
+  });
+  console.log(
+    `bench: starting the fleet (${specs.length} services), the mock (${UPSTREAM_LATENCY_MS} ms upstream latency) and Portkey…`,
+  );
+  await fleet.start(specs);
+  const portkey = await startPortkey(portkeyPort);
+  const processes: Record<string, number> = {};
+  for (const name of fleet.names()) processes[name] = fleet.pid(name)!;
+  processes.portkey = portkey.pid!;
+  const rssSamples: Record<string, number[]> = Object.fromEntries(
+    Object.keys(processes).map((name) => [name, []]),
+  );
+  const sampler = setInterval(() => {
+    for (const [name, pid] of Object.entries(processes)) rssSamples[name].push(memoryMb(pid).rss);
+  }, 1000);
+  const cpuAtStart = Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid)]),
+  );
+
+  const urls = {
+    direct: `http://127.0.0.1:${mockPort}/v1/chat/completions`,
+    switchyard: `http://127.0.0.1:${ingressPort}/v1/chat/completions`,
+    portkey: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
+  };
+  const rows: Row[] = [];
+  let switchyardSent = 0;
+  try {
+    for (const scenario of scenarios(urls)) {
+      const results = new Map<TargetName, LoadResult>();
+      for (const target of scenario.targets) {
+        const result = await generateLoad(scenario.request(target), {
+          concurrency: scenario.concurrency,
+          durationMs: scenario.durationMs,
+          warmupMs: quick ? 300 : 1500,
+        });
+        if (target.startsWith('switchyard')) switchyardSent += result.sent;
+        results.set(target, result);
+        const row = summarize(scenario, target, result, results.get('direct'));
+        rows.push(row);
+        console.log(
+          `  ${scenario.name.padEnd(34)} ${target.padEnd(20)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms${row.errors ? `  errors ${row.errors} (${row.firstError})` : ''}`,
+        );
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const cpu = Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => [name, cpuSeconds(pid) - cpuAtStart[name]]),
+  );
+  const memory = Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => [
+      name,
+      {
+        peakMb: memoryMb(pid).peak,
+        trendMbPerMinute:
+          trendPerSample(rssSamples[name].slice(Math.floor(rssSamples[name].length / 4))) * 60,
+      },
+    ]),
+  );
+  const usageRows = await waitForUsageRows(switchyardSent);
+  portkey.kill('SIGTERM');
+  await fleet.stop();
+  await dropDatabase();
+
+  const report = {
+    date: new Date().toISOString(),
+    quick,
+    upstreamLatencyMs: UPSTREAM_LATENCY_MS,
+    machine: machine(),
+    rows,
+    cpu,
+    memory,
+    usage: { sent: switchyardSent, rows: usageRows },
+    durationS: (Date.now() - started) / 1000,
+  };
+  const markdown = toMarkdown(report);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const base = join(ROOT, 'bench/results', `${stamp}${quick ? '-quick' : ''}`);
+  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
+  writeFileSync(`${base}.md`, markdown);
+  console.log(
+    `\n${markdown}\nbench: report written to ${base}.json and .md (${report.durationS.toFixed(0)} s)`,
+  );
+  if (usageRows !== switchyardSent) {
+    console.error(
+      `bench: ${switchyardSent} requests sent to Switchyard but ${usageRows} usage rows in Postgres`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): Scenario[] {
+  const seconds = (full: number) => (quick ? 1500 : full * 1000);
+  const fixture = JSON.parse(
+    readFileSync(join(ROOT, '../shared/fixtures/opencode-chat-request.json'), 'utf8'),
+  ) as {
+    body: Record<string, unknown>;
+  };
+  const spec = (
+    target: TargetName,
+    body: Record<string, unknown>,
+    stream: boolean,
+    options: { cache?: boolean } = {},
+  ): RequestSpec => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (target === 'direct')
+      return {
+        url: urls.direct,
+        headers: { ...headers, authorization: 'Bearer bench' },
+        body: JSON.stringify(body),
+        stream,
+      };
+    if (target === 'portkey') {
+      return {
+        url: urls.portkey,
+        headers: {
+          ...headers,
+          authorization: 'Bearer bench',
+          'x-portkey-provider': 'openai',
+          'x-portkey-custom-host': urls.direct.replace('/chat/completions', ''),
+        },
+        body: JSON.stringify(body),
+        stream,
+      };
+    }
+    return {
+      url: urls.switchyard,
+      headers: {
+        ...headers,
+        authorization: `Bearer ${MASTER_KEY}`,
+        ...(options.cache ? {} : { 'cache-control': 'no-cache, no-store' }),
+      },
+      body: JSON.stringify(body),
+      stream,
+    };
+  };
+  const small = (model: string) => ({
+    model,
+    messages: [{ role: 'user', content: 'Say hello in five words' }],
+    max_tokens: 64,
+  });
+  const three: TargetName[] = ['direct', 'switchyard', 'portkey'];
+  const list: Scenario[] = [
+    {
+      name: 'chat, concurrency 1',
+      concurrency: 1,
+      durationMs: seconds(15),
+      stream: false,
+      targets: three,
+      request: (target) => spec(target, small('gpt-5.4-mini'), false),
+    },
+    {
+      name: 'chat, concurrency 16',
+      concurrency: 16,
+      durationMs: seconds(10),
+      stream: false,
+      targets: three,
+      request: (target) => spec(target, small('gpt-5.4-mini'), false),
+    },
+    {
+      name: 'chat, concurrency 64',
+      concurrency: 64,
+      durationMs: seconds(30),
+      stream: false,
+      targets: three,
+      request: (target) => spec(target, small('gpt-5.4-mini'), false),
+    },
+    {
+      name: 'stream 50 chunks / 10 ms, concurrency 8',
+      concurrency: 8,
+      durationMs: seconds(10),
+      stream: true,
+      targets: three,
+      request: (target) =>
+        spec(
+          target,
+          {
+            model: 'gpt-5.4-mini',
+            stream: true,
+            stream_options: { include_usage: true },
+            messages: [
+              { role: 'user', content: 'Stream a long answer [[mock:{"chunks":50,"chunkDelayMs":10}]]' },
+            ],
+          },
+          true,
+        ),
+    },
+    {
+      name: 'OpenCode request (31 KB, stream), concurrency 8',
+      concurrency: 8,
+      durationMs: seconds(10),
+      stream: true,
+      targets: three,
+      request: (target) =>
+        spec(
+          target,
+          { ...fixture.body, model: target === 'switchyard' ? 'opencodego-router' : 'deepseek-v4-flash' },
+          true,
+        ),
+    },
+    {
+      name: 'cache hits, concurrency 16',
+      concurrency: 16,
+      durationMs: seconds(10),
+      stream: false,
+      targets: ['direct', 'switchyard'],
+      request: (target) => spec(target, small('gpt-5.4'), false, { cache: true }),
+    },
+    {
+      name: 'direct model vs router, concurrency 1',
+      concurrency: 1,
+      durationMs: seconds(10),
+      stream: false,
+      targets: ['direct', 'switchyard', 'switchyard (router)'],
+      request: (target) =>
+        target === 'switchyard (router)'
+          ? { ...spec('switchyard', small('opencodego-router'), false) }
+          : spec(
+              target,
+              small(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'),
+              false,
+            ),
+    },
+  ];
+  return list;
+}
+
+function summarize(
+  scenario: Scenario,
+  target: TargetName,
+  result: LoadResult,
+  direct: LoadResult | undefined,
+): Row {
+  const latencies = [...result.latencies].sort((left, right) => left - right);
+  const ttfts = [...result.ttfts].sort((left, right) => left - right);
+  const directLatencies = direct ? [...direct.latencies].sort((left, right) => left - right) : null;
+  const directTtfts = direct ? [...direct.ttfts].sort((left, right) => left - right) : null;
+  const added = (fraction: number) =>
+    directLatencies && target !== 'direct'
+      ? percentile(latencies, fraction) - percentile(directLatencies, fraction)
+      : null;
+  return {
+    scenario: scenario.name,
+    target,
+    concurrency: scenario.concurrency,
+    requests: result.requests,
+    errors: result.errors,
+    rps: result.requests / result.durationS,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    ttftP50: ttfts.length ? percentile(ttfts, 0.5) : null,
+    ttftP99: ttfts.length ? percentile(ttfts, 0.99) : null,
+    addedP50: added(0.5),
+    addedP99: added(0.99),
+    ttftAddedP50:
+      directTtfts?.length && ttfts.length && target !== 'direct'
+        ? percentile(ttfts, 0.5) - percentile(directTtfts, 0.5)
+        : null,
+    firstError: result.firstError,
+  };
+}
+
+async function startPortkey(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'],
+    {
+      env: { ...environment, NODE_ENV: 'production' },
+      stdio: 'ignore',
+    },
+  );
+  for (let waited = 0; waited < 20_000; waited += 200) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return child;
+    } catch {
+      await sleep(200);
+    }
+  }
+  child.kill();
+  throw new Error('Portkey did not start');
+}
+
+async function waitForUsageRows(expected: number): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    let count = -1;
+    let stableSince = Date.now();
+    for (;;) {
+      const rows = Number(
+        (await client.query<{ count: string }>('SELECT count(*) FROM usage_events')).rows[0].count,
+      );
+      if (rows !== count) stableSince = Date.now();
+      count = rows;
+      if (count >= expected || Date.now() - stableSince > 10_000) return count;
+      await sleep(250);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabase(): Promise<void> {
+  const client = new Client({ connectionString: adminDatabaseUrl });
+  await client.connect();
+  await client
+    .query(`DROP DATABASE IF EXISTS "switchyard_bench_${suffix}" WITH (FORCE)`)
+    .catch(() => undefined);
+  await client.end();
+}
+
+function machine(): string {
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  return `${cpuModel}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} cores, Node ${process.version}`;
+}
+
+function toMarkdown(report: {
+  date: string;
+  quick: boolean;
+  upstreamLatencyMs: number;
+  machine: string;
+  rows: Row[];
+  cpu: Record<string, number>;
+  memory: Record<string, { peakMb: number; trendMbPerMinute: number }>;
+  usage: { sent: number; rows: number };
+}): string {
+  const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value.toFixed(2));
+  const lines = [
+    `## Switchyard benchmark ${report.date}${report.quick ? ' (quick)' : ''}`,
+    '',
+    `${report.machine}; mock upstream latency ${report.upstreamLatencyMs} ms; whole fleet, Postgres, Redis, NATS, Portkey and the load generator on the same machine.`,
+    '',
+    '| scenario | target | req/s | p50 ms | p95 ms | p99 ms | added p50 | added p99 | TTFT p50 | TTFT added p50 | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.rows.map(
+      (row) =>
+        `| ${row.scenario} | ${row.target} | ${row.rps.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${ms(row.addedP50)} | ${ms(row.addedP99)} | ${ms(row.ttftP50)} | ${ms(row.ttftAddedP50)} | ${row.errors} |`,
+    ),
+    '',
+    '| service | CPU s | peak RSS MB | RSS trend MB/min |',
+    '|---|---:|---:|---:|',
+    ...Object.keys(report.cpu).map(
+      (name) =>
+        `| ${name} | ${report.cpu[name].toFixed(1)} | ${report.memory[name].peakMb.toFixed(0)} | ${report.memory[name].trendMbPerMinute.toFixed(2)} |`,
+    ),
+    '',
+    `Usage rows in Postgres: ${report.usage.rows} for ${report.usage.sent} requests sent to Switchyard${report.usage.rows === report.usage.sent ? ' (equal)' : ' (NOT equal)'}.`,
+  ];
+  return lines.join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
