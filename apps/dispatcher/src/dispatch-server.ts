@@ -79,7 +79,6 @@ export class DispatchServer {
       return;
     }
     const request = parsed.data;
-    channel.send({ type: 'accepted', dispatcherId: this.dispatcherId });
     const abort = this.inFlight.add(request.requestId, provider, channel);
     const span = tracer.startSpan(
       Subjects.dispatchChat(provider),

@@ -2,8 +2,13 @@ import { headers as createHeaders, type MsgHdrs } from 'nats';
 import { context, propagation } from '@opentelemetry/api';
 import { BusHeaders } from '@switchyard/contracts';
 
-/** Headers for an outgoing bus message: the request id and the active trace context. */
-export function outgoingHeaders(requestId?: string): MsgHdrs {
+/**
+ * Headers for an outgoing bus message: the request id and the active trace context. While tracing
+ * is off (no propagator registered) there is nothing worth a header (every payload carries its
+ * request id), so messages go without: no header encoding on one side, no parsing on the other.
+ */
+export function outgoingHeaders(requestId?: string): MsgHdrs | undefined {
+  if (propagation.fields().length === 0) return undefined;
   const headers = createHeaders();
   if (requestId) headers.set(BusHeaders.requestId, requestId);
   propagation.inject(context.active(), headers, {

@@ -87,6 +87,10 @@ export class ChatResponseCache {
   ): Promise<CacheLookup> {
     const policy = this.policy(request, context.cacheControl);
     if (!this.cache || !policy) return NO_CACHE;
+    if (!policy.read && !policy.write) {
+      this.metrics.cacheRequests.inc({ result: 'bypass' });
+      return NO_CACHE;
+    }
     const key = chatCacheKey(resolved.modelName, request);
     if (!policy.read) {
       this.metrics.cacheRequests.inc({ result: 'bypass' });

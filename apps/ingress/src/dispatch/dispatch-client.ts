@@ -23,8 +23,8 @@ import {
 import { IngressMetrics } from '@switchyard/telemetry';
 import { BUS_CONNECTION } from '../infrastructure/tokens';
 
-/** How long to wait for a dispatcher to take a request, and for a silent one (it heartbeats every second). */
-const FIRST_REPLY_TIMEOUT_MS = 3000;
+/** How long to wait for a dispatcher's first reply, and for a silent one (it heartbeats every second). */
+const FIRST_REPLY_TIMEOUT_MS = 5000;
 const IDLE_TIMEOUT_MS = 5000;
 const EMBED_TIMEOUT_MS = 120_000;
 
@@ -85,7 +85,6 @@ export class DispatchClient {
             );
           }
           switch (reply.type) {
-            case 'accepted':
             case 'heartbeat':
               return;
             case 'chunk':

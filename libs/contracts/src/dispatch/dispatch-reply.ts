@@ -18,12 +18,13 @@ export const AttemptOutcome = z.object({
 export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
 
 /**
- * Replies to one dispatch request, in order: `accepted` at once (the request has an owner),
- * `heartbeat` while the upstream is silent, `chunk`s when streaming, then exactly one `final`
- * or `error`.
+ * Replies to one dispatch request, in order: `heartbeat` whenever the dispatcher has sent nothing
+ * for a second (so a requester can tell a silent upstream from a dead dispatcher), `chunk`s when
+ * streaming, then exactly one `final` or `error`. There is no acknowledgement of receipt: NATS
+ * answers "no responders" when no dispatcher listens, and the first heartbeat follows within
+ * about a second, so a fast request costs one message each way.
  */
 export const DispatchReply = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('accepted'), dispatcherId: z.string() }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('chunk'), chunk: ChatChunkBody }),
   z.object({
