@@ -6,6 +6,7 @@ import {
   DispatchCancel,
   DispatchChatRequest,
   DispatchEmbedRequest,
+  DispatchProbeRequest,
   GatewayError,
   QueueGroups,
   Subjects,
@@ -13,6 +14,7 @@ import {
 import type { DispatchChat } from './dispatch-chat';
 import type { DispatchEmbeddings } from './dispatch-embeddings';
 import type { InFlightRequests } from './in-flight-requests';
+import type { ProbeDeployment } from './probe-deployment';
 import { ReplyChannel } from './reply-channel';
 
 /**
@@ -32,6 +34,7 @@ export class DispatchServer {
     private readonly dispatchChat: DispatchChat,
     private readonly dispatchEmbeddings: DispatchEmbeddings,
     private readonly inFlight: InFlightRequests,
+    private readonly probeDeployment: ProbeDeployment,
   ) {}
 
   start(): void {
@@ -53,6 +56,12 @@ export class DispatchServer {
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchCancel(provider)), {
           callback: (error, message) => {
             if (!error) this.onCancel(message);
+          },
+        }),
+        this.connection.subscribe(this.namespace.subject(Subjects.dispatchProbe(provider)), {
+          queue,
+          callback: (error, message) => {
+            if (!error) this.onProbe(message);
           },
         }),
       );
@@ -138,6 +147,41 @@ export class DispatchServer {
       .catch((error: unknown) =>
         this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`),
       );
+  }
+
+  /** `dispatch.<p>.probe.v1`: a health check of one deployment; no usage event (it is nobody's request). */
+  private onProbe(message: Msg): void {
+    if (!message.reply) return;
+    const reply = message.reply;
+    const parsed = DispatchProbeRequest.safeParse(safeDecode(message));
+    if (!parsed.success) {
+      this.connection.publish(
+        reply,
+        encodeJson({
+          status: 'unhealthy',
+          deploymentId: '',
+          probe: null,
+          latencyMs: null,
+          dispatcherId: this.dispatcherId,
+          error: invalidMessage(parsed.error.issues),
+        }),
+      );
+      return;
+    }
+    this.probeDeployment
+      .execute(parsed.data)
+      .catch((error: unknown) => ({
+        status: 'unhealthy' as const,
+        deploymentId: parsed.data.deploymentId,
+        probe: null,
+        latencyMs: null,
+        dispatcherId: this.dispatcherId,
+        error: GatewayError.internal(
+          `the probe failed unexpectedly: ${(error as Error).message}`,
+        ).toPayload(),
+      }))
+      .then((result) => this.connection.publish(reply, encodeJson(result)))
+      .catch(() => undefined); // the connection closed while probing: nobody is waiting any more
   }
 
   private onCancel(message: Msg): void {

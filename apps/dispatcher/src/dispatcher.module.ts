@@ -13,6 +13,7 @@ import { BusClient, BusNamespace, connectToBus, ensureUsageStreams, UsagePublish
 import { createRedisConnection } from '@switchyard/cache';
 import type Redis from 'ioredis';
 import { CooldownTracker } from './cooldown';
+import { ProbeDeployment } from './probe-deployment';
 import type { DispatcherEnvironment } from '@switchyard/config';
 import { createMetricsRegistry, DispatcherMetrics, startWorkerHttpServer } from '@switchyard/telemetry';
 import type { Registry } from 'prom-client';
@@ -76,6 +77,8 @@ export class DispatcherModule {
     served: ServedDeployments,
   ): DynamicModule {
     const registry = createMetricsRegistry('dispatcher');
+    const dispatcherId =
+      environment.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const metrics = new DispatcherMetrics(registry);
     return {
       module: DispatcherModule,
@@ -155,29 +158,30 @@ export class DispatcherModule {
           inject: [
             BUS,
             NAMESPACE,
-            ENVIRONMENT,
             ServedDeployments,
             DispatchChat,
             DispatchEmbeddings,
             InFlightRequests,
+            UpstreamClient,
           ],
           useFactory: (
             connection: NatsConnection,
             namespace: BusNamespace,
-            env: DispatcherEnvironment,
             served: ServedDeployments,
             chat: DispatchChat,
             embeddings: DispatchEmbeddings,
             inFlight: InFlightRequests,
+            upstream: UpstreamClient,
           ) =>
             new DispatchServer(
               connection,
               namespace,
               served.providers,
-              env.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+              dispatcherId,
               chat,
               embeddings,
               inFlight,
+              new ProbeDeployment(served, upstream, dispatcherId),
             ),
         },
         DispatcherLifecycle,

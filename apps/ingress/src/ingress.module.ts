@@ -4,6 +4,7 @@ import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
 import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { RoutingModule } from './routing/routing.module';
@@ -16,6 +17,7 @@ export class IngressModule {
       imports: [
         InfrastructureModule.forRoot(environment, configuration),
         HealthModule,
+        IntegrationsModule,
         MetricsModule,
         OpenAIModule,
         RoutingModule,

@@ -49,6 +49,14 @@ export const IngressEnvironment = CommonEnvironment.extend(GatewayConfigEnvironm
     PORT: port.default(4000),
     LITELLM_MASTER_KEY: z.string().optional(),
     MAX_REQUEST_BODY_MB: z.coerce.number().positive().default(10),
+    /** overrides `general_settings.background_health_checks` (false: `/health` probes on demand). */
+    BACKGROUND_HEALTH_CHECKS: flag.optional(),
+    /** salt of the keyed hash of virtual keys (HMAC-SHA256); the master key when unset, as in LiteLLM. */
+    LITELLM_SALT_KEY: z.string().optional(),
+    /** how long a looked-up virtual key is trusted without news from the ledger (keys.changed.v1 drops it at once). */
+    KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(30),
+    /** output tokens a budget reservation assumes for a request without max_tokens. */
+    BUDGET_OUTPUT_TOKEN_ALLOWANCE: z.coerce.number().int().nonnegative().default(4096),
   });
 export type IngressEnvironment = z.infer<typeof IngressEnvironment>;
 
@@ -74,6 +82,10 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
   LEDGER_BATCH_SIZE: z.coerce.number().int().positive().default(500),
   LEDGER_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LEDGER_CREATE_DATABASE: flag.default(true),
+  /** how long a partial batch waits for more usage events before it is written. */
+  LEDGER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
+  /** batches written at the same time (each on its own connection). */
+  LEDGER_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
 });
 export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
 

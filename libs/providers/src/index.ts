@@ -8,6 +8,11 @@ export { AnthropicAdapter } from './anthropic/anthropic-adapter';
 export { GeminiAdapter } from './gemini/gemini-adapter';
 export { MistralAdapter } from './mistral/mistral-adapter';
 
+export { buildOpenAIProbeRequest, type OpenAIProbeMode } from './openai/openai-probe-request';
+export { buildAnthropicProbeRequest } from './anthropic/anthropic-probe-request';
+export { buildGeminiProbeRequest } from './gemini/gemini-probe-request';
+export { buildMistralProbeRequest } from './mistral/mistral-probe-request';
+
 export { toOpenAIUsage } from './usage/to-openai-usage';
 export { convertOpenAIUsage } from './openai/convert-openai-usage';
 export { convertAnthropicUsage } from './anthropic/convert-anthropic-usage';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Fleet, freePort, planFleet, type ServiceSpec } from '@switchyard/fleet';
-import { testInfrastructure, uniqueSuffix } from './infrastructure';
+import { hostPort, testInfrastructure, uniqueSuffix } from './infrastructure';
+import { TcpProxy } from './tcp-proxy';
 import { TestDatabase } from './test-database';
 
 export const REPO_ROOT = join(__dirname, '../../..');
@@ -13,6 +14,10 @@ export interface TestFleetOptions {
   extraDispatchers?: Record<string, number>;
   /** only these services (by name); default all. */
   only?: (spec: ServiceSpec) => boolean;
+  /** more ingress replicas (`ingress-2`, …), each on its own port (`ingressUrls`). */
+  extraIngress?: number;
+  /** the services reach Postgres through a `TcpProxy` (`databaseProxy`) the test can cut. */
+  proxyDatabase?: boolean;
 }
 
 /**
@@ -25,6 +30,10 @@ export class TestFleet {
   baseUrl = '';
   mockUrl = '';
   specs: ServiceSpec[] = [];
+  /** the base URL of every ingress replica, `baseUrl` first. */
+  ingressUrls: string[] = [];
+  /** with `proxyDatabase`: the proxy between the services and Postgres. */
+  databaseProxy: TcpProxy | null = null;
 
   private constructor(
     readonly namespace: string,
@@ -41,25 +50,44 @@ export class TestFleet {
     const [ingressPort, mockPort] = [await freePort(), await freePort()];
     testFleet.baseUrl = `http://127.0.0.1:${ingressPort}`;
     testFleet.mockUrl = `http://127.0.0.1:${mockPort}`;
+    if (options.proxyDatabase) {
+      testFleet.databaseProxy = await TcpProxy.start(hostPort(testFleet.database.url, 5432));
+    }
     testFleet.specs = await planFleet({
       configPath: options.configPath ?? join(REPO_ROOT, 'config/demo.yaml'),
       providersPath: options.providersPath,
       environment: {
         NATS_URL: infrastructure.natsUrl,
         REDIS_URL: infrastructure.redisUrl,
-        DATABASE_URL: testFleet.database.url,
+        DATABASE_URL: testFleet.databaseProxy?.proxiedUrl(testFleet.database.url) ?? testFleet.database.url,
         BUS_NAMESPACE: testFleet.namespace,
         REDIS_KEY_PREFIX: testFleet.redisPrefix,
         LITELLM_MASTER_KEY: TEST_MASTER_KEY,
         LITELLM_SALT_KEY: `test-salt-${suffix}`,
         MOCK_PROVIDER_URL: testFleet.mockUrl,
         LOG_LEVEL: 'info',
+        // background health probes would add model lookups to the mock's request log at times no
+        // test controls; a test of health checks turns them on
+        BACKGROUND_HEALTH_CHECKS: 'false',
         ...options.environment,
       },
       ingressPort,
       mockPort,
       extraDispatchers: options.extraDispatchers,
     });
+    testFleet.ingressUrls = [testFleet.baseUrl];
+    const ingress = testFleet.specs.findIndex((spec) => spec.app === 'ingress');
+    for (let replica = 2; ingress >= 0 && replica <= 1 + (options.extraIngress ?? 0); replica += 1) {
+      const port = await freePort();
+      const spec = testFleet.specs[ingress];
+      testFleet.specs.push({
+        ...spec,
+        name: `ingress-${replica}`,
+        environment: { ...spec.environment, PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/health/liveness`,
+      });
+      testFleet.ingressUrls.push(`http://127.0.0.1:${port}`);
+    }
     const specs = options.only ? testFleet.specs.filter(options.only) : testFleet.specs;
     try {
       await testFleet.fleet.start(specs);
@@ -78,8 +106,23 @@ export class TestFleet {
     return spec;
   }
 
+  /**
+   * Where each running service serves Prometheus metrics: the ingress on its HTTP port, workers on
+   * their `METRICS_PORT` (the mock provider has none).
+   */
+  metricsEndpoints(): { service: string; url: string }[] {
+    return this.specs.flatMap((spec) => {
+      if (spec.app === 'ingress') {
+        return [{ service: spec.name, url: `http://127.0.0.1:${spec.environment.PORT}/metrics` }];
+      }
+      const port = spec.environment.METRICS_PORT;
+      return port ? [{ service: spec.name, url: `http://127.0.0.1:${port}/metrics` }] : [];
+    });
+  }
+
   async stop(): Promise<void> {
     await this.fleet.stop();
+    await this.databaseProxy?.close();
     await this.database.drop().catch(() => undefined);
   }
 }

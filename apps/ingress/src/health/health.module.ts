@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CheckReadiness } from './check-readiness';
+import { DeploymentHealth } from './deployment-health';
 import { HealthController } from './health.controller';
+import { ProbeClient } from './probe-client';
 
-@Module({ controllers: [HealthController] })
+@Module({
+  imports: [AuthModule],
+  controllers: [HealthController],
+  providers: [CheckReadiness, ProbeClient, DeploymentHealth],
+})
 export class HealthModule {}
