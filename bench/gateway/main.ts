@@ -170,7 +170,7 @@ async function main(): Promise<void> {
 function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): Scenario[] {
   const seconds = (full: number) => (quick ? 1500 : full * 1000);
   const fixture = JSON.parse(
-    readFileSync(join(ROOT, '../shared/fixtures/opencode-chat-request.json'), 'utf8'),
+    readFileSync(join(ROOT, 'test/fixtures/opencode-chat-request.json'), 'utf8'),
   ) as {
     body: Record<string, unknown>;
   };

@@ -18,7 +18,7 @@ interface OpenCodeConfig {
 
 /** The user's OpenCode config: the shape OpenCode accepts and the names it expects. */
 const seed = JSON.parse(
-  readFileSync(join(REPO_ROOT, '../shared/seed-config/opencode.jsonc'), 'utf8'),
+  readFileSync(join(REPO_ROOT, 'test/fixtures/seed-config/opencode.jsonc'), 'utf8'),
 ) as OpenCodeConfig;
 const seedProvider = seed.provider['litellm-local'];
 const ROUTERS = ['frontier-router', 'mistral-router', 'opencodego-router'];

@@ -12,7 +12,7 @@ import {
 } from '@switchyard/testing';
 
 const fixture = JSON.parse(
-  readFileSync(join(REPO_ROOT, '../shared/fixtures/opencode-chat-request.json'), 'utf8'),
+  readFileSync(join(REPO_ROOT, 'test/fixtures/opencode-chat-request.json'), 'utf8'),
 ) as { headers: Record<string, string>; body: Record<string, unknown> };
 
 const TECHNICAL_REASONING_ASK =

@@ -4,7 +4,7 @@ import { ConfigError } from './config-error';
 import { EnvRef } from './env-ref';
 import { loadGatewayConfig, parseGatewayConfig } from './load-gateway-config';
 
-const seedDirectory = join(__dirname, '../../../../shared/seed-config');
+const seedDirectory = join(__dirname, '../../../test/fixtures/seed-config');
 const repoConfig = join(__dirname, '../../../config');
 const seedProviders = readFileSync(join(seedDirectory, 'providers.json'), 'utf8');
 

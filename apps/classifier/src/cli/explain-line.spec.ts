@@ -9,7 +9,7 @@ const configuration = loadGatewayConfig({
   configPath: join(__dirname, '../../../../config/demo.yaml'),
   environment: {},
 });
-const fixtures = join(__dirname, '../../../../../shared/fixtures');
+const fixtures = join(__dirname, '../../../../test/fixtures');
 
 function routerNamed(name: string): ComplexityRouter {
   const definition = configuration.router(name);

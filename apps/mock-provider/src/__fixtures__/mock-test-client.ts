@@ -129,7 +129,7 @@ export async function readUntilBroken(response: Response): Promise<{ text: strin
 /** The real OpenCode request (shared/fixtures), as OpenCode sent it. */
 export function openCodeChatRequest(): { headers: Record<string, string>; body: LooseJson } {
   const fixture: LooseJson = JSON.parse(
-    readFileSync(join(__dirname, '../../../../../shared/fixtures/opencode-chat-request.json'), 'utf8'),
+    readFileSync(join(__dirname, '../../../../test/fixtures/opencode-chat-request.json'), 'utf8'),
   );
   return { headers: fixture.headers, body: fixture.body };
 }

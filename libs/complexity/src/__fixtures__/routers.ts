@@ -57,9 +57,9 @@ export function askOf(text: string, extras: Parameters<typeof requestOf>[1] = {}
   return requestOf([{ role: 'user', content: text }], extras);
 }
 
-const fixtures = join(__dirname, '../../../../../shared/fixtures');
+const fixtures = join(__dirname, '../../../../test/fixtures');
 
-/** A captured request of `/work/shared/fixtures` (the body is under `.body`). */
+/** A captured request of `test/fixtures` (the body is under `.body`). */
 export function capturedRequest(name: 'opencode-chat-request.json' | 'opencode-title-request.json'): {
   body: ChatCompletionRequest;
   headers: Record<string, string>;
