@@ -147,6 +147,6 @@ describe('resilience: retries, cooldowns, fallbacks, cut streams, disconnects', 
       await sleep(50);
     }
     expect(entry?.closedEarly).toBe(true);
-    expect(Date.parse(entry!.closedEarlyAt!) - abortedAt).toBeLessThan(200);
+    expect(Date.parse(entry?.closedEarlyAt ?? '') - abortedAt).toBeLessThan(200);
   });
 });

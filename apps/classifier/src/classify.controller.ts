@@ -1,4 +1,5 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
+import type { MsgHdrs } from 'nats';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { contextFromHeaders, GatewayRpcExceptionFilter } from '@switchyard/bus';
 import { SpanKind, tracer } from '@switchyard/telemetry';
@@ -16,7 +17,7 @@ export class ClassifyController {
     const span = tracer.startSpan(
       Subjects.classify,
       { kind: SpanKind.SERVER },
-      contextFromHeaders(nats.getHeaders()),
+      contextFromHeaders(nats.getHeaders() as MsgHdrs | undefined),
     );
     try {
       const decision = this.decide(payload);
