@@ -58,8 +58,10 @@ function percentile(sorted: Float64Array, fraction: number): number {
 
 /**
  * Median and p99 time of one `ComplexityRouter.decide` (scoring plus the capacity check), in
- * process, for the four inputs the targets are set for. Each decision is timed on its own with
- * `process.hrtime.bigint()` (its own cost, about 0.05 µs, is included).
+ * process, for the four inputs the targets are set for, with the heuristic and then with the
+ * learned classifier (`classifier_type: learned`: feature extraction and the model included).
+ * Each decision is timed on its own with `process.hrtime.bigint()` (its own cost, about 0.05 µs,
+ * is included).
  */
 export async function measureInProcess(options: InProcessOptions = {}): Promise<InProcessResult[]> {
   const root = repositoryRoot();
@@ -69,8 +71,13 @@ export async function measureInProcess(options: InProcessOptions = {}): Promise<
   const router = new ComplexityRouter(definition, { contextWindowOf: () => CONTEXT_WINDOW });
   // The same router with windows below the fixture's byte size: the capacity check must tokenize.
   const tokenizing = new ComplexityRouter(definition, { contextWindowOf: () => 30_000 });
+  // The same router with `classifier_type: learned`: the trained model instead of the keyword heuristic.
+  const learned = new ComplexityRouter(
+    { ...definition, config: { ...definition.config, classifier_type: 'learned' } },
+    { contextWindowOf: () => CONTEXT_WINDOW },
+  );
   const captured = JSON.parse(
-    readFileSync(join(root, '../shared/fixtures/opencode-chat-request.json'), 'utf8'),
+    readFileSync(join(root, 'test/fixtures/opencode-chat-request.json'), 'utf8'),
   ) as { body: ChatCompletionRequest };
 
   const inputs: {
@@ -110,6 +117,35 @@ export async function measureInProcess(options: InProcessOptions = {}): Promise<
       target: null,
       litellm: null,
       sut: tokenizing,
+    },
+    {
+      input: '"Hello", learned',
+      request: classifyRequest(router.name, askBody(router.name, 'Hello')),
+      target: 20,
+      litellm: null,
+      sut: learned,
+    },
+    {
+      input: 'fourth worked example, learned',
+      request: classifyRequest(router.name, askBody(router.name, FOURTH_WORKED_EXAMPLE)),
+      target: 20,
+      litellm: null,
+      sut: learned,
+    },
+    {
+      // no target: the learned target is for typical asks (a few hundred characters); the cost grows with the length.
+      input: `${(TECHNICAL_ASK_4KB.length / 1024).toFixed(1)} KB technical ask, learned (informational)`,
+      request: classifyRequest(router.name, askBody(router.name, TECHNICAL_ASK_4KB)),
+      target: null,
+      litellm: null,
+      sut: learned,
+    },
+    {
+      input: 'OpenCode request (fixture), learned',
+      request: classifyRequest(router.name, captured.body),
+      target: 20,
+      litellm: null,
+      sut: learned,
     },
   ];
 

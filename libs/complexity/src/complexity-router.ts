@@ -3,6 +3,7 @@ import type { RouterDefinition } from '@switchyard/config';
 import { CapacityCheck, type ContextWindowOf } from './capacity';
 import { type ComplexitySettings, resolveComplexitySettings } from './complexity-settings';
 import { ComplexityDecider } from './decide';
+import { LearnedDecider } from './learned/learned-decider';
 import { type ModelPicker, SessionHashPicker } from './model-picker';
 import { sessionAffinity } from './session-affinity';
 import { tierRank } from './tier-order';
@@ -20,19 +21,23 @@ export interface ComplexityRouterOptions {
 /**
  * One `auto_router/complexity_router` entry, compiled once from its definition (keyword sets,
  * regexes, windows): `decide` only reads. Steps, each visible in the decision: complexity (tier
- * from the ask), session affinity, capacity (the request must fit the model's context window).
+ * from the ask, by LiteLLM's heuristic or, with `classifier_type: learned`, by the trained
+ * model), session affinity, capacity (the request must fit the model's context window).
  */
 export class ComplexityRouter {
   readonly name: string;
   readonly settings: ComplexitySettings;
-  private readonly decider: ComplexityDecider;
+  private readonly decider: Pick<ComplexityDecider, 'decide'>;
   private readonly capacity: CapacityCheck;
   private readonly picker: ModelPicker;
 
   constructor(definition: Pick<RouterDefinition, 'name' | 'config'>, options: ComplexityRouterOptions) {
     this.name = definition.name;
     this.settings = resolveComplexitySettings(definition.name, definition.config);
-    this.decider = new ComplexityDecider(this.settings);
+    this.decider =
+      this.settings.classifierType === 'learned'
+        ? new LearnedDecider(this.settings)
+        : new ComplexityDecider(this.settings);
     this.picker = options.picker ?? new SessionHashPicker();
     this.capacity = new CapacityCheck(this.settings, options.contextWindowOf, this.picker);
   }

@@ -64,6 +64,10 @@ export interface ComplexitySettings {
   housekeepingPatterns: readonly HousekeepingPattern[];
   scoreSystemPrompt: boolean;
   sessionAffinity: boolean;
+  /** `heuristic` (LiteLLM's weighted dimensions, the default) or `learned` (the trained model). */
+  classifierType: 'heuristic' | 'learned';
+  /** learned only: 0 (plain argmax) … 1, shifts decisions toward stronger tiers. */
+  qualityBias: number;
 }
 
 export function resolveComplexitySettings(
@@ -110,5 +114,7 @@ export function resolveComplexitySettings(
     housekeepingPatterns: housekeeping ? (config.housekeeping_patterns ?? DEFAULT_HOUSEKEEPING_PATTERNS) : [],
     scoreSystemPrompt: config.score_system_prompt ?? false,
     sessionAffinity: config.session_affinity ?? false,
+    classifierType: config.classifier_type ?? 'heuristic',
+    qualityBias: config.quality_bias ?? 0,
   };
 }

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TIERS } from '@switchyard/contracts';
+import {
+  CORPUS_PATHS,
+  type CorpusAsk,
+  formatSplit,
+  readRawCorpus,
+  readSplit,
+  repositoryRoot,
+  splitCorpus,
+  textHash,
+} from './routing-corpus';
+
+const root = repositoryRoot(__dirname);
+const raw = readRawCorpus(root);
+
+describe(splitCorpus.name, () => {
+  it('reads at least 1,500 labelled asks of every tier', () => {
+    expect(raw.length).toBeGreaterThanOrEqual(1_500);
+    for (const tier of TIERS) expect(raw.filter((ask) => ask.tier === tier).length).toBeGreaterThan(300);
+    expect(new Set(raw.map((ask) => ask.id)).size).toBe(raw.length);
+  });
+
+  it('holds out a fifth of every tier and part, by the hash of the text alone', () => {
+    const { train, test } = splitCorpus(raw);
+    expect(train.length + test.length).toBe(raw.length);
+    const held = new Set(test.map((ask) => ask.id));
+    expect(train.some((ask) => held.has(ask.id))).toBe(false);
+    for (const tier of TIERS) {
+      for (const source of ['a', 'b']) {
+        const stratum = raw.filter((ask) => ask.tier === tier && ask.source === source);
+        const inTest = test.filter((ask) => ask.tier === tier && ask.source === source);
+        expect(inTest.length).toBe(Math.round(stratum.length * 0.2));
+      }
+    }
+    // the file order does not matter: reversed input, same split.
+    const reversed = splitCorpus([...raw].reverse());
+    expect(new Set(reversed.test.map((ask) => ask.id))).toEqual(held);
+  });
+
+  it('never puts the same text in both splits', () => {
+    const { train, test } = splitCorpus(raw);
+    const testTexts = new Set(test.map((ask) => ask.text));
+    expect(train.filter((ask) => testTexts.has(ask.text))).toEqual([]);
+  });
+
+  it('matches the committed split files (regenerate with npm run train:router -- --resplit)', () => {
+    const { train, test } = splitCorpus(raw);
+    expect(readFileSync(join(root, CORPUS_PATHS.train), 'utf8')).toBe(formatSplit(train));
+    expect(readFileSync(join(root, CORPUS_PATHS.test), 'utf8')).toBe(formatSplit(test));
+    expect(readSplit(join(root, CORPUS_PATHS.test))).toEqual(test);
+  });
+
+  it('hashes a text to a stable number in [0, 1)', () => {
+    expect(textHash('thanks!')).toBe(textHash('thanks!'));
+    expect(textHash('thanks!')).not.toBe(textHash('thanks'));
+    const ask: CorpusAsk = { id: 'x:1', text: 'hi', tier: 'SIMPLE', lang: 'en', source: 'a' };
+    expect(textHash(ask.text)).toBeGreaterThanOrEqual(0);
+    expect(textHash(ask.text)).toBeLessThan(1);
+  });
+});
