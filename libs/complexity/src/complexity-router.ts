@@ -3,7 +3,7 @@ import type { RouterDefinition } from '@switchyard/config';
 import { CapacityCheck, type ContextWindowOf } from './capacity';
 import { type ComplexitySettings, resolveComplexitySettings } from './complexity-settings';
 import { ComplexityDecider } from './decide';
-import { LearnedDecider } from './learned/learned-decider';
+import { LearnedTierScorer } from './learned/learned-tier-scorer';
 import { type ModelPicker, SessionHashPicker } from './model-picker';
 import { sessionAffinity } from './session-affinity';
 import { tierRank } from './tier-order';
@@ -27,7 +27,7 @@ export interface ComplexityRouterOptions {
 export class ComplexityRouter {
   readonly name: string;
   readonly settings: ComplexitySettings;
-  private readonly decider: Pick<ComplexityDecider, 'decide'>;
+  private readonly decider: ComplexityDecider;
   private readonly capacity: CapacityCheck;
   private readonly picker: ModelPicker;
 
@@ -36,7 +36,7 @@ export class ComplexityRouter {
     this.settings = resolveComplexitySettings(definition.name, definition.config);
     this.decider =
       this.settings.classifierType === 'learned'
-        ? new LearnedDecider(this.settings)
+        ? new ComplexityDecider(this.settings, new LearnedTierScorer(this.settings))
         : new ComplexityDecider(this.settings);
     this.picker = options.picker ?? new SessionHashPicker();
     this.capacity = new CapacityCheck(this.settings, options.contextWindowOf, this.picker);

@@ -42,19 +42,68 @@ export interface ComplexityOutcome {
   notes: string[];
 }
 
+/** What a tier scorer made of one ask (before escalation and tier mapping). */
+export interface ScoredAsk {
+  tier: Tier;
+  cause: RouteCause;
+  score: number;
+  dimensions: DimensionDetail[];
+  notes: string[];
+}
+
+/** Turns the ask into a tier: LiteLLM's heuristic, or the learned classifier. */
+export interface TierScorer {
+  score(ask: string, messages: readonly ChatMessage[]): ScoredAsk;
+}
+
+/** LiteLLM's heuristic: the seven dimensions, the reasoning bypass, half-open boundaries. */
+export class HeuristicTierScorer implements TierScorer {
+  private readonly scorer: DimensionScorer;
+
+  constructor(private readonly settings: ComplexitySettings) {
+    this.scorer = new DimensionScorer(settings);
+  }
+
+  score(ask: string, messages: readonly ChatMessage[]): ScoredAsk {
+    const settings = this.settings;
+    const systemPrompt = settings.scoreSystemPrompt ? latestSystemPrompt(messages) : null;
+    const { score, dimensions, reasoningMatches } = this.scorer.score(ask, systemPrompt);
+    if (reasoningMatches >= 2 && score >= settings.reasoningOverrideMinScore) {
+      return {
+        tier: 'REASONING',
+        cause: 'reasoning_override',
+        score,
+        dimensions,
+        notes: [
+          `reasoning override: ${reasoningMatches} reasoning markers and score ${score} ≥ ${settings.reasoningOverrideMinScore}`,
+        ],
+      };
+    }
+    return {
+      tier: tierForScore(score, settings.boundaries),
+      cause: 'heuristic_scorer',
+      score,
+      dimensions,
+      notes: [],
+    };
+  }
+}
+
 /**
- * The tier decision of LiteLLM's complexity router, compiled once per router: no ask → default;
- * housekeeping → cheapest configured tier; reasoning bypass; boundaries; escalation; and a
- * decided tier without an entry → `default_model`, else MEDIUM, else an error (never a neighbour).
+ * The tier decision of a complexity router, compiled once per router: no ask → default;
+ * housekeeping → cheapest configured tier; the scorer's tier (LiteLLM's heuristic by default, or
+ * the learned classifier); escalation; and a decided tier without an entry → `default_model`,
+ * else MEDIUM, else an error (never a neighbour).
  */
 export class ComplexityDecider {
-  private readonly scorer: DimensionScorer;
   private readonly housekeeping: HousekeepingDetector;
   /** the cheapest configured tier and its pool, where housekeeping goes. */
   private readonly cheapest: readonly [Tier, readonly string[]];
 
-  constructor(private readonly settings: ComplexitySettings) {
-    this.scorer = new DimensionScorer(settings);
+  constructor(
+    private readonly settings: ComplexitySettings,
+    private readonly scorer: TierScorer = new HeuristicTierScorer(settings),
+  ) {
     this.housekeeping = new HousekeepingDetector(settings.housekeepingPatterns);
     const cheapest = [...settings.tiers][0];
     if (cheapest === undefined) throw new Error(`router "${settings.routerName}" has no tiers`);
@@ -88,21 +137,9 @@ export class ComplexityDecider {
       }
     }
 
-    const systemPrompt = settings.scoreSystemPrompt ? latestSystemPrompt(messages) : null;
-    const { score, dimensions, reasoningMatches } = this.scorer.score(ask, systemPrompt);
-    const notes: string[] = [];
-    let tier: Tier;
-    let cause: RouteCause;
-    if (reasoningMatches >= 2 && score >= settings.reasoningOverrideMinScore) {
-      tier = 'REASONING';
-      cause = 'reasoning_override';
-      notes.push(
-        `reasoning override: ${reasoningMatches} reasoning markers and score ${score} ≥ ${settings.reasoningOverrideMinScore}`,
-      );
-    } else {
-      tier = tierForScore(score, settings.boundaries);
-      cause = 'heuristic_scorer';
-    }
+    const scored = this.scorer.score(ask, messages);
+    const { cause, score, dimensions, notes } = scored;
+    let tier = scored.tier;
 
     if (newestUserText !== null) {
       const keyword = settings.escalationKeywords.find((candidate) => newestUserText.includes(candidate));
