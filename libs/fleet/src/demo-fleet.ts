@@ -1,5 +1,5 @@
 import { loadGatewayConfig, processEnvironment } from '@switchyard/config';
-import { freePort } from './free-port';
+import { freePort, portIsFree } from './free-port';
 import type { ServiceSpec } from './fleet';
 
 export interface FleetPlanOptions {
@@ -29,7 +29,12 @@ export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[
     environment: { ...processEnvironment(), ...options.environment },
   });
   let nextFixedPort = 9100;
-  const metricsPort = async () => (options.metricsPorts === 'fixed' ? nextFixedPort++ : freePort());
+  // fixed ports (9100, 9101, …) are easy to remember; one another process holds is skipped
+  const fixedPort = async (): Promise<number> => {
+    while (!(await portIsFree(nextFixedPort))) nextFixedPort += 1;
+    return nextFixedPort++;
+  };
+  const metricsPort = async () => (options.metricsPorts === 'fixed' ? fixedPort() : freePort());
   const base: Record<string, string> = { ...options.environment, GATEWAY_CONFIG: options.configPath };
   if (options.providersPath) base.GATEWAY_PROVIDERS = options.providersPath;
   const specs: ServiceSpec[] = [];
