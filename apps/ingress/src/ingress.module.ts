@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
-import { HealthModule } from './health/health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
@@ -23,6 +24,7 @@ export class IngressModule {
         RoutingModule,
         CacheModule,
         AnthropicModule,
+        AdminModule,
       ],
     };
   }

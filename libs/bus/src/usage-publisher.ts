@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { JetStreamClient, NatsConnection } from 'nats';
-import { Subjects, type UsageEvent } from '@switchyard/contracts';
+import { Subjects, type UsageBatch, type UsageEvent } from '@switchyard/contracts';
 import { outgoingHeaders } from './bus-headers';
 import { BusNamespace } from './bus-namespace';
 import { encodeJson } from './json-codec';
@@ -7,22 +8,42 @@ import { encodeJson } from './json-codec';
 export interface UsagePublisherOptions {
   /** events kept in memory while JetStream is unreachable; beyond it the oldest are dropped and counted. */
   maxPending?: number;
+  /** events per JetStream message at most. */
+  maxBatchEvents?: number;
+  /** how long the first event of a batch waits for others before the batch is published. */
+  maxBatchDelayMs?: number;
   onDropped?: (count: number) => void;
   onPublishFailure?: (error: Error) => void;
 }
 
+interface Batch {
+  subject: string;
+  body: UsageBatch;
+}
+
+const DEFAULT_MAX_BATCH_EVENTS = 256;
+const DEFAULT_MAX_BATCH_DELAY_MS = 5;
+
 /**
- * Publishes usage events to JetStream with the event id as message id (server-side dedup), never
- * blocking the request that produced them. Failed publishes are kept and retried with backoff,
- * so a NATS restart loses nothing that fits in memory; `flush()` waits for all of them at shutdown.
+ * Publishes usage events to JetStream without ever blocking the request that produced them.
+ * Events published within a few milliseconds travel together (`UsageBatch`, one message per
+ * provider subject): at load this turns thousands of acknowledged publishes, stored messages,
+ * deliveries and acks per second into tens, which is most of what the bus and the ledger spend.
+ * A batch keeps its id across retries (JetStream deduplicates a re-published batch; the ledger's
+ * primary key covers the rest), and failed batches are retried with backoff, so a NATS restart
+ * loses nothing that fits in memory. `flush()` publishes and waits for everything at shutdown.
  */
 export class UsagePublisher {
   private readonly jetstream: JetStreamClient;
-  private readonly pending: UsageEvent[] = [];
-  private inFlight = 0;
+  private readonly gathering = new Map<string, { events: UsageEvent[]; traceparents: (string | null)[] }>();
+  private gatherTimer: NodeJS.Timeout | null = null;
+  private readonly retrying: Batch[] = [];
+  private inFlightEvents = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = 100;
   private readonly maxPending: number;
+  private readonly maxBatchEvents: number;
+  private readonly maxBatchDelayMs: number;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -32,19 +53,41 @@ export class UsagePublisher {
   ) {
     this.jetstream = connection.jetstream();
     this.maxPending = options.maxPending ?? 100_000;
+    this.maxBatchEvents = options.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
+    this.maxBatchDelayMs = options.maxBatchDelayMs ?? DEFAULT_MAX_BATCH_DELAY_MS;
   }
 
   publish(event: UsageEvent): void {
-    this.send(event);
+    const subject = this.namespace.subject(Subjects.usage(event.provider));
+    let batch = this.gathering.get(subject);
+    if (!batch) {
+      batch = { events: [], traceparents: [] };
+      this.gathering.set(subject, batch);
+    }
+    batch.events.push(event);
+    batch.traceparents.push(outgoingHeaders()?.get('traceparent') || null);
+    if (batch.events.length >= this.maxBatchEvents) {
+      this.gathering.delete(subject);
+      this.send(this.seal(subject, batch));
+    } else if (this.gatherTimer === null) {
+      this.gatherTimer = setTimeout(() => this.sendGathered(), this.maxBatchDelayMs);
+    }
   }
 
-  /** events published but not yet acknowledged by JetStream, plus those waiting for a retry. */
+  /** events not yet acknowledged by JetStream (gathering, in flight, or waiting for a retry). */
   get backlog(): number {
-    return this.inFlight + this.pending.length;
+    let gathering = 0;
+    for (const batch of this.gathering.values()) gathering += batch.events.length;
+    return (
+      gathering +
+      this.inFlightEvents +
+      this.retrying.reduce((sum, batch) => sum + batch.body.events.length, 0)
+    );
   }
 
-  /** resolves when every event so far is acknowledged (or the timeout passes). */
+  /** Publishes what is gathering and resolves when every event so far is acknowledged (or the timeout passes). */
   async flush(timeoutMs = 10_000): Promise<boolean> {
+    this.sendGathered();
     if (this.backlog === 0) return true;
     this.scheduleRetry(0);
     return new Promise((resolve) => {
@@ -56,43 +99,61 @@ export class UsagePublisher {
     });
   }
 
-  private send(event: UsageEvent): void {
-    this.inFlight += 1;
-    this.jetstream
-      .publish(this.namespace.subject(Subjects.usage(event.provider)), encodeJson(event), {
-        msgID: event.eventId,
-        headers: outgoingHeaders(event.requestId),
-      })
-      .then(
-        () => {
-          this.inFlight -= 1;
-          this.retryDelayMs = 100;
-          this.notifyIfIdle();
-        },
-        (error: Error) => {
-          this.inFlight -= 1;
-          this.options.onPublishFailure?.(error);
-          this.keep(event);
-          this.scheduleRetry(this.retryDelayMs);
-          this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
-        },
-      );
+  private sendGathered(): void {
+    if (this.gatherTimer !== null) {
+      clearTimeout(this.gatherTimer);
+      this.gatherTimer = null;
+    }
+    for (const [subject, batch] of this.gathering) this.send(this.seal(subject, batch));
+    this.gathering.clear();
   }
 
-  private keep(event: UsageEvent): void {
-    this.pending.push(event);
-    if (this.pending.length > this.maxPending) {
-      const dropped = this.pending.splice(0, this.pending.length - this.maxPending);
-      this.options.onDropped?.(dropped.length);
+  private seal(subject: string, batch: { events: UsageEvent[]; traceparents: (string | null)[] }): Batch {
+    const traced = batch.traceparents.some((traceparent) => traceparent !== null);
+    return {
+      subject,
+      body: {
+        batchId: randomUUID(),
+        events: batch.events,
+        ...(traced ? { traceparents: batch.traceparents } : {}),
+      },
+    };
+  }
+
+  private send(batch: Batch): void {
+    const count = batch.body.events.length;
+    this.inFlightEvents += count;
+    this.jetstream.publish(batch.subject, encodeJson(batch.body), { msgID: batch.body.batchId }).then(
+      () => {
+        this.inFlightEvents -= count;
+        this.retryDelayMs = 100;
+        this.notifyIfIdle();
+      },
+      (error: Error) => {
+        this.inFlightEvents -= count;
+        this.options.onPublishFailure?.(error);
+        this.keep(batch);
+        this.scheduleRetry(this.retryDelayMs);
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+      },
+    );
+  }
+
+  private keep(batch: Batch): void {
+    this.retrying.push(batch);
+    let pending = this.retrying.reduce((sum, item) => sum + item.body.events.length, 0);
+    while (pending > this.maxPending && this.retrying.length > 1) {
+      const dropped = this.retrying.shift()!;
+      pending -= dropped.body.events.length;
+      this.options.onDropped?.(dropped.body.events.length);
     }
   }
 
   private scheduleRetry(delayMs: number): void {
-    if (this.retryTimer !== null || this.pending.length === 0) return;
+    if (this.retryTimer !== null || this.retrying.length === 0) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      const batch = this.pending.splice(0, this.pending.length);
-      for (const event of batch) this.send(event);
+      for (const batch of this.retrying.splice(0, this.retrying.length)) this.send(batch);
     }, delayMs);
   }
 

@@ -2,6 +2,21 @@ import type { z } from 'zod';
 import { ClassifyDecision, ClassifyRequest } from './classify/classify';
 import { DeploymentCooldown } from './deployment-cooldown';
 import { KeysChanged } from './keys-changed';
+import {
+  KeyDeleteMessage,
+  KeyDeleteReply,
+  KeyGenerateMessage,
+  KeyInfoMessage,
+  KeyListMessage,
+  KeyListReply,
+  KeyLookupMessage,
+  KeyLookupReply,
+  KeyRegenerateMessage,
+  KeyUpdateMessage,
+} from './keys/key-messages';
+import { VirtualKeyInfo } from './keys/virtual-key';
+import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
+import { SpendReport, SpendReportMessage } from './spend/spend-report';
 import { Subjects } from './subjects';
 
 /**
@@ -11,6 +26,15 @@ import { Subjects } from './subjects';
  */
 export const RpcContracts = {
   [Subjects.classify]: { request: ClassifyRequest, response: ClassifyDecision },
+  [Subjects.keysGenerate]: { request: KeyGenerateMessage, response: VirtualKeyInfo },
+  [Subjects.keysUpdate]: { request: KeyUpdateMessage, response: VirtualKeyInfo },
+  [Subjects.keysDelete]: { request: KeyDeleteMessage, response: KeyDeleteReply },
+  [Subjects.keysInfo]: { request: KeyInfoMessage, response: VirtualKeyInfo },
+  [Subjects.keysList]: { request: KeyListMessage, response: KeyListReply },
+  [Subjects.keysRegenerate]: { request: KeyRegenerateMessage, response: VirtualKeyInfo },
+  [Subjects.keysLookup]: { request: KeyLookupMessage, response: KeyLookupReply },
+  [Subjects.spendLogs]: { request: SpendLogsMessage, response: SpendLogsPage },
+  [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
 } as const;
 export type RpcSubject = keyof typeof RpcContracts;
 export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;

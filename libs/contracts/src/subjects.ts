@@ -21,6 +21,18 @@ export const Subjects = {
   deploymentCooldown: 'deployments.cooldown.v1',
   /** broadcast: a virtual key changed (revoked, updated); every ingress drops its cached record. */
   keysChanged: 'keys.changed.v1',
+  /** request/reply, served by the ledger (queue group `ledger`): the key API. */
+  keysGenerate: 'keys.generate.v1',
+  keysUpdate: 'keys.update.v1',
+  keysDelete: 'keys.delete.v1',
+  keysInfo: 'keys.info.v1',
+  keysList: 'keys.list.v1',
+  keysRegenerate: 'keys.regenerate.v1',
+  /** request/reply, served by the ledger: the record the ingress needs to authenticate a key hash. */
+  keysLookup: 'keys.lookup.v1',
+  /** request/reply, served by the ledger: spend logs (paginated) and reports (from the rollups). */
+  spendLogs: 'spend.logs.v1',
+  spendReport: 'spend.report.v1',
 } as const;
 
 export const QueueGroups = {

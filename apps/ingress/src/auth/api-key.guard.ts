@@ -1,16 +1,24 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '@switchyard/contracts';
 import { requestContext } from '../http/request-context';
 import { extractApiKey } from './extract-api-key';
 import { MasterKey } from './master-key';
+import { VirtualKeys } from './virtual-keys';
 
-/** Model routes: the master key or a virtual key. The caller is stored on the request context. */
+/**
+ * Model routes: the master key or a virtual key (unknown, blocked or expired: 401). The caller is
+ * stored on the request context, with the key's record for scope, budget and rate limits.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(@Inject(MasterKey) private readonly masterKey: MasterKey) {}
+  constructor(
+    @Inject(MasterKey) private readonly masterKey: MasterKey,
+    /** AuthModule always provides it; a test module without it accepts the master key alone. */
+    @Optional() @Inject(VirtualKeys) private readonly virtualKeys: VirtualKeys | null = null,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = extractApiKey(request);
     if (key === null) {
@@ -22,7 +30,16 @@ export class ApiKeyGuard implements CanActivate {
       requestContext(request).caller = { kind: 'master' };
       return true;
     }
-    throw GatewayError.unauthorized('Invalid API key.');
+    if (this.virtualKeys === null) throw GatewayError.unauthorized('Invalid API key.');
+    const record = await this.virtualKeys.authenticate(key);
+    requestContext(request).caller = {
+      kind: 'virtual',
+      keyId: record.key_id,
+      keyHash: record.token,
+      models: record.models,
+      key: record,
+    };
+    return true;
   }
 }
 

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
 import { GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { ApiKeyGuard, MasterKeyGuard } from './api-key.guard';
+import { KeyHasher } from './key-hasher';
 import { MasterKey } from './master-key';
+import { VirtualKeys } from './virtual-keys';
 
 @Module({
   providers: [
@@ -12,9 +14,16 @@ import { MasterKey } from './master-key';
       useFactory: (configuration: GatewayConfiguration, environment: IngressEnvironment) =>
         MasterKey.fromConfiguration(configuration, environment),
     },
+    {
+      provide: KeyHasher,
+      inject: [GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT],
+      useFactory: (configuration: GatewayConfiguration, environment: IngressEnvironment) =>
+        KeyHasher.fromConfiguration(configuration, environment),
+    },
+    VirtualKeys,
     ApiKeyGuard,
     MasterKeyGuard,
   ],
-  exports: [MasterKey, ApiKeyGuard, MasterKeyGuard],
+  exports: [MasterKey, KeyHasher, VirtualKeys, ApiKeyGuard, MasterKeyGuard],
 })
 export class AuthModule {}

@@ -3,7 +3,8 @@ import { DispatchClient } from '../dispatch/dispatch-client';
 import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { ResolveModel } from '../routing/resolve-model';
 import { SessionRoutes } from '../routing/session-routes';
-import { CALL_ADMISSION, OpenAdmission } from './call-admission';
+import { KeyAdmission } from '../limits/key-admission';
+import { CALL_ADMISSION } from './call-admission';
 import { ChatResponseCache } from './chat-response-cache';
 import { CompleteChat } from './complete-chat';
 import { CreateEmbeddings } from './create-embeddings';
@@ -19,7 +20,7 @@ import { RecordRefusal } from './record-refusal';
     CompleteChat,
     ChatResponseCache,
     CreateEmbeddings,
-    { provide: CALL_ADMISSION, useClass: OpenAdmission },
+    { provide: CALL_ADMISSION, useClass: KeyAdmission },
   ],
   exports: [
     CompleteChat,

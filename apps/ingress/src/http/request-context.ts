@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { VirtualKey } from '@switchyard/contracts';
 
-/** Who is calling: the master key, or a virtual key (its id and limits come with the ledger). */
+/**
+ * Who is calling: the master key, or a virtual key with the record the ledger keeps for it
+ * (scope, budget, limits, expiry), as authenticated for this request.
+ */
 export type Caller =
-  { kind: 'master' } | { kind: 'virtual'; keyId: string; keyHash: string; models: readonly string[] };
+  | { kind: 'master' }
+  | { kind: 'virtual'; keyId: string; keyHash: string; models: readonly string[]; key: VirtualKey };
 
 /** Per-request state the ingress attaches to the Fastify request. */
 export interface RequestContext {

@@ -1,5 +1,12 @@
 import { CreateUsageEvents1764100000000 } from './1764100000000-create-usage-events';
 import { AddBaselineCost1764100000001 } from './1764100000001-add-baseline-cost';
+import { CreateVirtualKeys1764200000000 } from './1764200000000-create-virtual-keys';
+import { CreateUsageDailyRollups1764200000001 } from './1764200000001-create-usage-daily-rollups';
 
 /** Every migration, in order. The ledger applies pending ones at start. */
-export const MIGRATIONS = [CreateUsageEvents1764100000000, AddBaselineCost1764100000001];
+export const MIGRATIONS = [
+  CreateUsageEvents1764100000000,
+  AddBaselineCost1764100000001,
+  CreateVirtualKeys1764200000000,
+  CreateUsageDailyRollups1764200000001,
+];

@@ -6,60 +6,73 @@ import {
   DeliverPolicy,
   headers as createHeaders,
   type JsMsg,
+  type MsgHdrs,
   type NatsConnection,
   nanos,
 } from 'nats';
-import { type BusNamespace, contextFromHeaders, decodeJson, ensureUsageStreams } from '@switchyard/bus';
-import { Consumers, Streams, Subjects, UsageEvent } from '@switchyard/contracts';
+import {
+  type BusNamespace,
+  contextFromHeaders,
+  decodeJson,
+  encodeJson,
+  ensureUsageStreams,
+} from '@switchyard/bus';
+import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
-import type { UsageStore } from './usage-store';
-
-/** One `ledger insert` span per traced event, in the trace of the request that produced it. */
-function traceInserts(messages: readonly JsMsg[], startedAt: number): void {
-  const startTime = performance.timeOrigin + startedAt;
-  for (const message of messages) {
-    if (!message.headers?.has('traceparent')) continue;
-    tracer
-      .startSpan(
-        'ledger insert',
-        { kind: SpanKind.CONSUMER, startTime, attributes: { 'messaging.message.id': String(message.seq) } },
-        contextFromHeaders(message.headers),
-      )
-      .end();
-  }
-}
+import type { InsertResult, UsageStore } from './usage-store';
 
 export interface UsageConsumerOptions {
+  /** usage events per database write (a full batch is written at once). */
   batchSize: number;
   /** how long a partial batch waits for more events before it is written. */
   maxBatchWaitMs: number;
-  /** redelivery delay of an unacknowledged event (after a crash). */
+  /** redelivery delay of an unacknowledged message (after a crash). */
   ackWaitMs: number;
+  /** batches written at the same time (each write takes one database connection). */
+  writeConcurrency: number;
 }
 
 export interface UsageConsumerListener {
-  onBatchWritten?(
-    written: number,
-    duplicates: number,
-    durationMs: number,
-    events: readonly UsageEvent[],
-  ): void;
+  /** after the commit and the acknowledgements; `received` counts the batch's readable events. */
+  onBatchWritten?(result: InsertResult, received: number, durationMs: number): void;
   onDeadLetter?(reason: string): void;
   onWriteFailure?(error: Error): void;
 }
 
+/** One JetStream message and what it carried: a usage event, or a `UsageBatch` of them. */
+interface Delivery {
+  message: JsMsg;
+  events: UsageEvent[];
+  /** the trace context of each event, when the producer traced it. */
+  traces: (MsgHdrs | null)[];
+  /** dead-letter publishes of the unreadable events it carried; the message is acked after them. */
+  deadLetters: Promise<boolean>[];
+}
+
+/** An event Postgres would not store (bad data, not a failure of the database). */
+interface Refused {
+  event: UsageEvent;
+  reason: string;
+}
+
+/** Buffered messages, in bytes: a few full batches whatever the number of events per message. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
 /**
- * The durable JetStream consumer `ledger` on stream `USAGE`: collects events into batches, writes
- * each batch in one statement, and acknowledges only after the commit. Duplicates are ignored by
- * event id; a message that is not a usage event goes to the dead-letter stream instead of being
- * redelivered forever. While Postgres is down it keeps the batch and retries, telling JetStream
- * it is still working so nothing is redelivered meanwhile.
+ * The durable JetStream consumer `ledger` on stream `USAGE`: collects usage events into batches
+ * (a message carries one event or a `UsageBatch`), writes each batch in one transaction, and
+ * acknowledges a message only after the commit. Duplicates are ignored by event id; an event
+ * that cannot be read goes to the dead-letter stream (with its reason) instead of being
+ * redelivered forever, and the other events of its message are stored. While Postgres is down it
+ * keeps the batch and retries, telling JetStream it is still working so nothing is redelivered
+ * meanwhile. Up to `writeConcurrency` batches are written at once.
  */
 export class UsageConsumer {
   private readonly logger = new Logger(UsageConsumer.name);
   private messages: ConsumerMessages | null = null;
-  private pending: JsMsg[] = [];
-  private flushing: Promise<void> = Promise.resolve();
+  private pending: Delivery[] = [];
+  private pendingEvents = 0;
+  private readonly writing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private loop: Promise<void> | null = null;
@@ -95,7 +108,7 @@ export class UsageConsumer {
       await manager.consumers.add(stream, config);
     }
     const consumer = await this.connection.jetstream().consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_messages: this.options.batchSize * 2 });
+    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES });
     this.loop = this.run(this.messages);
   }
 
@@ -105,23 +118,46 @@ export class UsageConsumer {
     this.messages?.stop();
     await this.loop;
     this.flushNow();
-    await this.flushing;
+    while (this.writing.size > 0) await Promise.all([...this.writing]);
+  }
+
+  /** Usage messages in the stream not yet delivered to this consumer. */
+  async backlog(): Promise<number> {
+    const manager = await this.connection.jetstreamManager();
+    const info = await manager.consumers.info(
+      this.namespace.name(Streams.usage.name),
+      this.namespace.name(Consumers.ledger),
+    );
+    return info.num_pending;
+  }
+
+  /** Batches being written now (the next full batch waits while `writeConcurrency` are). */
+  get batchesInFlight(): number {
+    return this.writing.size;
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
-      this.pending.push(message);
-      if (this.pending.length >= this.options.batchSize) {
+      const delivery = this.read(message);
+      this.pending.push(delivery);
+      this.pendingEvents += delivery.events.length;
+      if (this.pendingEvents >= this.options.batchSize) {
+        while (this.writing.size >= this.options.writeConcurrency) await Promise.race(this.writing);
         this.flushNow();
-        await this.flushing;
       } else if (this.timer === null) {
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.flushNow();
-        }, this.options.maxBatchWaitMs);
+        this.armTimer();
       }
       if (this.stopped) break;
     }
+  }
+
+  /** A partial batch is written after `maxBatchWaitMs`, or later while every writer is busy. */
+  private armTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.writing.size >= this.options.writeConcurrency) this.armTimer();
+      else this.flushNow();
+    }, this.options.maxBatchWaitMs);
   }
 
   private flushNow(): void {
@@ -129,34 +165,24 @@ export class UsageConsumer {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.flushing = this.flushing.then(() => this.flush());
-  }
-
-  private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const events: UsageEvent[] = [];
-    const accepted: JsMsg[] = [];
-    for (const message of batch) {
-      const event = this.parse(message);
-      if (event) {
-        events.push(event);
-        accepted.push(message);
-      }
-    }
+    this.pendingEvents = 0;
+    const write: Promise<void> = this.flush(batch).finally(() => this.writing.delete(write));
+    this.writing.add(write);
+  }
+
+  private async flush(batch: Delivery[]): Promise<void> {
+    const events = batch.flatMap((delivery) => delivery.events);
     const started = performance.now();
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const written = await this.store.insert(events);
-        for (const message of accepted) message.ack();
-        traceInserts(accepted, started);
-        this.listener.onBatchWritten?.(
-          written.length,
-          events.length - written.length,
-          performance.now() - started,
-          written,
-        );
+        const written = await this.write(events);
+        if (written.refused.length > 0) this.deadLetterRefused(batch, written.refused);
+        await Promise.all(batch.map((delivery) => this.settle(delivery)));
+        traceInserts(batch, started);
+        this.listener.onBatchWritten?.(written.result, events.length, performance.now() - started);
         return;
       } catch (error) {
         this.listener.onWriteFailure?.(error as Error);
@@ -165,43 +191,159 @@ export class UsageConsumer {
             `writing ${events.length} usage events failed (${(error as Error).message}); retrying`,
           );
         }
-        for (const message of accepted) message.working();
+        for (const delivery of batch) delivery.message.working();
         await sleep(Math.min(100 * 2 ** Math.min(attempt, 5), 2000));
       }
     }
   }
 
-  private parse(message: JsMsg): UsageEvent | null {
-    let reason: string;
+  /**
+   * Writes the events; when Postgres refuses their data (an error of class 22: a NUL character, a
+   * number out of range…), halves the batch until the events it refuses are alone, so they go to
+   * the dead-letter stream and the others are stored. Any other failure is thrown (and retried).
+   */
+  private async write(events: UsageEvent[]): Promise<{ result: InsertResult; refused: Refused[] }> {
     try {
-      const parsed = UsageEvent.safeParse(decodeJson(message.data));
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
-      reason = `not a usage event: ${issue.path.map(String).join('.')}: ${issue.message}`;
-    } catch {
-      reason = 'not JSON';
+      return { result: await this.store.insert(events), refused: [] };
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).code;
+      const driverCode = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (!(code ?? driverCode ?? '').startsWith('22')) throw error;
+      if (events.length === 1) {
+        return {
+          result: { inserted: [], keyWindows: [] },
+          refused: [{ event: events[0], reason: `refused by the database: ${(error as Error).message}` }],
+        };
+      }
+      const middle = Math.floor(events.length / 2);
+      const first = await this.write(events.slice(0, middle));
+      const second = await this.write(events.slice(middle));
+      return {
+        result: {
+          inserted: [...first.result.inserted, ...second.result.inserted],
+          keyWindows: [...first.result.keyWindows, ...second.result.keyWindows],
+        },
+        refused: [...first.refused, ...second.refused],
+      };
     }
-    this.deadLetter(message, reason);
-    return null;
   }
 
-  private deadLetter(message: JsMsg, reason: string): void {
+  private deadLetterRefused(batch: readonly Delivery[], refused: readonly Refused[]): void {
+    for (const { event, reason } of refused) {
+      const delivery = batch.find((candidate) => candidate.events.includes(event));
+      if (!delivery) continue;
+      const index = delivery.events.indexOf(event);
+      delivery.deadLetters.push(this.deadLetter(delivery.message, encodeJson(event), reason, 1000 + index));
+    }
+  }
+
+  /** After the commit: ack, or term when the message held nothing readable (it is dead-lettered). */
+  private async settle(delivery: Delivery): Promise<void> {
+    const deadLettered = await Promise.all(delivery.deadLetters);
+    if (deadLettered.some((published) => !published)) {
+      // the stored events are stored; a redelivery only retries the dead letters
+      delivery.message.nak(5000);
+    } else if (delivery.events.length === 0) {
+      delivery.message.term();
+    } else {
+      delivery.message.ack();
+    }
+  }
+
+  private read(message: JsMsg): Delivery {
+    const delivery: Delivery = { message, events: [], traces: [], deadLetters: [] };
+    let decoded: unknown;
+    try {
+      decoded = decodeJson(message.data);
+    } catch {
+      delivery.deadLetters.push(this.deadLetter(message, message.data, 'not JSON', 0));
+      return delivery;
+    }
+    const batch = UsageBatch.safeParse(decoded);
+    if (batch.success) {
+      batch.data.events.forEach((item, index) => {
+        const event = UsageEvent.safeParse(item);
+        if (event.success) {
+          delivery.events.push(event.data);
+          delivery.traces.push(traceOf(batch.data.traceparents?.[index] ?? null));
+        } else {
+          delivery.deadLetters.push(
+            this.deadLetter(
+              message,
+              encodeJson(item),
+              describe(event.error.issues[0], `events[${index}]`),
+              index,
+            ),
+          );
+        }
+      });
+      return delivery;
+    }
+    const event = UsageEvent.safeParse(decoded);
+    if (event.success) {
+      delivery.events.push(event.data);
+      delivery.traces.push(message.headers?.has('traceparent') ? message.headers : null);
+    } else {
+      delivery.deadLetters.push(
+        this.deadLetter(message, message.data, describe(event.error.issues[0], ''), 0),
+      );
+    }
+    return delivery;
+  }
+
+  /** Publishes an unreadable event with its reason; resolves false when that failed. */
+  private async deadLetter(
+    message: JsMsg,
+    data: Uint8Array,
+    reason: string,
+    index: number,
+  ): Promise<boolean> {
     const headers = createHeaders();
     headers.set('x-dead-letter-reason', reason.slice(0, 500));
     headers.set('x-original-subject', message.subject);
     this.listener.onDeadLetter?.(reason);
-    this.connection
-      .jetstream()
-      .publish(this.namespace.subject(Subjects.usageDeadLetter), message.data, {
+    try {
+      await this.connection.jetstream().publish(this.namespace.subject(Subjects.usageDeadLetter), data, {
         headers,
-        msgID: `dead-${message.seq}`,
-      })
-      .then(
-        () => message.term(),
-        (error: Error) => {
-          this.logger.warn(`could not dead-letter message ${message.seq}: ${error.message}`);
-          message.nak(5000);
-        },
-      );
+        msgID: `dead-${message.seq}-${index}`,
+      });
+      return true;
+    } catch (error) {
+      this.logger.warn(`could not dead-letter message ${message.seq}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+}
+
+function describe(issue: { path: PropertyKey[]; message: string } | undefined, prefix: string): string {
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  return `not a usage event: ${path}: ${issue?.message ?? 'invalid'}`;
+}
+
+function traceOf(traceparent: string | null): MsgHdrs | null {
+  if (traceparent === null) return null;
+  const headers = createHeaders();
+  headers.set('traceparent', traceparent);
+  return headers;
+}
+
+/** One `ledger insert` span per traced event, in the trace of the request that produced it. */
+function traceInserts(batch: readonly Delivery[], startedAt: number): void {
+  const startTime = performance.timeOrigin + startedAt;
+  for (const delivery of batch) {
+    for (const trace of delivery.traces) {
+      if (trace === null) continue;
+      tracer
+        .startSpan(
+          'ledger insert',
+          {
+            kind: SpanKind.CONSUMER,
+            startTime,
+            attributes: { 'messaging.message.id': String(delivery.message.seq) },
+          },
+          contextFromHeaders(trace),
+        )
+        .end();
+    }
   }
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
 import { BusNamespace, encodeJson, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
 import { Subjects, type UsageEvent } from '@switchyard/contracts';
-import { makeUsageEvent, TestFleet, testInfrastructure } from '@switchyard/testing';
+import { eventually, makeUsageEvent, TestFleet, testInfrastructure } from '@switchyard/testing';
 
 async function rowCount(fleet: TestFleet): Promise<number> {
   try {
@@ -98,10 +99,66 @@ describe('usage ingestion (ledger)', () => {
     const manager = await connection.jetstreamManager();
     const deadLetters = await manager.streams.info(namespace.name('USAGE_DEAD'));
     expect(deadLetters.state.messages).toBe(1);
+    const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
+    const text = await (await fetch(metrics.url)).text();
+    expect(text).toMatch(/switchyard_ledger_events_total\{[^}]*result="dead_letter"[^}]*\} 1\b/);
     const [row] = await fleet.database.query<{ event_id: string }>(
       'SELECT event_id FROM usage_events WHERE event_id = $1',
       [good.eventId],
     );
     expect(row.event_id).toBe(good.eventId);
+  });
+
+  it('stores the readable events of a batch and dead-letters only the unreadable one', async () => {
+    const before = await rowCount(fleet);
+    const manager = await connection.jetstreamManager();
+    const deadBefore = (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
+    const good = [makeUsageEvent(), makeUsageEvent()];
+    const batch = { batchId: randomUUID(), events: [good[0], { eventId: 'not-an-event' }, good[1]] };
+    await connection
+      .jetstream()
+      .publish(namespace.subject(Subjects.usage('opencodego')), encodeJson(batch), { msgID: batch.batchId });
+    expect(await waitForRows(fleet, before + 2, 20_000)).toBe(before + 2);
+    const rows = await fleet.database.query<{ event_id: string }>(
+      'SELECT event_id FROM usage_events WHERE event_id = ANY($1::uuid[])',
+      [good.map((event) => event.eventId)],
+    );
+    expect(rows).toHaveLength(2);
+    const deadAfter = await eventually(
+      async () => (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages,
+      (count) => count === deadBefore + 1,
+    );
+    expect(deadAfter).toBe(deadBefore + 1);
+    const deadLetter = await manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
+      last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+    });
+    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('events[1]');
+    expect(JSON.parse(Buffer.from(deadLetter.data).toString('utf8'))).toEqual({ eventId: 'not-an-event' });
+  });
+
+  it('dead-letters an event Postgres refuses (a NUL character) and stores the rest of its batch', async () => {
+    const before = await rowCount(fleet);
+    const manager = await connection.jetstreamManager();
+    const deadBefore = (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
+    const good = Array.from({ length: 5 }, () => makeUsageEvent());
+    const poisoned = makeUsageEvent({ metadata: { note: 'nul \u0000 inside' } });
+    const publisher = new UsagePublisher(connection, namespace);
+    for (const event of [...good.slice(0, 2), poisoned, ...good.slice(2)]) publisher.publish(event);
+    expect(await publisher.flush()).toBe(true);
+
+    expect(await waitForRows(fleet, before + 5, 20_000)).toBe(before + 5);
+    const deadLetter = await eventually(
+      () =>
+        manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
+          last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+        }),
+      (message) =>
+        message.seq > 0 &&
+        (JSON.parse(Buffer.from(message.data).toString('utf8')) as UsageEvent).eventId === poisoned.eventId,
+    );
+    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('refused by the database');
+    expect((await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages).toBe(deadBefore + 1);
+    await sleep(1000); // and it is not redelivered
+    expect(await rowCount(fleet)).toBe(before + 5);
   });
 });

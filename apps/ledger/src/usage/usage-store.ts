@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
-import type { UsageEvent } from '@switchyard/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type BudgetWindow, budgetWindowAt, parseDuration, type UsageEvent } from '@switchyard/contracts';
 
-/** column name, SQL array type, and how to read it from an event. */
+/** column name, SQL type, and how to read it from an event. */
 const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
   ['event_id', 'uuid', (event) => event.eventId],
   ['request_id', 'text', (event) => event.requestId],
@@ -23,7 +23,7 @@ const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
   ['tier', 'text', (event) => event.route?.tier ?? null],
   ['route_score', 'float8', (event) => event.route?.score ?? null],
   ['route_cause', 'text', (event) => event.route?.cause ?? null],
-  ['route_dimensions', 'jsonb', (event) => (event.route ? JSON.stringify(event.route.dimensions) : null)],
+  ['route_dimensions', 'jsonb', (event) => event.route?.dimensions ?? null],
   ['input_tokens', 'int4', (event) => event.tokens.input.total],
   ['input_no_cache_tokens', 'int4', (event) => event.tokens.input.noCache],
   ['input_cache_read_tokens', 'int4', (event) => event.tokens.input.cacheRead],
@@ -39,29 +39,170 @@ const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
   ['key_id', 'text', (event) => event.keyId],
   ['session_id', 'text', (event) => event.sessionId],
   ['end_user', 'text', (event) => event.user],
-  ['metadata', 'jsonb', (event) => (event.metadata ? JSON.stringify(event.metadata) : null)],
+  ['metadata', 'jsonb', (event) => event.metadata],
 ];
 
-const INSERT_SQL = `
-  INSERT INTO usage_events (${COLUMNS.map(([name]) => name).join(', ')})
-  SELECT * FROM unnest(${COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
-  ON CONFLICT (event_id) DO NOTHING
-  RETURNING event_id`;
+/** the rows that count for router savings: both what they cost and their baseline are known. */
+const PRICED_ROUTE = 'baseline_cost_usd IS NOT NULL AND cost_usd IS NOT NULL';
+
+function toRow(event: UsageEvent): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, , read] of COLUMNS) row[name] = read(event);
+  return row;
+}
+
+/** Sums added to a daily rollup row, in column order (`rollup.x + excluded.x` on conflict). */
+const ROLLUP_SUMS: readonly [string, string][] = [
+  ['requests', 'count(*)'],
+  ['successes', "count(*) FILTER (WHERE status = 'success')"],
+  ['errors', "count(*) FILTER (WHERE status <> 'success')"],
+  ['cache_hits', "count(*) FILTER (WHERE kind = 'cache_hit')"],
+  ['refusals', "count(*) FILTER (WHERE kind = 'refusal')"],
+  ['unpriced_requests', 'count(*) FILTER (WHERE cost_usd IS NULL)'],
+  ['input_tokens', 'sum(input_tokens)'],
+  ['input_no_cache_tokens', 'sum(input_no_cache_tokens)'],
+  ['input_cache_read_tokens', 'sum(input_cache_read_tokens)'],
+  ['input_cache_write_tokens', 'sum(input_cache_write_tokens)'],
+  ['output_tokens', 'sum(output_tokens)'],
+  ['output_reasoning_tokens', 'sum(output_reasoning_tokens)'],
+  ['cost_usd', 'coalesce(sum(cost_usd), 0)'],
+  ['saved_cost_usd', 'coalesce(sum(saved_cost_usd), 0)'],
+  ['routed_requests', `count(*) FILTER (WHERE ${PRICED_ROUTE})`],
+  ['routed_cost_usd', `coalesce(sum(cost_usd) FILTER (WHERE ${PRICED_ROUTE}), 0)`],
+  ['baseline_cost_usd', `coalesce(sum(baseline_cost_usd) FILTER (WHERE ${PRICED_ROUTE}), 0)`],
+];
 
 /**
- * Writes usage events in one statement per batch (one array parameter per column, whatever the
- * batch size); an event id already stored is skipped, so redelivery never double-counts.
+ * One statement: insert the events (an id already stored is skipped) and add the new ones to
+ * their daily rollups, so a rollup can never disagree with the rows it sums.
+ */
+const INSERT_SQL = `
+  WITH inserted AS (
+    INSERT INTO usage_events (${COLUMNS.map(([name]) => name).join(', ')})
+    SELECT * FROM json_to_recordset($1::json) AS event(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id, started_at, key_id, model, provider, router, tier, kind, status, input_tokens,
+      input_no_cache_tokens, input_cache_read_tokens, input_cache_write_tokens, output_tokens,
+      output_reasoning_tokens, cost_usd, saved_cost_usd, baseline_cost_usd
+  ), rolled_up AS (
+    INSERT INTO usage_daily_rollups AS rollup
+      (day, key_id, model, provider, router, tier, ${ROLLUP_SUMS.map(([name]) => name).join(', ')})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, coalesce(key_id, ''), model, provider,
+      coalesce(router, ''), coalesce(tier, ''), ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
+    FROM inserted
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (day, key_id, model, provider, router, tier) DO UPDATE SET
+      ${ROLLUP_SUMS.map(([name]) => `${name} = rollup.${name} + excluded.${name}`).join(',\n      ')}
+  )
+  SELECT event_id FROM inserted`;
+
+/** Adds new events' costs to their key's budget window; returns each window's new total. */
+const KEY_SPEND_SQL = `
+  INSERT INTO key_spend AS spend (key_id, window_start_ms, window_end_ms, spend_usd)
+  SELECT key_id, start_ms, end_ms, sum(cost::numeric(24, 12))
+  FROM unnest($1::text[], $2::int8[], $3::int8[], $4::numeric[]) AS event(key_id, start_ms, end_ms, cost)
+  GROUP BY 1, 2, 3
+  ORDER BY 1, 2, 3
+  ON CONFLICT (key_id, window_start_ms, window_end_ms) DO UPDATE SET spend_usd = spend.spend_usd + excluded.spend_usd
+  RETURNING key_id, window_start_ms::text AS start_ms, window_end_ms::text AS end_ms, spend_usd::text AS spend`;
+
+/** A key's spend in one budget window, as committed (absolute, exact decimal text). */
+export interface KeyWindowSpend {
+  keyId: string;
+  window: BudgetWindow;
+  spendUsd: string;
+}
+
+export interface InsertResult {
+  /** the events that were new (not already stored). */
+  inserted: UsageEvent[];
+  /** the budget windows these events added to, with their new totals. */
+  keyWindows: KeyWindowSpend[];
+}
+
+interface KeyBudgetRow {
+  key_id: string;
+  budget_duration: string | null;
+  created_at: Date;
+}
+
+/**
+ * Writes a batch of usage events in one transaction: the rows (one JSON parameter, whatever the
+ * batch size; an event id already stored is skipped, so redelivery never double-counts), their
+ * daily rollups, and the spend of each virtual key's budget window. The
+ * keys are read `FOR SHARE`, so a concurrent change of a key's budget duration (which recounts its
+ * window) waits for the batch, or the batch for it: either way every cost lands in exactly one
+ * window.
  */
 export class UsageStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** the events that were new (not already stored), in one transaction. */
-  async insert(events: readonly UsageEvent[]): Promise<UsageEvent[]> {
-    if (events.length === 0) return [];
-    const unique = [...new Map(events.map((event) => [event.eventId, event])).values()];
-    const parameters = COLUMNS.map(([, , read]) => unique.map(read));
-    const rows: { event_id: string }[] = await this.dataSource.query(INSERT_SQL, parameters);
+  async insert(events: readonly UsageEvent[]): Promise<InsertResult> {
+    if (events.length === 0) return { inserted: [], keyWindows: [] };
+    // sorted, so concurrent writers lock rows in the same order
+    const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((left, right) =>
+      left.eventId < right.eventId ? -1 : left.eventId > right.eventId ? 1 : 0,
+    );
+    const keyIds = [
+      ...new Set(unique.flatMap((event) => (event.keyId === null ? [] : [event.keyId]))),
+    ].sort();
+    if (keyIds.length === 0) {
+      // no key to charge: the statement alone is atomic
+      return { inserted: await this.insertRows(this.dataSource.manager, unique), keyWindows: [] };
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const keys: KeyBudgetRow[] = await manager.query(
+        `SELECT key_id, budget_duration, created_at FROM virtual_keys
+         WHERE key_id = ANY($1::text[]) ORDER BY key_id FOR SHARE`,
+        [keyIds],
+      );
+      const inserted = await this.insertRows(manager, unique);
+      return { inserted, keyWindows: await this.chargeKeys(manager, inserted, keys) };
+    });
+  }
+
+  private async insertRows(manager: EntityManager, events: UsageEvent[]): Promise<UsageEvent[]> {
+    // one JSON parameter: JSON.stringify and Postgres' JSON parser are native, array literals are not
+    const rows: { event_id: string }[] = await manager.query(INSERT_SQL, [JSON.stringify(events.map(toRow))]);
     const inserted = new Set(rows.map((row) => row.event_id));
-    return unique.filter((event) => inserted.has(event.eventId));
+    return events.filter((event) => inserted.has(event.eventId));
+  }
+
+  private async chargeKeys(
+    manager: EntityManager,
+    inserted: readonly UsageEvent[],
+    keys: readonly KeyBudgetRow[],
+  ): Promise<KeyWindowSpend[]> {
+    const byId = new Map(
+      keys.map((key) => [
+        key.key_id,
+        {
+          keyId: key.key_id,
+          anchorMs: key.created_at.getTime(),
+          duration: key.budget_duration === null ? null : parseDuration(key.budget_duration),
+        },
+      ]),
+    );
+    const columns: [string[], number[], number[], string[]] = [[], [], [], []];
+    for (const event of inserted) {
+      const key = event.keyId === null ? undefined : byId.get(event.keyId);
+      if (!key || event.costUsd === null) continue;
+      const window = budgetWindowAt(key.anchorMs, key.duration, Date.parse(event.startedAt));
+      columns[0].push(key.keyId);
+      columns[1].push(window.startMs);
+      columns[2].push(window.endMs);
+      columns[3].push(String(event.costUsd));
+    }
+    if (columns[0].length === 0) return [];
+    const rows: { key_id: string; start_ms: string; end_ms: string; spend: string }[] = await manager.query(
+      KEY_SPEND_SQL,
+      columns,
+    );
+    return rows.map((row) => ({
+      keyId: row.key_id,
+      window: { startMs: Number(row.start_ms), endMs: Number(row.end_ms) },
+      spendUsd: row.spend,
+    }));
   }
 }

@@ -59,3 +59,18 @@ export const UsageEvent = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 export type UsageEvent = z.infer<typeof UsageEvent>;
+
+/**
+ * What a JetStream message on `usage.<provider>.v1` carries: the usage events one publisher
+ * gathered over a few milliseconds. The message id is the batch id (a re-published batch is
+ * deduplicated by JetStream); each event keeps its own id (the ledger's primary key), so an event
+ * that reaches the ledger twice is still stored once.
+ */
+export const UsageBatch = z.object({
+  batchId: z.uuid(),
+  /** checked one by one by the consumer, so one bad event does not sink the others. */
+  events: z.array(z.unknown()).min(1),
+  /** when tracing is on: each event's W3C traceparent, in the order of `events`. */
+  traceparents: z.array(z.string().nullable()).optional(),
+});
+export type UsageBatch = z.infer<typeof UsageBatch>;

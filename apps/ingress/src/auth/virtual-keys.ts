@@ -1,0 +1,140 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Events, type NatsConnection, type Subscription } from 'nats';
+import { BusClient, BusNamespace, decodeJson, unwrapNestEvent } from '@switchyard/bus';
+import type { IngressEnvironment } from '@switchyard/config';
+import { GatewayError, KeysChanged, Subjects, type VirtualKey } from '@switchyard/contracts';
+import { BUS_CONNECTION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
+import { KeyHasher } from './key-hasher';
+
+interface Entry {
+  key: VirtualKey | null;
+  fetchedAt: number;
+}
+
+/** Unknown hashes are remembered briefly, so a client retrying a wrong key does not hammer the ledger. */
+const UNKNOWN_TTL_MS = 2000;
+/** While the ledger cannot answer, a record this old is still used (revocations arrive as events). */
+const STALE_LIMIT_MS = 10 * 60_000;
+const MAX_ENTRIES = 20_000;
+const LOOKUP_TIMEOUT_MS = 2000;
+
+/**
+ * Authenticates virtual keys: hashes the key, looks the hash up on the ledger (`keys.lookup.v1`)
+ * and keeps the record in-process. Every `keys.changed.v1` drops the record at once (on every
+ * replica: it is a broadcast), a short TTL is the safety net, and a reconnect to NATS (when events
+ * may have been missed) drops them all. Concurrent lookups of one hash share one request.
+ */
+@Injectable()
+export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(VirtualKeys.name);
+  private readonly entries = new Map<string, Entry>();
+  private readonly lookups = new Map<string, Promise<VirtualKey | null>>();
+  private readonly ttlMs: number;
+  /** bumped by every change event: a lookup that raced one is not cached. */
+  private generation = 0;
+  private subscription: Subscription | null = null;
+
+  constructor(
+    @Inject(KeyHasher) private readonly hasher: KeyHasher,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(BusNamespace) private readonly namespace: BusNamespace,
+    @Inject(INGRESS_ENVIRONMENT) environment: IngressEnvironment,
+  ) {
+    this.ttlMs = environment.KEY_CACHE_TTL_SECONDS * 1000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.connection.subscribe(this.namespace.subject(Subjects.keysChanged), {
+      callback: (error, message) => {
+        if (error) return;
+        let payload: unknown;
+        try {
+          payload = unwrapNestEvent(decodeJson(message.data));
+        } catch {
+          return;
+        }
+        const parsed = KeysChanged.safeParse(payload);
+        if (parsed.success) this.forget(parsed.data.keyHash);
+      },
+    });
+    void this.watchReconnects();
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** The key's record; a 401 when the key is unknown, blocked or expired. */
+  async authenticate(key: string): Promise<VirtualKey> {
+    if (!key.startsWith('sk-')) throw GatewayError.unauthorized('Invalid API key.');
+    const record = await this.find(this.hasher.hash(key));
+    if (record === null) throw GatewayError.unauthorized('Invalid API key.');
+    if (record.blocked) throw GatewayError.unauthorized('This API key is blocked.');
+    if (record.expires !== null && Date.parse(record.expires) <= Date.now()) {
+      throw GatewayError.unauthorized(`This API key expired at ${record.expires}.`);
+    }
+    return record;
+  }
+
+  forget(keyHash: string): void {
+    this.generation += 1;
+    this.entries.delete(keyHash);
+  }
+
+  private async find(keyHash: string): Promise<VirtualKey | null> {
+    const now = Date.now();
+    const entry = this.entries.get(keyHash);
+    if (entry && now - entry.fetchedAt < (entry.key === null ? UNKNOWN_TTL_MS : this.ttlMs)) return entry.key;
+    let lookup = this.lookups.get(keyHash);
+    if (!lookup) {
+      lookup = this.lookup(keyHash).finally(() => this.lookups.delete(keyHash));
+      this.lookups.set(keyHash, lookup);
+    }
+    try {
+      return await lookup;
+    } catch (error) {
+      if (entry?.key && now - entry.fetchedAt < STALE_LIMIT_MS) return entry.key;
+      throw error instanceof GatewayError
+        ? GatewayError.unavailable(`The API key cannot be checked right now (${error.message}).`, {
+            retryAfterMs: 1000,
+          })
+        : error;
+    }
+  }
+
+  private async lookup(keyHash: string): Promise<VirtualKey | null> {
+    const generation = this.generation;
+    const { key } = await this.bus.request(
+      Subjects.keysLookup,
+      { keyHash },
+      { timeoutMs: LOOKUP_TIMEOUT_MS },
+    );
+    if (generation === this.generation) {
+      this.entries.delete(keyHash);
+      this.entries.set(keyHash, { key, fetchedAt: Date.now() });
+      if (this.entries.size > MAX_ENTRIES) {
+        const oldest = this.entries.keys().next();
+        if (!oldest.done) this.entries.delete(oldest.value);
+      }
+    }
+    return key;
+  }
+
+  private async watchReconnects(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === Events.Reconnect) {
+        // change events may have been missed while disconnected
+        this.generation += 1;
+        this.entries.clear();
+        this.logger.log('reconnected to NATS: dropped every cached key record');
+      }
+    }
+  }
+}

@@ -1,0 +1,217 @@
+import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
+import { type IngressEnvironment, parseGatewayConfig } from '@switchyard/config';
+import type { AttemptOutcome, ChatCompletionRequest, VirtualKey } from '@switchyard/contracts';
+import { IngressMetrics } from '@switchyard/telemetry';
+import type { ChatCallContext } from '../completion/chat-context';
+import type { RecordRefusal, Refusal } from '../completion/record-refusal';
+import type { ResolvedModel } from '../routing/resolve-model';
+import { KeyAdmission } from './key-admission';
+
+const configuration = parseGatewayConfig(
+  `
+model_list:
+  - model_name: gpt-5.4-mini
+    litellm_params: { model: openai/gpt-5.4-mini, api_key: test, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
+  - model_name: gpt-5.5
+    litellm_params: { model: openai/gpt-5.5, api_key: test, input_cost_per_token: 0.000005, output_cost_per_token: 0.00003 }
+`,
+  { source: 'test.yaml', environment: {} },
+);
+
+function virtualKey(overrides: Partial<VirtualKey> = {}): VirtualKey {
+  return {
+    key_id: 'key-1',
+    token: 'a'.repeat(64),
+    key_name: 'sk-...abcd',
+    key_alias: 'team-a',
+    user_id: null,
+    models: [],
+    max_budget: null,
+    budget_duration: null,
+    rpm_limit: null,
+    tpm_limit: null,
+    max_parallel_requests: null,
+    expires: null,
+    blocked: false,
+    metadata: {},
+    created_at: new Date(Date.now() - 86_400_000).toISOString(),
+    updated_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+function contextOf(key: VirtualKey | null): ChatCallContext {
+  return {
+    callId: 'call-1',
+    receivedAt: performance.now(),
+    bodyBytes: 100,
+    caller:
+      key === null
+        ? { kind: 'master' }
+        : { kind: 'virtual', keyId: key.key_id, keyHash: key.token, models: key.models, key },
+    endpoint: 'chat',
+    sessionId: null,
+    user: null,
+    metadata: null,
+    cacheControl: null,
+    observation: {
+      endpoint: 'chat',
+      stream: false,
+      modelGroup: '',
+      model: '',
+      provider: '',
+      tier: '',
+      upstreamMs: null,
+    },
+  };
+}
+
+const resolved: ResolvedModel = {
+  modelGroup: 'gpt-5.4-mini',
+  modelName: 'gpt-5.4-mini',
+  deployments: [...configuration.deploymentsFor('gpt-5.4-mini')],
+  decision: null,
+};
+const request: ChatCompletionRequest = {
+  model: 'gpt-5.4-mini',
+  messages: [{ role: 'user', content: 'hello' }],
+  max_tokens: 10,
+};
+
+describe(KeyAdmission.name, () => {
+  let admit: jest.Mock;
+  let settle: jest.Mock;
+  let refusals: Refusal[];
+  let registry: Registry;
+  let metrics: IngressMetrics;
+  let sut: KeyAdmission;
+
+  beforeEach(() => {
+    admit = jest.fn();
+    settle = jest.fn(async () => 1);
+    refusals = [];
+    registry = new Registry();
+    metrics = new IngressMetrics(registry);
+    const redis = { defineCommand: () => undefined, limitsAdmit: admit, limitsSettle: settle };
+    sut = new KeyAdmission(
+      redis as unknown as Redis,
+      configuration,
+      { BUDGET_OUTPUT_TOKEN_ALLOWANCE: 4096 } as IngressEnvironment,
+      { execute: (refusal: Refusal) => refusals.push(refusal) } as unknown as RecordRefusal,
+      metrics,
+      registry,
+    );
+  });
+
+  async function counted(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const metric = (await registry.getMetricsAsJSON()).find((item) => item.name === name);
+    const value = (metric?.values as { labels: Record<string, string>; value: number }[] | undefined)?.find(
+      (item) => Object.entries(labels).every(([label, wanted]) => item.labels[label] === wanted),
+    );
+    return value?.value ?? 0;
+  }
+
+  it('never limits the master key, nor a key without limits (no Redis call)', async () => {
+    expect(await sut.admit(contextOf(null), resolved, request)).toMatchObject({ headers: {} });
+    expect(await sut.admit(contextOf(virtualKey()), resolved, request)).toMatchObject({ headers: {} });
+    expect(admit).not.toHaveBeenCalled();
+  });
+
+  it('refuses a model outside the scope with 403 naming the allowed ones, and records the refusal', async () => {
+    const context = contextOf(virtualKey({ models: ['gpt-5.4-mini'] }));
+    expect(() => sut.authorize(context, 'gpt-5.5')).toThrow(
+      expect.objectContaining({ status: 403, message: expect.stringContaining('gpt-5.4-mini') }),
+    );
+    expect(() => sut.authorize(context, 'gpt-5.4-mini')).not.toThrow();
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ modelGroup: 'gpt-5.5', error: { status: 403 } });
+    expect(await counted('switchyard_refusals_total', { reason: 'model_not_allowed' })).toBe(1);
+  });
+
+  it('refuses an expired key with 401', () => {
+    const context = contextOf(virtualKey({ expires: new Date(Date.now() - 1000).toISOString() }));
+    expect(() => sut.authorize(context, 'gpt-5.4-mini')).toThrow(expect.objectContaining({ status: 401 }));
+  });
+
+  it('sends the key limits and a priced estimate to Redis, and answers with rate-limit headers', async () => {
+    admit.mockResolvedValue(['ok', 3, 0, 1, '0.5', '0.1', 42_000]);
+    const key = virtualKey({ rpm_limit: 10, max_budget: 2 });
+    const admitted = await sut.admit(contextOf(key), resolved, request);
+    const argumentsSent = admit.mock.calls[0] as (string | number)[];
+    // 8 keys, then: now, call id, rpm, tpm, parallel, budget, estimate, tokens, hold
+    expect(argumentsSent.slice(9, 14)).toEqual(['call-1', 10, -1, -1, '2']);
+    const estimate = Number(argumentsSent[14]);
+    expect(estimate).toBeCloseTo((Math.ceil(5 / 4) + 4) * 0.000001 + 10 * 0.000002, 15);
+    expect(admitted.headers).toMatchObject({
+      'x-ratelimit-limit-requests': '10',
+      'x-ratelimit-remaining-requests': '7',
+      'x-ratelimit-reset-requests': '42s',
+      'x-litellm-key-max-budget': '2',
+      'x-litellm-key-spend': '0.5',
+    });
+  });
+
+  it('refuses a spent budget with 429 budget_exceeded naming the budget, the spend and the overshoot', async () => {
+    admit.mockResolvedValue(['budget', '1.9', '0.05']);
+    const key = virtualKey({ max_budget: 2, budget_duration: '30d' });
+    const failure = await sut.admit(contextOf(key), resolved, request).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 429, type: 'budget_exceeded', code: 'budget_exceeded' });
+    const message = (failure as Error).message;
+    expect(message).toContain('Budget exceeded for key "team-a": its max_budget is $2 per 30d');
+    expect(message).toContain('it has spent $1.9 in this budget window, $0.05 is reserved');
+    expect(message).toMatch(/exceed the budget by \$/);
+    expect((failure as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    expect(refusals[0]).toMatchObject({ model: 'gpt-5.4-mini', provider: 'openai', error: { status: 429 } });
+  });
+
+  it('refuses the rpm limit with retry-after and x-ratelimit headers', async () => {
+    admit.mockResolvedValue(['rpm', 5, 12_000]);
+    const failure = await sut
+      .admit(contextOf(virtualKey({ rpm_limit: 5 })), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      status: 429,
+      type: 'rate_limit_error',
+      retryAfterMs: 12_000,
+      headers: { 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '0' },
+    });
+  });
+
+  it('fails open for rate limits and closed for budgets when Redis cannot be reached', async () => {
+    admit.mockRejectedValue(new Error('Connection is closed.'));
+    await expect(
+      sut.admit(contextOf(virtualKey({ rpm_limit: 5 })), resolved, request),
+    ).resolves.toMatchObject({
+      headers: {},
+    });
+    await expect(
+      sut.admit(contextOf(virtualKey({ max_budget: 5 })), resolved, request),
+    ).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(await counted('switchyard_limits_unavailable_total')).toBe(2);
+    expect(await counted('switchyard_refusals_total', { reason: 'limits_unavailable' })).toBe(1);
+  });
+
+  it('settles once, with the real cost and tokens of the attempt that answered', async () => {
+    admit.mockResolvedValue(['ok', 1, 6, 1, '0', '0', 0]);
+    const key = virtualKey({ max_budget: 2, tpm_limit: 1000, max_parallel_requests: 3 });
+    const admitted = await sut.admit(contextOf(key), resolved, request);
+    const outcome = {
+      eventId: '6f1c2c54-4f7b-4a5e-9d55-0c5d8c1f5a11',
+      costUsd: 0.00004,
+      usage: {
+        input: { total: 7, noCache: 7, cacheRead: 0, cacheWrite: 0 },
+        output: { total: 9, reasoning: 0 },
+      },
+    } as AttemptOutcome;
+    admitted.settle(outcome);
+    admitted.settle(null);
+    expect(settle).toHaveBeenCalledTimes(1);
+    const argumentsSent = settle.mock.calls[0] as (string | number)[];
+    // 6 keys, then: call, parallel, budget, cost, event id, now, grace, token correction
+    expect(argumentsSent.slice(6, 11)).toEqual(['call-1', '1', '1', '0.00004', outcome.eventId]);
+    expect(argumentsSent[13]).toBe(String(7 + 9 - (Math.ceil(5 / 4) + 4)));
+  });
+});

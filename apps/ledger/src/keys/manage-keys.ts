@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BusClient } from '@switchyard/bus';
+import {
+  addDuration,
+  type KeyDeleteMessage,
+  type KeyDeleteReply,
+  type KeyGenerateMessage,
+  type KeyListMessage,
+  type KeyListReply,
+  type KeyLookupReply,
+  type KeyRef,
+  type KeyRegenerateMessage,
+  type KeySettings,
+  type KeysChanged,
+  type KeyUpdateMessage,
+  parseDuration,
+  Subjects,
+  type VirtualKeyInfo,
+} from '@switchyard/contracts';
+import {
+  currentWindowOf,
+  type KeyColumns,
+  type KeyRow,
+  KeyStore,
+  toKeyInfo,
+  toVirtualKey,
+} from './key-store';
+import type { SpendCounters } from './spend-counters';
+
+/**
+ * The key API of the ledger: every change in one transaction, then `keys.changed.v1` so every
+ * ingress drops its cached record of the old hash at once, then the key's spend counter (a changed
+ * budget duration recounts the current window from the usage rows, under the key's row lock).
+ */
+export class ManageKeys {
+  private readonly store = new KeyStore();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: BusClient,
+    private readonly counters: SpendCounters,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async generate(message: KeyGenerateMessage): Promise<VirtualKeyInfo> {
+    const now = this.clock();
+    const row = await this.store.insert(
+      this.dataSource.manager,
+      { keyId: randomUUID(), keyHash: message.keyHash, keyName: message.keyName, now },
+      applySettings(null, message.settings, now),
+    );
+    return toKeyInfo(row, undefined, 0, now.getTime());
+  }
+
+  async update(message: KeyUpdateMessage): Promise<VirtualKeyInfo> {
+    const { before, after } = await this.change(message.ref, message.settings, null);
+    this.announce(before.key_hash, !before.blocked && after.blocked ? 'blocked' : 'updated');
+    return this.infoOf(after);
+  }
+
+  async regenerate(message: KeyRegenerateMessage): Promise<VirtualKeyInfo> {
+    const { before, after } = await this.change(message.ref, message.settings, {
+      keyHash: message.keyHash,
+      keyName: message.keyName,
+    });
+    this.announce(before.key_hash, 'regenerated');
+    return this.infoOf(after);
+  }
+
+  async delete(message: KeyDeleteMessage): Promise<KeyDeleteReply> {
+    const deleted = await this.dataSource.transaction(async (manager) => {
+      const rows = new Map<string, KeyRow>();
+      for (const ref of message.refs) {
+        const row = await this.store.findOrFail(manager, ref, true);
+        rows.set(row.key_id, row);
+      }
+      await this.store.delete(manager, [...rows.keys()]);
+      return [...rows.values()];
+    });
+    for (const row of deleted) this.announce(row.key_hash, 'deleted');
+    return {
+      deleted: deleted.map((row) => ({ key_id: row.key_id, token: row.key_hash, key_alias: row.key_alias })),
+    };
+  }
+
+  async info(ref: KeyRef): Promise<VirtualKeyInfo> {
+    return this.infoOf(await this.store.findOrFail(this.dataSource.manager, ref));
+  }
+
+  async list(message: KeyListMessage): Promise<KeyListReply> {
+    const manager = this.dataSource.manager;
+    const { rows, total } = await this.store.page(
+      manager,
+      { userId: message.userId, keyAlias: message.keyAlias },
+      message.page,
+      message.size,
+    );
+    return {
+      keys: await this.infosOf(manager, rows),
+      total_count: total,
+      current_page: message.page,
+      total_pages: Math.ceil(total / message.size),
+    };
+  }
+
+  async lookup(keyHash: string): Promise<KeyLookupReply> {
+    const row = await this.store.find(this.dataSource.manager, { by: 'hash', value: keyHash });
+    return { key: row === null ? null : toVirtualKey(row) };
+  }
+
+  /** Reseeds the spend counter of every key with a budget from Postgres (start, then periodically). */
+  async reseedCounters(): Promise<number> {
+    const manager = this.dataSource.manager;
+    const nowMs = this.clock().getTime();
+    const windows = (await this.store.budgeted(manager)).map((row) => ({
+      keyId: row.key_id,
+      window: currentWindowOf(row, nowMs),
+    }));
+    const spends = await this.store.windowSpends(manager, windows);
+    await this.counters.seed(windows.map((item) => ({ ...item, spendUsd: spends.get(item.keyId) ?? '0' })));
+    await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
+    return windows.length;
+  }
+
+  private async change(
+    ref: KeyRef,
+    settings: KeySettings,
+    newIdentity: { keyHash: string; keyName: string } | null,
+  ): Promise<{ before: KeyRow; after: KeyRow }> {
+    const now = this.clock();
+    const result = await this.dataSource.transaction(async (manager) => {
+      const before = await this.store.findOrFail(manager, ref, true);
+      const after = await this.store.update(
+        manager,
+        before.key_id,
+        applySettings(before, settings, now),
+        now,
+        newIdentity,
+      );
+      const recounted =
+        before.budget_duration === after.budget_duration
+          ? null
+          : await this.recount(manager, after, now.getTime());
+      return { before, after, recounted };
+    });
+    if (result.recounted) await this.counters.seed([result.recounted]);
+    else if (result.after.max_budget !== null && result.before.max_budget === null) {
+      await this.seedOne(result.after, now.getTime());
+    }
+    return result;
+  }
+
+  private async recount(manager: EntityManager, row: KeyRow, nowMs: number) {
+    const window = currentWindowOf(row, nowMs);
+    return {
+      keyId: row.key_id,
+      window,
+      spendUsd: await this.store.recountWindow(manager, row.key_id, window),
+    };
+  }
+
+  private async seedOne(row: KeyRow, nowMs: number): Promise<void> {
+    const window = currentWindowOf(row, nowMs);
+    const spends = await this.store.windowSpends(this.dataSource.manager, [{ keyId: row.key_id, window }]);
+    await this.counters.seed([{ keyId: row.key_id, window, spendUsd: spends.get(row.key_id) ?? '0' }]);
+  }
+
+  private async infoOf(row: KeyRow): Promise<VirtualKeyInfo> {
+    const [info] = await this.infosOf(this.dataSource.manager, [row]);
+    return info;
+  }
+
+  private async infosOf(manager: EntityManager, rows: readonly KeyRow[]): Promise<VirtualKeyInfo[]> {
+    const nowMs = this.clock().getTime();
+    const windows = rows.map((row) => ({ keyId: row.key_id, window: currentWindowOf(row, nowMs) }));
+    const [windowSpends, totalSpends] = await Promise.all([
+      this.store.windowSpends(manager, windows),
+      this.store.totalSpends(
+        manager,
+        rows.map((row) => row.key_id),
+      ),
+    ]);
+    return rows.map((row) =>
+      toKeyInfo(row, windowSpends.get(row.key_id), totalSpends.get(row.key_id) ?? 0, nowMs),
+    );
+  }
+
+  private announce(keyHash: string, reason: KeysChanged['reason']): void {
+    this.bus.publishEvent(Subjects.keysChanged, { keyHash, reason });
+  }
+}
+
+/** The columns after applying settings: absent fields keep their value, null clears it. */
+export function applySettings(before: KeyRow | null, settings: KeySettings, now: Date): KeyColumns {
+  const keep = <T>(value: T | undefined, previous: T): T => (value === undefined ? previous : value);
+  const duration = settings.duration;
+  const expiresAt =
+    duration === undefined
+      ? (before?.expires_at ?? null)
+      : duration === null
+        ? null
+        : new Date(addDuration(now.getTime(), parseDuration(duration)!));
+  return {
+    key_alias: keep(settings.key_alias, before?.key_alias ?? null),
+    user_id: keep(settings.user_id, before?.user_id ?? null),
+    models: keep(settings.models, before?.models ?? []),
+    max_budget: keep(settings.max_budget, before?.max_budget == null ? null : Number(before.max_budget)),
+    budget_duration: keep(settings.budget_duration, before?.budget_duration ?? null),
+    rpm_limit: keep(settings.rpm_limit, before?.rpm_limit ?? null),
+    tpm_limit: keep(settings.tpm_limit, before?.tpm_limit ?? null),
+    max_parallel_requests: keep(settings.max_parallel_requests, before?.max_parallel_requests ?? null),
+    expires_at: expiresAt,
+    blocked: keep(settings.blocked, before?.blocked ?? false),
+    metadata: keep(settings.metadata, before?.metadata ?? {}) ?? {},
+  };
+}

@@ -1,0 +1,203 @@
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import {
+  ALL_TIME_END_MS,
+  type BudgetWindow,
+  BudgetRedisKeys,
+  SETTLED_RESERVATION_TTL_MS,
+  type UsageEvent,
+} from '@switchyard/contracts';
+import type { KeyWindowSpend } from '../usage/usage-store';
+
+/** Raises a spend counter to a total read from Postgres; never lowers it (totals only grow). */
+const RAISE_SPEND = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) < current then return 0 end
+if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1`;
+
+/**
+ * For each counted event (KEYS[4..], ARGV pairs of call id and event id): release the call's
+ * reservation when it settled with this event, or leave a marker when the call is still in flight,
+ * so its settlement releases instead of holding the cost again.
+ */
+const CLEAR_RESERVATIONS = `
+local released = 0
+for index = 4, #KEYS do
+  local call = ARGV[(index - 4) * 2 + 2]
+  local event = ARGV[(index - 4) * 2 + 3]
+  local value = redis.call('HGET', KEYS[1], call)
+  if value then
+    local bar = string.find(value, '|', 1, true)
+    if bar == nil then
+      redis.call('SET', KEYS[index], '1', 'PX', ARGV[1])
+    elseif string.sub(value, bar + 1) == event then
+      redis.call('HDEL', KEYS[1], call)
+      redis.call('ZREM', KEYS[2], call)
+      redis.call('INCRBYFLOAT', KEYS[3], -tonumber(string.sub(value, 1, bar - 1)))
+      released = released + 1
+    end
+  end
+end
+if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
+return released`;
+
+/** Counters are kept a day past their window's end (the ingress only reads the current one). */
+const COUNTER_GRACE_MS = 24 * 3600_000;
+const RETRY_MS = 1000;
+const MAX_PENDING_CLEARS = 100_000;
+
+interface CounterUpdate {
+  redisKey: string;
+  spendUsd: string;
+  ttlMs: number;
+}
+
+interface ClearUpdate {
+  keyId: string;
+  calls: { requestId: string; eventId: string }[];
+}
+
+export interface SpendCounterListener {
+  onFailure?(error: Error): void;
+}
+
+/**
+ * The Redis side of budgets, written by the ledger only: each key's spend per budget window (set
+ * from the committed Postgres total, so a lost or repeated update heals at the next one), and the
+ * release of the ingress' reservations once the real cost is counted. Runs after the commit and
+ * never blocks ingestion: while Redis is unreachable the latest totals wait and are retried.
+ */
+export class SpendCounters {
+  private readonly logger = new Logger(SpendCounters.name);
+  private readonly pendingCounters = new Map<string, CounterUpdate>();
+  private pendingClears: ClearUpdate[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+  private writing = 0;
+  private failing = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly listener: SpendCounterListener = {},
+  ) {
+    redis.defineCommand('raiseSpend', { numberOfKeys: 1, lua: RAISE_SPEND });
+    redis.defineCommand('clearReservations', { lua: CLEAR_RESERVATIONS });
+  }
+
+  /** After a batch committed: the new window totals and the keyed events it stored. */
+  apply(keyWindows: readonly KeyWindowSpend[], inserted: readonly UsageEvent[]): void {
+    const nowMs = Date.now();
+    for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
+    const byKey = new Map<string, ClearUpdate>();
+    for (const event of inserted) {
+      if (event.keyId === null) continue;
+      let clear = byKey.get(event.keyId);
+      if (!clear) {
+        clear = { keyId: event.keyId, calls: [] };
+        byKey.set(event.keyId, clear);
+      }
+      clear.calls.push({ requestId: event.requestId, eventId: event.eventId });
+    }
+    this.pendingClears.push(...byKey.values());
+    if (this.pendingClears.length > MAX_PENDING_CLEARS) {
+      // reservations expire by themselves; the oldest releases are the least useful
+      this.pendingClears = this.pendingClears.slice(-MAX_PENDING_CLEARS);
+    }
+    void this.flush();
+  }
+
+  /** Sets counters from Postgres totals (start, periodic resync, a changed budget). */
+  async seed(spends: readonly { keyId: string; window: BudgetWindow; spendUsd: string }[]): Promise<void> {
+    const nowMs = Date.now();
+    for (const spend of spends) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
+    await this.flush();
+  }
+
+  /** True when every update so far reached Redis. */
+  get settled(): boolean {
+    return this.writing === 0 && !this.hasPending();
+  }
+
+  stop(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private queueCounter(keyId: string, window: BudgetWindow, spendUsd: string, nowMs: number): void {
+    const redisKey = BudgetRedisKeys.spend(keyId, window);
+    const previous = this.pendingCounters.get(redisKey);
+    if (previous && Number(previous.spendUsd) > Number(spendUsd)) return;
+    const ttlMs =
+      window.endMs === ALL_TIME_END_MS ? 0 : Math.max(1000, window.endMs - nowMs + COUNTER_GRACE_MS);
+    this.pendingCounters.set(redisKey, { redisKey, spendUsd, ttlMs });
+  }
+
+  private hasPending(): boolean {
+    return this.pendingCounters.size > 0 || this.pendingClears.length > 0;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.hasPending()) return;
+    const counters = [...this.pendingCounters.values()];
+    const clears = this.pendingClears;
+    this.pendingCounters.clear();
+    this.pendingClears = [];
+    const pipeline = this.redis.pipeline();
+    for (const counter of counters) {
+      pipeline.raiseSpend(counter.redisKey, counter.spendUsd, String(counter.ttlMs));
+    }
+    for (const clear of clears) {
+      pipeline.clearReservations(
+        3 + clear.calls.length,
+        BudgetRedisKeys.reserved(clear.keyId),
+        BudgetRedisKeys.reservedExpiry(clear.keyId),
+        BudgetRedisKeys.reservedTotal(clear.keyId),
+        ...clear.calls.map((call) => BudgetRedisKeys.counted(clear.keyId, call.eventId)),
+        String(SETTLED_RESERVATION_TTL_MS),
+        ...clear.calls.flatMap((call) => [call.requestId, call.eventId]),
+      );
+    }
+    let failure: Error | null;
+    this.writing += 1;
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      failure = results.find(([error]) => error !== null)?.[0] ?? null;
+    } catch (error) {
+      failure = error as Error;
+    } finally {
+      this.writing -= 1;
+    }
+    if (failure === null) {
+      if (this.failing) this.logger.log('spend counters reach Redis again');
+      this.failing = false;
+      return;
+    }
+    // keep what did not land (a newer total for the same counter wins) and retry
+    for (const counter of counters) {
+      const newer = this.pendingCounters.get(counter.redisKey);
+      if (!newer || Number(newer.spendUsd) < Number(counter.spendUsd))
+        this.pendingCounters.set(counter.redisKey, counter);
+    }
+    this.pendingClears = [...clears, ...this.pendingClears].slice(-MAX_PENDING_CLEARS);
+    this.listener.onFailure?.(failure);
+    if (!this.failing) this.logger.warn(`spend counters cannot reach Redis (${failure.message}); retrying`);
+    this.failing = true;
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+}
+
+declare module 'ioredis' {
+  interface ChainableCommander {
+    raiseSpend(key: string, spendUsd: string, ttlMs: string): ChainableCommander;
+    clearReservations(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
+  }
+}

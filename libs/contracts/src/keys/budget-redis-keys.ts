@@ -1,0 +1,35 @@
+import { ALL_TIME_END_MS, type BudgetWindow } from './budget-window';
+
+/**
+ * The Redis keys shared by the ledger (writes spend counters, clears settled reservations) and the
+ * ingress (reads counters, reserves, counts rate windows). Every key of one virtual key carries
+ * the key id as a hash tag, so the Lua scripts touching several of them stay in one Redis Cluster
+ * slot. The connection adds `REDIS_KEY_PREFIX` in front.
+ *
+ * Reservations: hash `reserved` maps a call id to `<usd>` while the call is in flight, then to
+ * `<usd>|<eventId>` once it settled with the real cost of its usage event `eventId`, until the
+ * ledger has counted that event (it deletes the field) or the entry expires. Sorted set
+ * `reserved:expiry` holds each field's expiry, string `reserved:total` their sum. When the ledger
+ * counts an event before the ingress settled its call, it leaves `counted:<eventId>` so the
+ * settlement releases the reservation instead of holding the cost twice.
+ */
+export const BudgetRedisKeys = {
+  /** the key's spend in one budget window (absolute USD, set by the ledger from Postgres). */
+  spend: (keyId: string, window: BudgetWindow) =>
+    window.endMs === ALL_TIME_END_MS
+      ? `budget:{${keyId}}:spend:all`
+      : `budget:{${keyId}}:spend:${window.startMs}-${window.endMs}`,
+  reserved: (keyId: string) => `budget:{${keyId}}:reserved`,
+  reservedExpiry: (keyId: string) => `budget:{${keyId}}:reserved:expiry`,
+  reservedTotal: (keyId: string) => `budget:{${keyId}}:reserved:total`,
+  counted: (keyId: string, eventId: string) => `budget:{${keyId}}:counted:${eventId}`,
+  /** sliding log of the last minute's requests (sorted set, score = time). */
+  requests: (keyId: string) => `limits:{${keyId}}:rpm`,
+  /** tokens counted in one minute (string). */
+  tokens: (keyId: string, minute: number) => `limits:{${keyId}}:tpm:${minute}`,
+  /** calls in flight (sorted set, score = when the entry expires). */
+  parallel: (keyId: string) => `limits:{${keyId}}:parallel`,
+} as const;
+
+/** How long the ledger's `counted:<eventId>` marker and a settled reservation are kept. */
+export const SETTLED_RESERVATION_TTL_MS = 15 * 60_000;
