@@ -147,6 +147,17 @@ describe('virtual keys: scope, budgets, rate limits, revocation (two ingress rep
     expect((await chat(scoped.key, 'gpt-5.4-mini', 'may I?')).status).toBe(200);
     // a router is a name of its own: the key may not reach gpt-5.4-mini through it
     expect((await chat(scoped.key, 'frontier-router', 'may I?')).status).toBe(403);
+    // and the model list shows the key only what it may call
+    const listed = await fetch(`${fleet.baseUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${scoped.key}` },
+    });
+    expect(((await listed.json()) as { data: { id: string }[] }).data.map((model) => model.id)).toEqual([
+      'gpt-5.4-mini',
+    ]);
+    const hidden = await fetch(`${fleet.baseUrl}/v1/models/gpt-5.5`, {
+      headers: { authorization: `Bearer ${scoped.key}` },
+    });
+    expect(hidden.status).toBe(404);
     await eventually(
       () =>
         fleet.database.query(

@@ -1,8 +1,11 @@
-import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { GatewayError } from '@switchyard/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { requestContext } from '../http/request-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
+import { mayCall } from '../limits/model-scope';
 
 interface ModelObject {
   id: string;
@@ -11,14 +14,17 @@ interface ModelObject {
   owned_by: string;
 }
 
-/** `GET /v1/models` and `GET /v1/models/{id}` in OpenAI's list shape: every model, router and alias. */
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}` in OpenAI's list shape: every model, router and alias
+ * the caller may call (a virtual key sees its scope, the master key everything).
+ */
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class ModelsController {
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly models: ModelObject[];
 
-  constructor(@Inject(GATEWAY_CONFIGURATION) configuration: GatewayConfiguration) {
+  constructor(@Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration) {
     this.models = configuration.modelList().map((item) => ({
       id: item.name,
       object: 'model',
@@ -31,14 +37,20 @@ export class ModelsController {
   }
 
   @Get(['v1/models', 'models'])
-  list(): { object: 'list'; data: ModelObject[] } {
-    return { object: 'list', data: this.models };
+  list(@Req() request: FastifyRequest): { object: 'list'; data: ModelObject[] } {
+    return { object: 'list', data: this.visibleTo(request) };
   }
 
   @Get(['v1/models/:id', 'models/:id'])
-  retrieve(@Param('id') id: string): ModelObject {
-    const model = this.models.find((item) => item.id === id);
+  retrieve(@Param('id') id: string, @Req() request: FastifyRequest): ModelObject {
+    const model = this.visibleTo(request).find((item) => item.id === id);
     if (!model) throw GatewayError.notFound(`The model "${id}" does not exist on this gateway.`, 'model');
     return model;
+  }
+
+  private visibleTo(request: FastifyRequest): ModelObject[] {
+    const caller = requestContext(request).caller;
+    if (caller?.kind !== 'virtual') return this.models;
+    return this.models.filter((model) => mayCall(caller.key.models, model.id, this.configuration));
   }
 }
