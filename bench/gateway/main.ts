@@ -340,12 +340,19 @@ function summarize(
 }
 
 async function startPortkey(port: number): Promise<ChildProcess> {
+  // portkey-headers-shim: Portkey 1.15.2's streaming fails on Node 20 without it (see the shim)
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'],
+    [
+      '--require',
+      join(__dirname, 'portkey-headers-shim.js'),
+      join(ROOT, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+      `--port=${port}`,
+      '--headless',
+    ],
     {
       env: { ...environment, NODE_ENV: 'production' },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', environment.BENCH_PORTKEY_LOG ? 'inherit' : 'ignore'],
     },
   );
   for (let waited = 0; waited < 20_000; waited += 200) {
