@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import { type BusNamespace, contextFromHeaders, decodeJson, encodeJson } from '@switchyard/bus';
+import {
+  type BusNamespace,
+  CoalescingPublisher,
+  contextFromHeaders,
+  decodeJson,
+  encodeJson,
+} from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
   DispatchCancel,
@@ -25,6 +31,7 @@ import { ReplyChannel } from './reply-channel';
 export class DispatchServer {
   private readonly logger = new Logger(DispatchServer.name);
   private readonly subscriptions: Subscription[] = [];
+  private readonly replies: CoalescingPublisher;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -35,7 +42,9 @@ export class DispatchServer {
     private readonly dispatchEmbeddings: DispatchEmbeddings,
     private readonly inFlight: InFlightRequests,
     private readonly probeDeployment: ProbeDeployment,
-  ) {}
+  ) {
+    this.replies = new CoalescingPublisher(connection);
+  }
 
   start(): void {
     for (const provider of this.providers) {
@@ -81,7 +90,7 @@ export class DispatchServer {
 
   private onChat(provider: string, message: Msg): void {
     if (!message.reply) return;
-    const channel = new ReplyChannel(this.connection, message.reply);
+    const channel = new ReplyChannel(this.replies, message.reply);
     const parsed = DispatchChatRequest.safeParse(safeDecode(message));
     if (!parsed.success) {
       channel.send({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null });

@@ -1,5 +1,4 @@
-import type { NatsConnection } from 'nats';
-import { encodeJson } from '@switchyard/bus';
+import { type CoalescingPublisher, encodeJson } from '@switchyard/bus';
 import type { DispatchReply } from '@switchyard/contracts';
 
 /** The replies of one dispatch request: ordered, and nothing after the final message. */
@@ -9,7 +8,7 @@ export class ReplyChannel {
   private finished = false;
 
   constructor(
-    private readonly connection: NatsConnection,
+    private readonly publisher: CoalescingPublisher,
     private readonly subject: string,
   ) {}
 
@@ -17,7 +16,7 @@ export class ReplyChannel {
     if (this.finished) return;
     if (reply.type === 'final' || reply.type === 'error') this.finished = true;
     if (reply.type === 'chunk') this.chunksSent += 1;
-    this.connection.publish(this.subject, encodeJson(reply));
+    this.publisher.publish(this.subject, encodeJson(reply));
     this.lastSentAt = Date.now();
   }
 

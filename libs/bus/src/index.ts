@@ -9,3 +9,4 @@ export * from './usage-publisher';
 export * from './usage-stream';
 export * from './namespaced-nats-server';
 export * from './gateway-rpc-exception.filter';
+export * from './coalescing-publisher';

@@ -2,6 +2,7 @@ import { createInbox, type NatsConnection, type Subscription } from 'nats';
 import { GatewayError } from '@switchyard/contracts';
 import { outgoingHeaders } from './bus-headers';
 import { BusNamespace } from './bus-namespace';
+import { CoalescingPublisher } from './coalescing-publisher';
 import { decodeJson, encodeJson } from './json-codec';
 
 export interface StreamHandlers {
@@ -43,6 +44,7 @@ export class StreamRequester {
   private readonly subscription: Subscription;
   private readonly sweeper: NodeJS.Timeout;
   private counter = 0;
+  private readonly publisher: CoalescingPublisher;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -75,6 +77,7 @@ export class StreamRequester {
         stream.handlers.onMessage(decoded);
       },
     });
+    this.publisher = new CoalescingPublisher(connection);
     this.sweeper = setInterval(() => this.sweep(), 250);
     this.sweeper.unref();
   }
@@ -88,11 +91,21 @@ export class StreamRequester {
     this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER;
     const token = this.counter.toString(36);
     this.streams.set(token, { subject, handlers, startedAt: Date.now(), lastMessageAt: null, options });
-    this.connection.publish(this.namespace.subject(subject), encodeJson(payload), {
+    this.publisher.publish(this.namespace.subject(subject), encodeJson(payload), {
       reply: `${this.prefix}.${token}`,
       headers: outgoingHeaders(options.requestId),
     });
     return { close: () => this.streams.delete(token) };
+  }
+
+  /**
+   * A one-way message on the same path as the requests (a cancel must never overtake the request
+   * it cancels).
+   */
+  notify(subject: string, payload: unknown, requestId?: string): void {
+    this.publisher.publish(this.namespace.subject(subject), encodeJson(payload), {
+      headers: outgoingHeaders(requestId),
+    });
   }
 
   get active(): number {

@@ -111,12 +111,10 @@ export class DispatchClient {
       cancel: () => {
         if (finished) return;
         finish();
-        this.connection.publish(
-          this.namespace.subject(Subjects.dispatchCancel(provider)),
-          encodeJson({ requestId: request.requestId }),
-          {
-            headers: outgoingHeaders(request.requestId),
-          },
+        this.streams.notify(
+          Subjects.dispatchCancel(provider),
+          { requestId: request.requestId },
+          request.requestId,
         );
       },
     };
