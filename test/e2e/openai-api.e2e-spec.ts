@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'nats';
 import OpenAI from 'openai';
 import {
   hostPort,
@@ -203,6 +204,31 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
     expect(kept.body).toMatchObject({ top_k: 5 });
     expect(dropped.body).not.toHaveProperty('top_k');
     expect(dropped.body).not.toHaveProperty('drop_params');
+  });
+
+  it('answers a request larger than the bus accepts with 413, and keeps serving', async () => {
+    const probe = await connect({ servers: testInfrastructure().natsUrl });
+    const maxPayload = probe.info?.max_payload ?? 1024 * 1024;
+    await probe.close();
+    // over the bus's limit (and over the HTTP limit when the bus allows more: 413 either way)
+    const size = Math.min(maxPayload + 256 * 1024, 11 * 1024 * 1024);
+    const response = await fetch(`${fleet.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-5.4-mini',
+        messages: [{ role: 'user', content: 'x'.repeat(size) }],
+      }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('request_too_large');
+    expect(body.error.message).toMatch(/larger than/);
+    const after = await client.chat.completions.create({
+      model: 'gpt-5.4-mini',
+      messages: [{ role: 'user', content: 'still here' }],
+    });
+    expect(after.choices[0].message.content).toBe('Mock reply from gpt-5.4-mini: still here');
   });
 
   it("frames SSE exactly as OpenAI does: 'data: {json}' frames and a final 'data: [DONE]'", async () => {

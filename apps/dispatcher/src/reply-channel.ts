@@ -1,5 +1,5 @@
 import { type CoalescingPublisher, encodeJson } from '@switchyard/bus';
-import type { DispatchReply } from '@switchyard/contracts';
+import { type DispatchReply, GatewayError } from '@switchyard/contracts';
 
 /** The replies of one dispatch request: ordered, and nothing after the final message. */
 export class ReplyChannel {
@@ -16,7 +16,25 @@ export class ReplyChannel {
     if (this.finished) return;
     if (reply.type === 'final' || reply.type === 'error') this.finished = true;
     if (reply.type === 'chunk') this.chunksSent += 1;
-    this.publisher.publish(this.subject, encodeJson(reply));
+    try {
+      this.publisher.publish(this.subject, encodeJson(reply));
+    } catch (error) {
+      // a reply too large for the bus (a huge completion): the requester gets an error instead
+      // of silence, which it would take for a lost dispatcher and dispatch again
+      const failure = error instanceof GatewayError ? error : GatewayError.internal(String(error));
+      this.publisher.publish(
+        this.subject,
+        encodeJson({
+          type: 'error',
+          error: GatewayError.upstream(502, failure.message, {
+            retryable: false,
+            code: 'response_too_large',
+          }).toPayload(),
+          outcome: reply.type === 'final' || reply.type === 'error' ? reply.outcome : null,
+        } satisfies DispatchReply),
+      );
+      this.finished = true;
+    }
     this.lastSentAt = Date.now();
   }
 

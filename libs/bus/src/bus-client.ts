@@ -75,5 +75,10 @@ export function busFailure(subject: string, error: unknown, timeoutMs: number): 
   const code = (error as { code?: string }).code;
   if (code === '503') return GatewayError.unavailable(`no service answers ${subject}; is it running?`);
   if (code === 'TIMEOUT') return GatewayError.timeout(`${subject} did not answer within ${timeoutMs} ms`);
+  if (code === 'MAX_PAYLOAD_EXCEEDED') {
+    return GatewayError.payloadTooLarge(
+      `The request is larger than the message bus accepts (NATS max_payload); raise max_payload on the NATS server or send a smaller request.`,
+    );
+  }
   return GatewayError.unavailable(`${subject} failed: ${(error as Error).message}`);
 }

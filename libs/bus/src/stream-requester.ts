@@ -90,11 +90,12 @@ export class StreamRequester {
   ): BusStream {
     this.counter = (this.counter + 1) % Number.MAX_SAFE_INTEGER;
     const token = this.counter.toString(36);
-    this.streams.set(token, { subject, handlers, startedAt: Date.now(), lastMessageAt: null, options });
+    // queued first (it throws for a message too large for the bus), registered before it leaves
     this.publisher.publish(this.namespace.subject(subject), encodeJson(payload), {
       reply: `${this.prefix}.${token}`,
       headers: outgoingHeaders(options.requestId),
     });
+    this.streams.set(token, { subject, handlers, startedAt: Date.now(), lastMessageAt: null, options });
     return { close: () => this.streams.delete(token) };
   }
 

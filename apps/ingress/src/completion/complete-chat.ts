@@ -9,7 +9,7 @@ import {
   GatewayError,
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import { DispatchClient, type DispatchHandle } from '../dispatch/dispatch-client';
+import { DispatchClient, type DispatchHandle, type DispatchHandlers } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
@@ -133,8 +133,9 @@ export class CompleteChat {
     signal: AbortSignal,
     sink: ChatStreamSink,
   ): void {
-    this.responseCache.lookup(request, resolved, context).then(
-      (lookup) => {
+    this.responseCache
+      .lookup(request, resolved, context)
+      .then((lookup) => {
         if (lookup.hit) {
           resolved.admitted?.settle(null);
           sink.open(this.cachedMeta(resolved, context, lookup));
@@ -161,10 +162,10 @@ export class CompleteChat {
           fail: (error) => sink.fail(error, opened),
           done: () => undefined,
         });
-      },
-      (error: unknown) =>
+      })
+      .catch((error: unknown) =>
         sink.fail(error instanceof GatewayError ? error : GatewayError.internal(String(error)), false),
-    );
+      );
   }
 
   private cachedMeta(
@@ -244,74 +245,80 @@ export class CompleteChat {
       let opened = false;
       context.observation.model = candidate.modelName;
       context.observation.provider = candidate.deployment.provider.name;
-      handle = this.dispatchClient.chat(
-        candidate.deployment.provider.name,
-        {
-          requestId: context.callId,
-          attempt: dispatches++,
-          deploymentId: candidate.deployment.id,
-          stream,
-          body: upstreamBody(request, this.configuration.litellmSettings.drop_params === true),
-          accounting: {
-            endpoint: context.endpoint,
-            modelGroup: resolved.modelGroup,
-            route,
-            keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-            sessionId: context.sessionId,
-            user: context.user,
-            metadata: context.metadata,
-          },
+      const handlers: DispatchHandlers = {
+        onChunk: (chunk) => {
+          if (!opened) {
+            opened = true;
+            events.open(meta);
+          }
+          events.chunk(chunk);
         },
-        {
-          onChunk: (chunk) => {
-            if (!opened) {
-              opened = true;
-              events.open(meta);
-            }
-            events.chunk(chunk);
-          },
-          onFinal: (outcome, completion) => {
-            recorded = true;
-            context.observation.upstreamMs = outcome.upstreamLatencyMs;
-            signal.removeEventListener('abort', onAbort);
-            resolved.admitted?.settle(outcome);
-            if (!opened) {
-              opened = true;
-              events.open(meta);
-            }
-            events.close(outcome);
-            events.done(meta, outcome, completion);
-          },
-          onError: (error, outcome) => {
-            if (outcome) recorded = true;
-            if (
-              !opened &&
-              !signal.aborted &&
-              BUS_FAILURES.has(error.code ?? '') &&
-              redispatches < MAX_REDISPATCHES
-            ) {
-              redispatches += 1;
-              attempt(index, error);
-              return;
-            }
-            if (!opened && error.isRetryable && !signal.aborted) {
-              this.metrics.fallbacks.inc({
-                model_group: resolved.modelGroup,
-                reason: error.code ?? String(error.status),
-              });
-              attempt(index + 1, error);
-              return;
-            }
-            signal.removeEventListener('abort', onAbort);
-            if (!recorded && !opened) {
-              attempt(Number.MAX_SAFE_INTEGER, error);
-              return;
-            }
-            resolved.admitted?.settle(outcome);
-            events.fail(error);
-          },
+        onFinal: (outcome, completion) => {
+          recorded = true;
+          context.observation.upstreamMs = outcome.upstreamLatencyMs;
+          signal.removeEventListener('abort', onAbort);
+          resolved.admitted?.settle(outcome);
+          if (!opened) {
+            opened = true;
+            events.open(meta);
+          }
+          events.close(outcome);
+          events.done(meta, outcome, completion);
         },
-      );
+        onError: (error, outcome) => {
+          if (outcome) recorded = true;
+          if (
+            !opened &&
+            !signal.aborted &&
+            BUS_FAILURES.has(error.code ?? '') &&
+            redispatches < MAX_REDISPATCHES
+          ) {
+            redispatches += 1;
+            attempt(index, error);
+            return;
+          }
+          if (!opened && error.isRetryable && !signal.aborted) {
+            this.metrics.fallbacks.inc({
+              model_group: resolved.modelGroup,
+              reason: error.code ?? String(error.status),
+            });
+            attempt(index + 1, error);
+            return;
+          }
+          signal.removeEventListener('abort', onAbort);
+          if (!recorded && !opened) {
+            attempt(Number.MAX_SAFE_INTEGER, error);
+            return;
+          }
+          resolved.admitted?.settle(outcome);
+          events.fail(error);
+        },
+      };
+      try {
+        handle = this.dispatchClient.chat(
+          candidate.deployment.provider.name,
+          {
+            requestId: context.callId,
+            attempt: dispatches++,
+            deploymentId: candidate.deployment.id,
+            stream,
+            body: upstreamBody(request, this.configuration.litellmSettings.drop_params === true),
+            accounting: {
+              endpoint: context.endpoint,
+              modelGroup: resolved.modelGroup,
+              route,
+              keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+              sessionId: context.sessionId,
+              user: context.user,
+              metadata: context.metadata,
+            },
+          },
+          handlers,
+        );
+      } catch (error) {
+        // refused before it left (a request too large for the bus): no attempt was made
+        handlers.onError(error instanceof GatewayError ? error : GatewayError.internal(String(error)), null);
+      }
     };
     attempt(0, null);
   }
