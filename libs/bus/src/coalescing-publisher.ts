@@ -29,7 +29,7 @@ export class CoalescingPublisher {
     const maxPayload = this.connection.info?.max_payload;
     if (maxPayload !== undefined && data.length > maxPayload) {
       throw GatewayError.payloadTooLarge(
-        `The message is ${(data.length / 1024 / 1024).toFixed(1)} MB, more than the message bus accepts (${(maxPayload / 1024 / 1024).toFixed(1)} MB, NATS max_payload); raise max_payload on the NATS server or send a smaller request.`,
+        `The message is ${(data.length / 1024 / 1024).toFixed(1)} MB, larger than the message bus accepts (${(maxPayload / 1024 / 1024).toFixed(1)} MB, NATS max_payload); raise max_payload on the NATS server or send a smaller request.`,
       );
     }
     this.pending.push({ subject, data, reply: options.reply, headers: options.headers });
