@@ -15,6 +15,7 @@ interface KeyInfo {
   total_spend: number;
   rpm_limit: number | null;
   expires: string | null;
+  blocked: boolean;
 }
 type MintedKey = KeyInfo & { key: string };
 
@@ -314,6 +315,27 @@ describe('virtual keys: scope, budgets, rate limits, revocation (two ingress rep
       const answer = await chat(key.key, 'gpt-5.5', 'revoked', {}, baseUrl);
       expect(answer.status).toBe(401);
       expect(answer.body.error?.type).toBe('authentication_error');
+    }
+  });
+
+  it('blocks and unblocks a key on every replica within one second, keeping its record', async () => {
+    const key = await generate({ key_alias: 'block-me' });
+    for (const baseUrl of fleet.ingressUrls) {
+      expect((await chat(key.key, 'gpt-5.4-mini', 'warm the cache', {}, baseUrl)).status).toBe(200);
+    }
+    const blocked = await admin<KeyInfo>('/key/block', { key: key.key }, fleet.ingressUrls[1]);
+    expect(blocked).toMatchObject({ token: key.token, blocked: true });
+    await sleep(1000);
+    for (const baseUrl of fleet.ingressUrls) {
+      const answer = await chat(key.key, 'gpt-5.4-mini', 'blocked', {}, baseUrl);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error?.message).toContain('blocked');
+    }
+    expect((await keyInfo(key.key)).blocked).toBe(true);
+    await admin('/key/unblock', { key: key.token }, fleet.ingressUrls[0]);
+    await sleep(1000);
+    for (const baseUrl of fleet.ingressUrls) {
+      expect((await chat(key.key, 'gpt-5.4-mini', 'unblocked', {}, baseUrl)).status).toBe(200);
     }
   });
 

@@ -14,7 +14,7 @@ import type { VirtualKeyInfo } from '@switchyard/contracts';
 import { MasterKeyGuard } from '../auth/api-key.guard';
 import { ManageVirtualKeys, type MintedKeyInfo } from './manage-virtual-keys';
 
-/** LiteLLM's key API (master key only): `/key/generate`, `/key/update`, `/key/delete`, `/key/info`, `/key/list`, `/key/regenerate`. */
+/** LiteLLM's key API (master key only): `/key/generate`, `/key/update`, `/key/delete`, `/key/info`, `/key/list`, `/key/regenerate`, `/key/block`, `/key/unblock`. */
 @Controller('key')
 @UseGuards(MasterKeyGuard)
 export class KeysController {
@@ -31,6 +31,18 @@ export class KeysController {
   @HttpCode(200)
   update(@Body() body: unknown): Promise<VirtualKeyInfo> {
     return this.manageKeys.update(body);
+  }
+
+  @Post('block')
+  @HttpCode(200)
+  block(@Body() body: unknown): Promise<VirtualKeyInfo> {
+    return this.manageKeys.setBlocked(body, true);
+  }
+
+  @Post('unblock')
+  @HttpCode(200)
+  unblock(@Body() body: unknown): Promise<VirtualKeyInfo> {
+    return this.manageKeys.setBlocked(body, false);
   }
 
   @Post('delete')

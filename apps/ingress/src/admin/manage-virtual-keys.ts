@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BusClient } from '@switchyard/bus';
 import {
   GatewayError,
+  KeyBlockRequest,
   KeyDeleteRequest,
   KeyGenerateRequest,
   KeyInfoQuery,
@@ -56,6 +57,12 @@ export class ManageVirtualKeys {
     );
     this.virtualKeys.forget(info.token);
     return info;
+  }
+
+  /** LiteLLM's `/key/block` and `/key/unblock`: the key stays, every replica refuses it (401) until unblocked. */
+  async setBlocked(body: unknown, blocked: boolean): Promise<VirtualKeyInfo> {
+    const { key } = parseAdminInput(KeyBlockRequest, body);
+    return this.update({ key, blocked });
   }
 
   async regenerate(body: unknown, keyInPath: string | null): Promise<MintedKeyInfo> {

@@ -3,7 +3,8 @@ import { DurationString } from './budget-window';
 
 /**
  * The bodies and query strings of the key API, in LiteLLM's shapes (`/key/generate`,
- * `/key/update`, `/key/delete`, `/key/info`, `/key/list`, `/key/regenerate`). Unknown fields are
+ * `/key/update`, `/key/delete`, `/key/info`, `/key/list`, `/key/regenerate`, `/key/block`,
+ * `/key/unblock`). Unknown fields are
  * refused rather than ignored, so a typo in a budget never goes unnoticed.
  */
 const money = z.number().nonnegative().finite();
@@ -46,6 +47,10 @@ export const KeyDeleteRequest = z
     message: 'name at least one key in "keys" or "key_aliases"',
   });
 export type KeyDeleteRequest = z.infer<typeof KeyDeleteRequest>;
+
+/** `/key/block` and `/key/unblock`: `key` as in `/key/update`. */
+export const KeyBlockRequest = z.strictObject({ key: z.string().trim().min(1) });
+export type KeyBlockRequest = z.infer<typeof KeyBlockRequest>;
 
 export const KeyInfoQuery = z.strictObject({ key: z.string().trim().min(1) });
 export type KeyInfoQuery = z.infer<typeof KeyInfoQuery>;
