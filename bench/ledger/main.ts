@@ -40,6 +40,8 @@ interface PhaseResult {
   /** from the first batch of the phase to the last one (database time). */
   writingSeconds: number;
   lag: { p50: number; p99: number; max: number } | null;
+  /** CPU time of the ledger process over the phase (its `process_cpu_seconds_total`). */
+  ledgerCpuSeconds: number;
 }
 
 function options(): Options {
@@ -107,6 +109,8 @@ async function main(): Promise<void> {
       keyIds.push(key.key_id);
     }
     await fleet.stopService('ledger');
+    // the restarted ledger counts from zero: every row it reports is one of `published`
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     await database.connect();
     const eventOf = (index: number, startedAt: number) =>
       makeUsageEvent({
@@ -120,13 +124,21 @@ async function main(): Promise<void> {
     for (const event of backlog) published.push(event);
     const backlogStarted = performance.now();
     await fleet.startService(ledger);
-    await waitForRows(database, published.length);
+    await waitForRows(database, metricsUrl, published.length);
+    let cpuBefore = 0;
+    const cpuOfPhase = async () => {
+      const now = await ledgerCpuSeconds(metricsUrl);
+      const spent = now - cpuBefore;
+      cpuBefore = now;
+      return spent;
+    };
     results.push({
       phase: 'backlog drain (ledger start included)',
       events: backlog.length,
       seconds: (performance.now() - backlogStarted) / 1000,
       writingSeconds: await writingSecondsOf(database, backlog),
       lag: null,
+      ledgerCpuSeconds: await cpuOfPhase(),
     });
 
     // 2a. live, as fast as one publisher goes
@@ -134,13 +146,14 @@ async function main(): Promise<void> {
     const burstStarted = performance.now();
     await publishAll(connection, namespace, burst, null, true);
     for (const event of burst) published.push(event);
-    await waitForRows(database, published.length);
+    await waitForRows(database, metricsUrl, published.length);
     results.push({
       phase: 'live, publisher at full speed',
       events: burst.length,
       seconds: (performance.now() - burstStarted) / 1000,
       writingSeconds: await writingSecondsOf(database, burst),
       lag: await lagOf(database, burst),
+      ledgerCpuSeconds: await cpuOfPhase(),
     });
 
     // 2b. live, steady rate
@@ -149,13 +162,14 @@ async function main(): Promise<void> {
     const steadyStarted = performance.now();
     await publishAll(connection, namespace, steady, settings.rate, true);
     for (const event of steady) published.push(event);
-    await waitForRows(database, published.length);
+    await waitForRows(database, metricsUrl, published.length);
     results.push({
       phase: `live, ${settings.rate.toLocaleString('en-US')} events/s`,
       events: steady.length,
       seconds: (performance.now() - steadyStarted) / 1000,
       writingSeconds: await writingSecondsOf(database, steady),
       lag: await lagOf(database, steady),
+      ledgerCpuSeconds: await cpuOfPhase(),
     });
 
     const [stored] = (
@@ -171,20 +185,21 @@ async function main(): Promise<void> {
       `Ledger ingestion (Node ${process.version}, batch ${settings.batch}, ${settings.concurrency} writers, ${published.length.toLocaleString('en-US')} events, a third charged to a key):\n`,
     );
     console.log(
-      '| phase | events | wall s | events/s (wall) | writing s | events/s (writing) | lag p50 | lag p99 | lag max |',
+      '| phase | events | wall s | events/s (wall) | writing s | events/s (writing) | ledger CPU µs/event | lag p50 | lag p99 | lag max |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const perSecond = (events: number, seconds: number) =>
       Math.round(events / seconds).toLocaleString('en-US');
     for (const result of results) {
       const lag = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
       console.log(
-        `| ${result.phase} | ${result.events.toLocaleString('en-US')} | ${result.seconds.toFixed(2)} | ${perSecond(result.events, result.seconds)} | ${result.writingSeconds.toFixed(2)} | ${perSecond(result.events, result.writingSeconds)} | ${lag(result.lag?.p50)} | ${lag(result.lag?.p99)} | ${lag(result.lag?.max)} |`,
+        `| ${result.phase} | ${result.events.toLocaleString('en-US')} | ${result.seconds.toFixed(2)} | ${perSecond(result.events, result.seconds)} | ${result.writingSeconds.toFixed(2)} | ${perSecond(result.events, result.writingSeconds)} | ${((result.ledgerCpuSeconds * 1e6) / result.events).toFixed(1)} | ${lag(result.lag?.p50)} | ${lag(result.lag?.p99)} | ${lag(result.lag?.max)} |`,
       );
     }
     console.log(
       `\nrows: ${Number(stored.rows).toLocaleString('en-US')} for ${published.length.toLocaleString('en-US')} events published (lost: ${lost}); cost sum ${costOk ? 'matches' : 'DIFFERS'}; target ≥ ${settings.target.toLocaleString('en-US')} events/s`,
     );
+    console.log(`ledger RSS at the end: ${Math.round((await ledgerRssBytes(metricsUrl)) / 2 ** 20)} MB`);
     const drain = results[0].events / results[0].writingSeconds;
     if (lost !== 0 || !costOk || drain < settings.target) process.exitCode = 1;
   } finally {
@@ -233,14 +248,39 @@ async function publishAll(
   if (!(await publisher.flush(120_000))) throw new Error('JetStream did not acknowledge every event');
 }
 
-async function waitForRows(database: Client, expected: number): Promise<void> {
+/**
+ * Waits until the ledger says it has committed `expected` new rows (its `switchyard_ledger_events_total`
+ * counter, read from /metrics), then checks the table once. Polling `count(*)` instead would scan
+ * the growing table every few milliseconds and take a third of a core from the writers it measures.
+ */
+async function waitForRows(database: Client, metricsUrl: string, expected: number): Promise<void> {
   const deadline = Date.now() + 600_000;
   for (;;) {
-    const [row] = (await database.query<{ count: string }>('SELECT count(*) FROM usage_events')).rows;
-    if (Number(row.count) >= expected) return;
-    if (Date.now() > deadline) throw new Error(`only ${row.count} of ${expected} rows after 10 minutes`);
+    const written = await writtenCount(metricsUrl);
+    if (written >= expected) break;
+    if (Date.now() > deadline) throw new Error(`only ${written} of ${expected} rows after 10 minutes`);
     await sleep(50);
   }
+  const [row] = (await database.query<{ count: string }>('SELECT count(*) FROM usage_events')).rows;
+  if (Number(row.count) < expected)
+    throw new Error(`the ledger counted ${expected} rows, the table has ${row.count}`);
+}
+
+const WRITTEN = /^switchyard_ledger_events_total\{[^}]*result="written"[^}]*\} (\d+)/m;
+
+async function ledgerCpuSeconds(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(/^process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN);
+}
+
+async function ledgerRssBytes(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(/^process_resident_memory_bytes(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN);
+}
+
+async function writtenCount(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(WRITTEN.exec(text)?.[1] ?? 0);
 }
 
 /** From the first batch that stored one of these events to the end of the last one. */
