@@ -19,6 +19,7 @@ import {
 } from '@switchyard/bus';
 import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
+import { readUsageEvent } from './read-usage-event';
 import type { InsertResult, UsageStore } from './usage-store';
 
 export interface UsageConsumerOptions {
@@ -262,7 +263,7 @@ export class UsageConsumer {
     const batch = UsageBatch.safeParse(decoded);
     if (batch.success) {
       batch.data.events.forEach((item, index) => {
-        const event = UsageEvent.safeParse(item);
+        const event = readUsageEvent(item);
         if (event.success) {
           delivery.events.push(event.data);
           delivery.traces.push(traceOf(batch.data.traceparents?.[index] ?? null));
@@ -279,7 +280,7 @@ export class UsageConsumer {
       });
       return delivery;
     }
-    const event = UsageEvent.safeParse(decoded);
+    const event = readUsageEvent(decoded);
     if (event.success) {
       delivery.events.push(event.data);
       delivery.traces.push(message.headers?.has('traceparent') ? message.headers : null);
