@@ -18,6 +18,8 @@ interface UsageRow {
   input_tokens: number;
   output_tokens: number;
   model: string;
+  provider: string;
+  usage_estimated: boolean;
 }
 
 describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE framing', () => {
@@ -34,6 +36,16 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
           model: 'openai/text-embedding-3-small',
           api_key: 'demo-key-not-secret',
           api_base: 'os.environ/MOCK_PROVIDER_URL',
+        },
+        model_info: { mode: 'embedding' },
+      });
+      document.model_list.push({
+        model_name: 'gemini-embedding-001',
+        litellm_params: {
+          model: 'gemini/gemini-embedding-001',
+          api_key: 'demo-key-not-secret',
+          api_base: 'os.environ/MOCK_PROVIDER_URL',
+          input_cost_per_token: 0.00000015,
         },
         model_info: { mode: 'embedding' },
       });
@@ -165,6 +177,18 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
     expect(row.input_tokens).toBeGreaterThan(0);
   });
 
+  it('counts the input of a provider that reports no embedding usage (Gemini) instead of charging 0', async () => {
+    const { data, response } = await client.embeddings
+      .create({ model: 'gemini-embedding-001', input: ['first text', 'a much longer second text to embed'] })
+      .withResponse();
+    expect(data.data).toHaveLength(2);
+    expect(data.usage.prompt_tokens).toBeGreaterThan(2);
+    const [row] = await rowsOf(response.headers.get('x-litellm-call-id')!);
+    expect(row).toMatchObject({ provider: 'gemini', model: 'gemini-embedding-001', usage_estimated: true });
+    expect(row.input_tokens).toBe(data.usage.prompt_tokens);
+    expect(Number(row.cost_usd)).toBeCloseTo(row.input_tokens * 0.00000015, 12);
+  });
+
   it('lists model info with providers, prices and windows, and no secrets', async () => {
     const response = await fetch(`${fleet.baseUrl}/v1/model/info`, {
       headers: { authorization: `Bearer ${TEST_MASTER_KEY}` },
@@ -175,7 +199,7 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
     const { data } = JSON.parse(text) as {
       data: { model_name: string; model_info: Record<string, unknown> }[];
     };
-    expect(data).toHaveLength(31);
+    expect(data).toHaveLength(32);
     const sonnet = data.find((entry) => entry.model_name === 'claude-sonnet-4-6')!;
     expect(sonnet.model_info).toMatchObject({
       litellm_provider: 'anthropic',

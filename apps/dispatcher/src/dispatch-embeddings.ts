@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DispatchEmbedReply, type DispatchEmbedRequest, GatewayError } from '@switchyard/contracts';
 import { adapterFor } from '@switchyard/providers';
+import { estimateEmbeddingUsage } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ServedDeployments } from './served-deployments';
 import { upstreamFailure, type UpstreamClient } from './upstream-client';
@@ -63,14 +64,21 @@ export class DispatchEmbeddings {
             served.target,
             request.body,
           );
+          const usage = result.usage ?? estimateEmbeddingUsage(request.body);
           const outcome = this.recordAttempt.execute({
             ...base,
-            usage: result.usage,
+            usage,
+            usageEstimated: result.usage === null,
             status: 'success',
             httpStatus: response.status,
             error: null,
           });
-          return { type: 'final', outcome, response: { ...result.response } };
+          const counted = { prompt_tokens: usage.input.total, total_tokens: usage.input.total };
+          return {
+            type: 'final',
+            outcome,
+            response: result.usage === null ? { ...result.response, usage: counted } : { ...result.response },
+          };
         }
         failure = adapter.parseError(
           response.status,

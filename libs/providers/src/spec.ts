@@ -74,7 +74,8 @@ export interface ChatStreamParser {
 
 export interface EmbeddingResult {
   response: EmbeddingResponse;
-  usage: TokenUsage;
+  /** null: the provider reports no token counts (Gemini's `batchEmbedContents`); the dispatcher counts the input. */
+  usage: TokenUsage | null;
 }
 
 export interface ProviderAdapter {

@@ -657,6 +657,8 @@ describe(GeminiAdapter.name, () => {
         model: 'gemini-embedding-001',
         usage: { prompt_tokens: 0, total_tokens: 0 },
       });
+      // the API reports no token counts: no usage rather than a made-up zero
+      expect(floats.usage).toBeNull();
       const decoded = Buffer.from(base64.response.data[0].embedding as string, 'base64');
       expect(Array.from(new Float32Array(decoded.buffer, decoded.byteOffset, 3))).toEqual(
         [0.013168517, -0.00871193, -0.046782672].map((value) => Math.fround(value)),

@@ -1,5 +1,4 @@
 import type { EmbeddingRequest } from '@switchyard/contracts';
-import { emptyTokenUsage } from '@switchyard/contracts';
 import { toBase64Embedding } from '../shared/embedding-encoding';
 import { jsonPost } from '../shared/http-request';
 import { compact } from '../shared/json';
@@ -36,8 +35,8 @@ export function buildGeminiEmbeddingRequest(
 }
 
 /**
- * The embeddings in OpenAI's shape. `batchEmbedContents` reports no token counts, so usage is
- * zero (cost accounting must not rely on it).
+ * The embeddings in OpenAI's shape. `batchEmbedContents` reports no token counts: usage is null
+ * (not a made-up zero), and the dispatcher counts the input with the tokenizer instead.
  */
 export function parseGeminiEmbeddingResponse(
   body: unknown,
@@ -57,6 +56,6 @@ export function parseGeminiEmbeddingResponse(
       model: geminiModelId(target.providerModel),
       usage: { prompt_tokens: 0, total_tokens: 0 },
     },
-    usage: emptyTokenUsage(),
+    usage: null,
   };
 }

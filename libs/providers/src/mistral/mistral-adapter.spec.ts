@@ -474,7 +474,7 @@ describe(MistralAdapter.name, () => {
         { object: 'embedding', index: 0, embedding: [-0.0165, 0.0711, 0.0312] },
         { object: 'embedding', index: 1, embedding: [-0.0234, 0.0387, 0.0555] },
       ]);
-      expect(result.usage.input.total).toBe(15);
+      expect(result.usage?.input.total).toBe(15);
     });
   });
 });

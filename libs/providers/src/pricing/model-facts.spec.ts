@@ -100,6 +100,14 @@ describe(pricesOf.name, () => {
     expect(sut(fromModelInfo)).toMatchObject({ inputPerToken: 1.4e-6, outputPerToken: 4.4e-6 });
   });
 
+  it('prices an embedding model from its input price alone', () => {
+    const embedding = deploymentOf(
+      'model: gemini/gemini-embedding-001\ninput_cost_per_token: 0.00000015',
+      'mode: embedding',
+    );
+    expect(sut(embedding)).toMatchObject({ inputPerToken: 1.5e-7, outputPerToken: 0 });
+  });
+
   it('returns null when the input or the output price is unknown', () => {
     expect(sut(deploymentOf('model: opencodego/glm-5.1'))).toBeNull();
     expect(

@@ -40,13 +40,18 @@ function bundledFactsOf(deployment: Deployment): BundledModel | undefined {
 
 /**
  * The deployment's prices: each price written in the config wins, field by field, over the bundled
- * data. Null when the input or the output price is unknown (the cost is then unknown, never 0).
+ * data. Null when the input or the output price is unknown (the cost is then unknown, never 0);
+ * an embedding model (`model_info.mode: embedding`) produces no output tokens, so it needs no
+ * output price.
  */
 export function pricesOf(deployment: Deployment): ModelPrices | null {
   const explicit = deployment.prices;
   const bundled = bundledFactsOf(deployment);
   const inputPerToken = explicit.inputPerToken ?? bundled?.input_cost_per_token;
-  const outputPerToken = explicit.outputPerToken ?? bundled?.output_cost_per_token;
+  const outputPerToken =
+    explicit.outputPerToken ??
+    bundled?.output_cost_per_token ??
+    (deployment.modelInfo.mode === 'embedding' ? 0 : undefined);
   if (inputPerToken === undefined || outputPerToken === undefined) return null;
   return {
     inputPerToken,
