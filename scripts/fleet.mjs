@@ -15,7 +15,9 @@ const mockPort = Number(env.MOCK_PROVIDER_PORT ?? 4010);
 const environment = {
   NATS_URL: env.NATS_URL ?? 'nats://127.0.0.1:4222',
   DATABASE_URL: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchyard',
-  REDIS_URL: env.REDIS_URL ?? `redis://${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? 6379}`,
+  REDIS_URL:
+    env.REDIS_URL ??
+    `redis://${env.REDIS_PASSWORD ? `:${encodeURIComponent(env.REDIS_PASSWORD)}@` : ''}${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? 6379}`,
   LITELLM_MASTER_KEY: env.LITELLM_MASTER_KEY ?? 'sk-local-master-key',
   LITELLM_SALT_KEY: env.LITELLM_SALT_KEY ?? 'switchyard-development-salt-change-me',
   MOCK_PROVIDER_URL: env.MOCK_PROVIDER_URL ?? `http://127.0.0.1:${mockPort}`,
@@ -46,7 +48,7 @@ process.on('SIGTERM', () => void stop(0));
 try {
   const specs = await planFleet({
     configPath,
-    providersPath: env.GATEWAY_PROVIDERS,
+    providersPath: env.GATEWAY_PROVIDERS || undefined,
     environment,
     ingressPort,
     mockPort,

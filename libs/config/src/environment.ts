@@ -80,7 +80,6 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
   LITELLM_SALT_KEY: z.string().optional(),
   METRICS_PORT: port.default(9103),
   LEDGER_BATCH_SIZE: z.coerce.number().int().positive().default(500),
-  LEDGER_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LEDGER_CREATE_DATABASE: flag.default(true),
   /** how long a partial batch waits for more usage events before it is written. */
   LEDGER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
