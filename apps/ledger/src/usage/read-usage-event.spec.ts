@@ -111,6 +111,29 @@ describe(readUsageEvent.name, () => {
     }
   });
 
+  it('returns an accepted event as it came, without the copy zod would make', () => {
+    const event = plain();
+    const reading = sut(event);
+    expect(reading.success && reading.data).toBe(event);
+  });
+
+  it.each(['latencyMs', 'costUsd', 'ttftMs'])(
+    'refuses %s = 1e999 (Infinity once parsed), as zod does',
+    (field) => {
+      const text = JSON.stringify(plain()).replace(new RegExp(`"${field}":[^,}]+`), `"${field}":1e999`);
+      const parsed: unknown = JSON.parse(text);
+      expect(UsageEvent.safeParse(parsed).success).toBe(false);
+      expect(sut(parsed).success).toBe(false);
+    },
+  );
+
+  it('reads an event with a field this version does not know through zod, which drops it', () => {
+    const event = { ...plain(), addedLater: 1 };
+    const reading = sut(event);
+    expect(reading.success).toBe(true);
+    expect(reading.success && reading.data).not.toHaveProperty('addedLater');
+  });
+
   it('refuses what is not an object', () => {
     for (const value of [null, 'event', 42, [plain()]]) expect(sut(value).success).toBe(false);
   });

@@ -10,15 +10,19 @@ import { UsageEvent } from '@switchyard/contracts';
  * ledger's largest cost under load). Only an event the compiled check refuses goes through zod,
  * which then names the problem. The unit test holds the two to the same verdict, field by field.
  */
-const compiledCheck = new Ajv2020({ strict: false, validateFormats: false, allErrors: false }).compile(
-  z.toJSONSchema(UsageEvent, { target: 'draft-2020-12' }),
-);
+const compiledCheck = new Ajv2020({
+  strict: false,
+  strictNumbers: true,
+  validateFormats: false,
+  allErrors: false,
+}).compile(z.toJSONSchema(UsageEvent, { target: 'draft-2020-12' }));
 
 export type UsageEventReading =
   { success: true; data: UsageEvent } | { success: false; error: z.ZodError<UsageEvent> };
 
 export function readUsageEvent(value: unknown): UsageEventReading {
-  // unknown extra fields stay on the object (zod would drop them); nothing reads them
+  // the compiled check refuses fields the schema does not know (a newer producer): such an event is
+  // read by zod, which drops them, as before; `strictNumbers` refuses Infinity (JSON's 1e999) as zod does
   if (compiledCheck(value)) return { success: true, data: value as UsageEvent };
   return UsageEvent.safeParse(value);
 }
