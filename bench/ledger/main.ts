@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     await waitForRows(database, metricsUrl, published.length);
     let cpuBefore = 0;
     const cpuOfPhase = async () => {
-      const now = await ledgerCpuSeconds(metricsUrl);
+      const now = await metricOf(metricsUrl, CPU_SECONDS, NaN);
       const spent = now - cpuBefore;
       cpuBefore = now;
       return spent;
@@ -199,7 +199,9 @@ async function main(): Promise<void> {
     console.log(
       `\nrows: ${Number(stored.rows).toLocaleString('en-US')} for ${published.length.toLocaleString('en-US')} events published (lost: ${lost}); cost sum ${costOk ? 'matches' : 'DIFFERS'}; target ≥ ${settings.target.toLocaleString('en-US')} events/s`,
     );
-    console.log(`ledger RSS at the end: ${Math.round((await ledgerRssBytes(metricsUrl)) / 2 ** 20)} MB`);
+    console.log(
+      `ledger RSS at the end: ${Math.round((await metricOf(metricsUrl, RSS_BYTES, NaN)) / 2 ** 20)} MB`,
+    );
     const drain = results[0].events / results[0].writingSeconds;
     if (lost !== 0 || !costOk || drain < settings.target) process.exitCode = 1;
   } finally {
@@ -256,7 +258,7 @@ async function publishAll(
 async function waitForRows(database: Client, metricsUrl: string, expected: number): Promise<void> {
   const deadline = Date.now() + 600_000;
   for (;;) {
-    const written = await writtenCount(metricsUrl);
+    const written = await metricOf(metricsUrl, WRITTEN, 0);
     if (written >= expected) break;
     if (Date.now() > deadline) throw new Error(`only ${written} of ${expected} rows after 10 minutes`);
     await sleep(50);
@@ -266,21 +268,15 @@ async function waitForRows(database: Client, metricsUrl: string, expected: numbe
     throw new Error(`the ledger counted ${expected} rows, the table has ${row.count}`);
 }
 
+/** Samples of the ledger's /metrics this bench reads. */
 const WRITTEN = /^switchyard_ledger_events_total\{[^}]*result="written"[^}]*\} (\d+)/m;
+const CPU_SECONDS = /^process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)/m;
+const RSS_BYTES = /^process_resident_memory_bytes(?:\{[^}]*\})? ([\d.e+-]+)/m;
 
-async function ledgerCpuSeconds(metricsUrl: string): Promise<number> {
+/** The value of one sample of the ledger's /metrics (the first group of `sample`), or `missing`. */
+async function metricOf(metricsUrl: string, sample: RegExp, missing: number): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
-  return Number(/^process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN);
-}
-
-async function ledgerRssBytes(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  return Number(/^process_resident_memory_bytes(?:\{[^}]*\})? ([\d.e+-]+)/m.exec(text)?.[1] ?? NaN);
-}
-
-async function writtenCount(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  return Number(WRITTEN.exec(text)?.[1] ?? 0);
+  return Number(sample.exec(text)?.[1] ?? missing);
 }
 
 /** From the first batch that stored one of these events to the end of the last one. */
