@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { BudgetRedisKeys, SETTLED_RESERVATION_TTL_MS } from '@switchyard/contracts';
+import { BudgetRedisKeys, RESERVATION_VALUE_LUA, SETTLED_RESERVATION_TTL_MS } from '@switchyard/contracts';
 
 const MINUTE_MS = 60_000;
 
@@ -21,7 +21,7 @@ local cost = tonumber(ARGV[7])
 local tokens = tonumber(ARGV[8])
 local hold = tonumber(ARGV[9])
 local minute = ${MINUTE_MS}
-
+${RESERVATION_VALUE_LUA}
 local function oldestResetMs()
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   if oldest[2] then return math.max(0, tonumber(oldest[2]) + minute - now) end
@@ -57,10 +57,7 @@ if budget >= 0 then
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', now)) do
     local value = redis.call('HGET', KEYS[6], member)
     if value then
-      local bar = string.find(value, '|', 1, true)
-      local amount = value
-      if bar then amount = string.sub(value, 1, bar - 1) end
-      redis.call('INCRBYFLOAT', KEYS[8], -tonumber(amount))
+      redis.call('INCRBYFLOAT', KEYS[8], -reservationAmount(value))
       redis.call('HDEL', KEYS[6], member)
     end
     redis.call('ZREM', KEYS[7], member)
@@ -98,17 +95,14 @@ return {'ok', requests + 1, used + tokens, running + 1, tostring(spend), tostrin
  * cost the ledger has not counted yet, holds that cost as the reservation until it has (the ledger
  * deletes it, or left `counted:<eventId>` already); corrects the tokens of the minute.
  */
-const SETTLE = `
+const SETTLE = `${RESERVATION_VALUE_LUA}
 local call = ARGV[1]
 local grace = tonumber(ARGV[7])
 if ARGV[2] == '1' then redis.call('ZREM', KEYS[1], call) end
 if ARGV[3] == '1' then
   local value = redis.call('HGET', KEYS[2], call)
   if value then
-    local bar = string.find(value, '|', 1, true)
-    local amount = value
-    if bar then amount = string.sub(value, 1, bar - 1) end
-    redis.call('INCRBYFLOAT', KEYS[4], -tonumber(amount))
+    redis.call('INCRBYFLOAT', KEYS[4], -reservationAmount(value))
     redis.call('HDEL', KEYS[2], call)
     redis.call('ZREM', KEYS[3], call)
   end

@@ -4,6 +4,7 @@ import {
   ALL_TIME_END_MS,
   type BudgetWindow,
   BudgetRedisKeys,
+  RESERVATION_VALUE_LUA,
   SETTLED_RESERVATION_TTL_MS,
   type UsageEvent,
 } from '@switchyard/contracts';
@@ -21,20 +22,20 @@ return 1`;
  * reservation when it settled with this event, or leave a marker when the call is still in flight,
  * so its settlement releases instead of holding the cost again.
  */
-const CLEAR_RESERVATIONS = `
+const CLEAR_RESERVATIONS = `${RESERVATION_VALUE_LUA}
 local released = 0
 for index = 4, #KEYS do
   local call = ARGV[(index - 4) * 2 + 2]
   local event = ARGV[(index - 4) * 2 + 3]
   local value = redis.call('HGET', KEYS[1], call)
   if value then
-    local bar = string.find(value, '|', 1, true)
-    if bar == nil then
+    local settledWith = reservationEvent(value)
+    if settledWith == nil then
       redis.call('SET', KEYS[index], '1', 'PX', ARGV[1])
-    elseif string.sub(value, bar + 1) == event then
+    elseif settledWith == event then
       redis.call('HDEL', KEYS[1], call)
       redis.call('ZREM', KEYS[2], call)
-      redis.call('INCRBYFLOAT', KEYS[3], -tonumber(string.sub(value, 1, bar - 1)))
+      redis.call('INCRBYFLOAT', KEYS[3], -reservationAmount(value))
       released = released + 1
     end
   end

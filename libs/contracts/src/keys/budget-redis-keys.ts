@@ -31,5 +31,22 @@ export const BudgetRedisKeys = {
   parallel: (keyId: string) => `limits:{${keyId}}:parallel`,
 } as const;
 
+/**
+ * Lua functions reading a `reserved` hash value (`<usd>` or `<usd>|<eventId>`), for the scripts
+ * of the ingress and the ledger: its amount, and the event it settled with (nil while in flight).
+ */
+export const RESERVATION_VALUE_LUA = `
+local function reservationAmount(value)
+  local bar = string.find(value, '|', 1, true)
+  if bar then return tonumber(string.sub(value, 1, bar - 1)) end
+  return tonumber(value)
+end
+local function reservationEvent(value)
+  local bar = string.find(value, '|', 1, true)
+  if bar then return string.sub(value, bar + 1) end
+  return nil
+end
+`;
+
 /** How long the ledger's `counted:<eventId>` marker and a settled reservation are kept. */
 export const SETTLED_RESERVATION_TTL_MS = 15 * 60_000;
