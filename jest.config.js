@@ -1,5 +1,6 @@
-// Three tiers (see docs/testing.md): unit specs next to the code, integration specs against the
-// real Postgres/Redis/NATS, and e2e specs that drive the whole fleet as processes.
+// Four tiers (see docs/testing.md): unit specs next to the code, integration specs against the
+// real Postgres/Redis/NATS, e2e specs that drive the whole fleet as processes, and chaos specs
+// (fault injection and fuzzing against the fleet).
 const swc = [
   '@swc/jest',
   {
@@ -36,6 +37,14 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/long-timeout.setup.ts'],
+    },
+    {
+      // fault injection and fuzzing against the whole fleet (docs/reliability.md); bounded in time
+      ...common,
+      displayName: 'chaos',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/long-timeout.setup.ts'],
     },
