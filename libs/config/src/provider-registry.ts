@@ -1,4 +1,4 @@
-import type { CustomProviderSpec, ProvidersFile } from './providers-file';
+import type { CustomProviderSpec, ProvidersFile, ReasoningTokensRule } from './providers-file';
 
 /** The wire formats Switchyard speaks. */
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'mistral';
@@ -13,6 +13,31 @@ export interface ProviderDefinition {
   /** environment variable that overrides the base URL (providers.json `api_base_env`). */
   apiBaseEnv: string | null;
   custom: CustomProviderSpec | null;
+  /** how the provider's usage counts reasoning tokens (OpenAI-style usage only). */
+  reasoningTokens: ReasoningTokensRule;
+}
+
+/**
+ * OpenAI-compatible vendors whose usage does not follow OpenAI's rule, by `base_url` host.
+ * xAI: `completion_tokens` excludes `reasoning_tokens` (total_tokens = prompt + completion +
+ * reasoning). Vendors checked to follow OpenAI's rule (reasoning inside completion): DeepSeek,
+ * Alibaba (DashScope), Groq, Moonshot, Mistral; Perplexity reports no reasoning tokens.
+ */
+export const KNOWN_REASONING_TOKENS_RULES: Readonly<Record<string, ReasoningTokensRule>> = {
+  'api.x.ai': 'separate',
+};
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** providers.json `reasoning_tokens`, else the known vendor's rule, else OpenAI's (`included`). */
+export function reasoningTokensRuleOf(spec: CustomProviderSpec): ReasoningTokensRule {
+  return spec.reasoning_tokens ?? KNOWN_REASONING_TOKENS_RULES[hostOf(spec.base_url)] ?? 'included';
 }
 
 export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
@@ -23,6 +48,7 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     apiKeyEnv: 'OPENAI_API_KEY',
     apiBaseEnv: 'OPENAI_API_BASE',
     custom: null,
+    reasoningTokens: 'included',
   },
   {
     name: 'anthropic',
@@ -31,6 +57,7 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     apiKeyEnv: 'ANTHROPIC_API_KEY',
     apiBaseEnv: 'ANTHROPIC_API_BASE',
     custom: null,
+    reasoningTokens: 'included',
   },
   {
     name: 'gemini',
@@ -39,6 +66,7 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     apiKeyEnv: 'GEMINI_API_KEY',
     apiBaseEnv: 'GEMINI_API_BASE',
     custom: null,
+    reasoningTokens: 'included',
   },
   {
     name: 'mistral',
@@ -47,6 +75,7 @@ export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
     apiKeyEnv: 'MISTRAL_API_KEY',
     apiBaseEnv: 'MISTRAL_API_BASE',
     custom: null,
+    reasoningTokens: 'included',
   },
 ];
 
@@ -63,6 +92,7 @@ export class ProviderRegistry {
         apiKeyEnv: spec.api_key_env,
         apiBaseEnv: spec.api_base_env ?? null,
         custom: spec,
+        reasoningTokens: reasoningTokensRuleOf(spec),
       });
     }
   }

@@ -1,8 +1,18 @@
 import { z } from 'zod';
 
 /**
+ * How a provider's `completion_tokens` relates to `completion_tokens_details.reasoning_tokens`:
+ * `included` (OpenAI's rule: completion counts the reasoning) or `separate` (xAI: completion leaves
+ * the reasoning out, and the billed output is completion + reasoning).
+ */
+export const ReasoningTokensRule = z.enum(['included', 'separate']);
+export type ReasoningTokensRule = z.infer<typeof ReasoningTokensRule>;
+
+/**
  * `providers.json`: custom OpenAI-compatible providers, in LiteLLM's format
- * (`litellm/llms/openai_like/providers.json`). Unknown fields are an error.
+ * (`litellm/llms/openai_like/providers.json`). Unknown fields are an error. `reasoning_tokens` is
+ * Switchyard's own field (see `ReasoningTokensRule`); when absent, the rule of a known vendor
+ * (by `base_url` host, `KNOWN_REASONING_TOKENS_RULES`) or else OpenAI's applies.
  */
 export const CustomProviderSpec = z.strictObject({
   base_url: z.url({ message: 'must be an http(s) URL' }),
@@ -15,6 +25,7 @@ export const CustomProviderSpec = z.strictObject({
   param_mappings: z.record(z.string(), z.string()).optional(),
   constraints: z.record(z.string(), z.unknown()).optional(),
   special_handling: z.record(z.string(), z.unknown()).optional(),
+  reasoning_tokens: ReasoningTokensRule.optional(),
 });
 export type CustomProviderSpec = z.infer<typeof CustomProviderSpec>;
 
