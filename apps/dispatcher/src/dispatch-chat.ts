@@ -190,6 +190,7 @@ export class DispatchChat {
         for (const event of decoder.push(piece as Buffer)) forward(parser.push(event));
       }
       for (const event of decoder.end()) forward(parser.push(event));
+      forward(parser.end());
       if (!parser.done) {
         throw GatewayError.upstream(502, `the ${provider} stream ended before it was complete`, {
           code: 'upstream_stream_cut',

@@ -88,6 +88,7 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
       apiBase: configuration.apiBaseOf(deployment),
       apiKey: configuration.apiKeyOf(deployment),
       paramMappings: deployment.provider.custom?.param_mappings,
+      reasoningTokens: deployment.provider.reasoningTokens,
       defaults: requestDefaults(rest),
     },
     prices: pricesOf(deployment),

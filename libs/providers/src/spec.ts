@@ -8,7 +8,7 @@ import type {
   GatewayError,
   TokenUsage,
 } from '@switchyard/contracts';
-import type { ProviderKind } from '@switchyard/config';
+import type { ProviderKind, ReasoningTokensRule } from '@switchyard/config';
 
 /**
  * The frozen provider interface. An adapter is pure translation: it builds the upstream HTTP
@@ -29,6 +29,11 @@ export interface UpstreamTarget {
   paramMappings?: Readonly<Record<string, string>>;
   /** extra default parameters from `litellm_params` (temperature, max_tokens, …). */
   defaults?: Readonly<Record<string, unknown>>;
+  /**
+   * OpenAI-style usage only: does `completion_tokens` count the reasoning tokens (`included`,
+   * OpenAI's rule and the default) or leave them out (`separate`, xAI)? From providers.json.
+   */
+  reasoningTokens?: ReasoningTokensRule;
 }
 
 export interface UpstreamHttpRequest {
@@ -66,6 +71,13 @@ export interface ChatStreamParser {
    * emitted when the provider reports usage, so the client may receive it.
    */
   push(event: SseEvent): ChatCompletionChunk[];
+  /**
+   * The upstream body ended (call it once, after the last `push`). Returns what was held back for
+   * the end (a usage chunk that rode on the last content chunk, a tool call still being
+   * assembled) and decides `done` for providers whose end marker is optional (OpenAI-style
+   * streams that finished every choice but sent no `[DONE]`).
+   */
+  end(): ChatCompletionChunk[];
   /** true once the provider said the stream is over (`[DONE]`, `message_stop`, last candidate). */
   readonly done: boolean;
   /** usage and finish reason seen so far (partial usage after a cut stream). */

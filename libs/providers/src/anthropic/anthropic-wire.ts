@@ -4,12 +4,23 @@ import { z } from 'zod';
 
 const count = z.number().nonnegative().nullish();
 
+/** One sampling pass of a request (`message`, `compaction`, `advisor_message`, `fallback_message`). */
+export const AnthropicUsageIteration = z.looseObject({
+  type: z.string().optional(),
+  input_tokens: count,
+  output_tokens: count,
+  cache_read_input_tokens: count,
+  cache_creation_input_tokens: count,
+});
+export type AnthropicUsageIteration = z.infer<typeof AnthropicUsageIteration>;
+
 export const AnthropicUsage = z.looseObject({
   input_tokens: count,
   output_tokens: count,
   cache_read_input_tokens: count,
   cache_creation_input_tokens: count,
   output_tokens_details: z.looseObject({ thinking_tokens: count }).nullish(),
+  iterations: z.array(AnthropicUsageIteration).nullish(),
 });
 export type AnthropicUsage = z.infer<typeof AnthropicUsage>;
 
@@ -41,7 +52,14 @@ export type AnthropicErrorBody = z.infer<typeof AnthropicErrorBody>;
 
 export const MessageStartEvent = z.looseObject({
   type: z.literal('message_start'),
-  message: z.looseObject({ id: z.string(), model: z.string(), usage: AnthropicUsage.nullish() }),
+  message: z.looseObject({
+    id: z.string(),
+    model: z.string(),
+    usage: AnthropicUsage.nullish(),
+    /** empty as a rule; a message produced whole (programmatic tool calls) arrives with its blocks. */
+    content: z.array(AnthropicContentBlock).nullish(),
+    stop_reason: z.string().nullish(),
+  }),
 });
 
 export const ContentBlockStartEvent = z.looseObject({

@@ -34,19 +34,43 @@ export function candidateContent(
   const content: CandidateContent = { text: null, reasoning: null, toolCalls: [] };
   for (const part of candidate.content?.parts ?? []) {
     if (part.functionCall) {
+      // (a part without a name is a piece of streamed arguments: see the stream parser)
+      const name = part.functionCall.name;
+      if (name === undefined) continue;
       const callIndex = firstCallIndex + content.toolCalls.length;
-      const toolCall: ToolCall = {
-        id: geminiToolCallId(responseId, candidateIndex, callIndex, part.functionCall.name),
-        type: 'function',
-        function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) },
-      };
-      content.toolCalls.push(withThoughtSignature(toolCall, part.thoughtSignature));
+      content.toolCalls.push(
+        geminiToolCall(
+          responseId,
+          candidateIndex,
+          callIndex,
+          name,
+          part.functionCall.args ?? {},
+          part.thoughtSignature,
+        ),
+      );
     } else if (part.text !== undefined) {
       if (part.thought) content.reasoning = (content.reasoning ?? '') + part.text;
       else content.text = (content.text ?? '') + part.text;
     }
   }
   return content;
+}
+
+/** One complete function call as an OpenAI tool call (a made-up stable id, the thought signature kept). */
+export function geminiToolCall(
+  responseId: string,
+  candidateIndex: number,
+  callIndex: number,
+  name: string,
+  args: unknown,
+  thoughtSignature: string | undefined,
+): ToolCall {
+  const toolCall: ToolCall = {
+    id: geminiToolCallId(responseId, candidateIndex, callIndex, name),
+    type: 'function',
+    function: { name, arguments: JSON.stringify(args) },
+  };
+  return withThoughtSignature(toolCall, thoughtSignature);
 }
 
 export function isEmptyContent(content: CandidateContent): boolean {

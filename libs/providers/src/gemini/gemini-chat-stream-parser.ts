@@ -9,15 +9,23 @@ import { isRecord, parseEventJson } from '../shared/json';
 import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertGeminiUsage } from './convert-gemini-usage';
-import { candidateContent, isEmptyContent, parseGenerateContentResponse } from './gemini-chat-response';
+import {
+  type CandidateContent,
+  geminiToolCall,
+  isEmptyContent,
+  parseGenerateContentResponse,
+} from './gemini-chat-response';
 import { geminiStreamError, promptBlockedError, responseBlockedError } from './gemini-error';
-import type { GeminiUsageMetadata } from './gemini-wire';
+import { GeminiStreamedFunctionCall } from './gemini-streamed-function-call';
+import type { GeminiCandidate, GeminiUsageMetadata } from './gemini-wire';
 import { isFilteredFinishReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
 
 interface CandidateState {
   roleSent: boolean;
   toolCalls: number;
   producedContent: boolean;
+  /** a function call whose arguments are still streaming in. */
+  openCall: GeminiStreamedFunctionCall | null;
 }
 
 type Delta = ChatCompletionChunkChoice['delta'];
@@ -25,8 +33,10 @@ type Delta = ChatCompletionChunkChoice['delta'];
 /**
  * `streamGenerateContent?alt=sse` events (each a GenerateContentResponse) → OpenAI chunks. Text
  * parts become content deltas, thought parts reasoning deltas, each function call one complete
- * tool-call delta. The stream is over when every candidate has a finishReason; the usage-only
- * chunk follows (Gemini repeats cumulative usageMetadata on its events: the last one wins).
+ * tool-call delta: a whole call at once, a call whose arguments stream in (`willContinue`,
+ * `partialArgs` parts without a name) once it closes. The stream is over when every candidate has
+ * a finishReason; the usage-only chunk follows (Gemini repeats cumulative usageMetadata on its
+ * events: the last one that has counts wins; metadata without counts reports nothing).
  */
 export class GeminiChatStreamParser implements ChatStreamParser {
   private finished = false;
@@ -60,7 +70,7 @@ export class GeminiChatStreamParser implements ChatStreamParser {
     const response = parseGenerateContentResponse(body, this.target);
     this.id ??= response.responseId ?? `chatcmpl-${randomUUID()}`;
     if (response.modelVersion) this.model = response.modelVersion;
-    if (response.usageMetadata) this.usage = response.usageMetadata;
+    if (response.usageMetadata && hasCounts(response.usageMetadata)) this.usage = response.usageMetadata;
 
     if (this.finished) return this.usageChunk();
     const candidates = response.candidates ?? [];
@@ -73,7 +83,7 @@ export class GeminiChatStreamParser implements ChatStreamParser {
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
       const state = this.stateOf(index);
-      const content = candidateContent(candidate, this.id ?? '', index, state.toolCalls);
+      const content = this.streamedContent(candidate, index, state);
       if (!isEmptyContent(content)) {
         chunks.push(this.chunk([{ index, delta: this.deltaOf(state, content), finish_reason: null }]));
         state.producedContent = true;
@@ -97,16 +107,59 @@ export class GeminiChatStreamParser implements ChatStreamParser {
     return chunks;
   }
 
+  /** Gemini has no end marker beyond the last candidate's finishReason; nothing is held back. */
+  end(): ChatCompletionChunk[] {
+    return [];
+  }
+
+  /** One event's parts of a candidate: text, reasoning, and the function calls that closed. */
+  private streamedContent(
+    candidate: GeminiCandidate,
+    index: number,
+    state: CandidateState,
+  ): CandidateContent {
+    const content: CandidateContent = { text: null, reasoning: null, toolCalls: [] };
+    const close = () => {
+      const call = state.openCall;
+      if (!call) return;
+      state.openCall = null;
+      const callIndex = state.toolCalls + content.toolCalls.length;
+      content.toolCalls.push(
+        geminiToolCall(this.id ?? '', index, callIndex, call.name, call.args, call.thoughtSignature),
+      );
+    };
+    for (const part of candidate.content?.parts ?? []) {
+      const functionCall = part.functionCall;
+      if (functionCall) {
+        if (functionCall.name !== undefined) {
+          close();
+          state.openCall = new GeminiStreamedFunctionCall(
+            functionCall.name,
+            functionCall.args,
+            part.thoughtSignature,
+          );
+        }
+        for (const piece of functionCall.partialArgs ?? []) state.openCall?.add(piece);
+        if (functionCall.willContinue !== true) close();
+      } else if (part.text !== undefined) {
+        if (part.thought) content.reasoning = (content.reasoning ?? '') + part.text;
+        else content.text = (content.text ?? '') + part.text;
+      }
+    }
+    if (candidate.finishReason !== undefined) close();
+    return content;
+  }
+
   private stateOf(index: number): CandidateState {
     let state = this.candidates.get(index);
     if (!state) {
-      state = { roleSent: false, toolCalls: 0, producedContent: false };
+      state = { roleSent: false, toolCalls: 0, producedContent: false, openCall: null };
       this.candidates.set(index, state);
     }
     return state;
   }
 
-  private deltaOf(state: CandidateState, content: ReturnType<typeof candidateContent>): Delta {
+  private deltaOf(state: CandidateState, content: CandidateContent): Delta {
     const delta: Delta = {};
     if (!state.roleSent) {
       delta.role = 'assistant';
@@ -143,4 +196,12 @@ export class GeminiChatStreamParser implements ChatStreamParser {
     if (usage) chunk.usage = usage;
     return chunk;
   }
+}
+
+function hasCounts(usage: GeminiUsageMetadata): boolean {
+  return (
+    usage.promptTokenCount !== undefined ||
+    usage.candidatesTokenCount !== undefined ||
+    usage.totalTokenCount !== undefined
+  );
 }

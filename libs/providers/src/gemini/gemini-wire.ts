@@ -2,13 +2,38 @@ import { z } from 'zod';
 
 /** The parts of Gemini's GenerateContentResponse that the adapter reads. */
 
+/**
+ * One piece of streamed function-call arguments (`streamFunctionCallArguments`): the value at a
+ * JSON path of the arguments; a string value with `willContinue` goes on in the next piece.
+ */
+export const GeminiPartialArg = z.looseObject({
+  jsonPath: z.string(),
+  stringValue: z.string().optional(),
+  numberValue: z.number().optional(),
+  boolValue: z.boolean().optional(),
+  nullValue: z.unknown().optional(),
+  willContinue: z.boolean().optional(),
+});
+export type GeminiPartialArg = z.infer<typeof GeminiPartialArg>;
+
+/**
+ * A function call: whole (`name` and `args`), or streamed over several parts: the first with
+ * `name` and `willContinue: true`, then parts without `name` carrying `partialArgs`, the last
+ * without `willContinue`.
+ */
+export const GeminiFunctionCall = z.looseObject({
+  name: z.string().optional(),
+  args: z.record(z.string(), z.unknown()).nullish(),
+  partialArgs: z.array(GeminiPartialArg).optional(),
+  willContinue: z.boolean().optional(),
+});
+export type GeminiFunctionCall = z.infer<typeof GeminiFunctionCall>;
+
 export const GeminiPart = z.looseObject({
   text: z.string().optional(),
   thought: z.boolean().optional(),
   thoughtSignature: z.string().optional(),
-  functionCall: z
-    .looseObject({ name: z.string(), args: z.record(z.string(), z.unknown()).nullish() })
-    .optional(),
+  functionCall: GeminiFunctionCall.optional(),
 });
 export type GeminiPart = z.infer<typeof GeminiPart>;
 

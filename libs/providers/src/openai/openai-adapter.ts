@@ -1,4 +1,9 @@
-import type { ChatCompletionRequest, EmbeddingRequest, GatewayError } from '@switchyard/contracts';
+import type {
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  GatewayError,
+  TokenUsage,
+} from '@switchyard/contracts';
 import { clockOf, type AdapterOptions } from '../shared/adapter-options';
 import type {
   ChatResult,
@@ -8,6 +13,7 @@ import type {
   UpstreamHttpRequest,
   UpstreamTarget,
 } from '../spec';
+import { convertOpenAIUsage } from './convert-openai-usage';
 import { buildOpenAIChatRequest } from './openai-chat-request';
 import { parseOpenAICompatibleChatResponse } from './openai-chat-response';
 import { OpenAIChatStreamParser } from './openai-chat-stream-parser';
@@ -36,13 +42,14 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   parseChatResponse(body: unknown, target: UpstreamTarget): ChatResult {
-    return parseOpenAICompatibleChatResponse(body, target);
+    return parseOpenAICompatibleChatResponse(body, target, { convertUsage: usageConverterOf(target) });
   }
 
   createChatStreamParser(target: UpstreamTarget): ChatStreamParser {
     return new OpenAIChatStreamParser({
       provider: target.provider,
       errorFrom: (body) => openAIErrorFrom(statusOfStreamError(body), body, '', {}, target, this.now()),
+      convertUsage: usageConverterOf(target),
     });
   }
 
@@ -62,4 +69,9 @@ export class OpenAIAdapter implements ProviderAdapter {
   ): GatewayError {
     return parseOpenAIError(status, bodyText, headers, target, this.now());
   }
+}
+
+/** Usage under the provider's reasoning-token rule (providers.json `reasoning_tokens`). */
+function usageConverterOf(target: UpstreamTarget): (usage: unknown) => TokenUsage {
+  return (usage) => convertOpenAIUsage(usage, target.reasoningTokens ?? 'included');
 }

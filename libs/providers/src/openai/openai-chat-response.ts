@@ -11,6 +11,7 @@ import type { ChatResult, UpstreamTarget } from '../spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
+import { withCanonicalReasoning } from './openai-reasoning-fields';
 
 /** Upstream usage with the canonical counts laid over it (extra detail fields survive). */
 export function mergeUsage(upstream: unknown, canonical: OpenAIUsage): OpenAIUsage {
@@ -46,9 +47,8 @@ export function parseOpenAICompatibleChatResponse(
     if (!isRecord(choice) || !isRecord(choice.message)) {
       throw malformedResponse(target.provider, `choice ${position} has no message`);
     }
-    const message = dialect.normalizeMessage
-      ? dialect.normalizeMessage({ ...choice.message })
-      : { ...choice.message };
+    const upstreamMessage = withCanonicalReasoning({ ...choice.message });
+    const message = dialect.normalizeMessage ? dialect.normalizeMessage(upstreamMessage) : upstreamMessage;
     return {
       ...choice,
       index: typeof choice.index === 'number' ? choice.index : position,
@@ -60,7 +60,7 @@ export function parseOpenAICompatibleChatResponse(
       finish_reason: mapFinishReason(choice.finish_reason),
     };
   });
-  const usage = (dialect.convertUsage ?? convertOpenAIUsage)(body.usage);
+  const usage = (dialect.convertUsage ?? ((upstream: unknown) => convertOpenAIUsage(upstream)))(body.usage);
   const response: ChatCompletion = {
     ...body,
     id: typeof body.id === 'string' ? body.id : '',

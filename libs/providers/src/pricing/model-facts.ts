@@ -30,8 +30,11 @@ const BUNDLED: ReadonlyMap<string, BundledModel> = new Map(
   Object.entries(z.object({ models: z.record(z.string(), BundledModel) }).parse(bundledData).models),
 );
 
+/** What prices depend on: the provider, the model, the config's own prices and model_info. */
+export type PricedDeployment = Pick<Deployment, 'provider' | 'providerModel' | 'prices' | 'modelInfo'>;
+
 /** The bundled facts of a deployment's model: `<provider>/<providerModel>`, then `<providerModel>`. */
-function bundledFactsOf(deployment: Deployment): BundledModel | undefined {
+function bundledFactsOf(deployment: PricedDeployment): BundledModel | undefined {
   return (
     BUNDLED.get(`${deployment.provider.name}/${deployment.providerModel}`) ??
     BUNDLED.get(deployment.providerModel)
@@ -44,7 +47,7 @@ function bundledFactsOf(deployment: Deployment): BundledModel | undefined {
  * an embedding model (`model_info.mode: embedding`) produces no output tokens, so it needs no
  * output price.
  */
-export function pricesOf(deployment: Deployment): ModelPrices | null {
+export function pricesOf(deployment: PricedDeployment): ModelPrices | null {
   const explicit = deployment.prices;
   const bundled = bundledFactsOf(deployment);
   const inputPerToken = explicit.inputPerToken ?? bundled?.input_cost_per_token;

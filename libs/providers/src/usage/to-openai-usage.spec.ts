@@ -27,12 +27,13 @@ describe(toOpenAIUsage.name, () => {
 });
 
 describe(tokenUsageOf.name, () => {
-  it('keeps input.total the sum of its parts and clamps reasoning to the output', () => {
+  it('keeps input.total the sum of its parts and never caps reported reasoning away', () => {
     const sut = tokenUsageOf;
 
+    // more reasoning than output: the output total is raised to it, the tokens stay billed
     expect(sut({ noCache: 7, cacheRead: 3, output: 4, reasoning: 9 })).toEqual({
       input: { total: 10, noCache: 7, cacheRead: 3, cacheWrite: 0 },
-      output: { total: 4, reasoning: 4 },
+      output: { total: 9, reasoning: 9 },
     });
   });
 

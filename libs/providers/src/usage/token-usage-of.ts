@@ -12,14 +12,20 @@ function count(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
-/** Builds canonical usage from its parts, keeping `input.total = noCache + cacheRead + cacheWrite`. */
+/**
+ * Builds canonical usage from its parts, keeping `input.total = noCache + cacheRead + cacheWrite`
+ * and `output.total >= output.reasoning`. Reasoning is never capped at the output: were a converter
+ * to pass more reasoning than output, the output total is raised to it, so the reported tokens are
+ * billed rather than hidden (the converters apply each provider's rule before this).
+ */
 export function tokenUsageOf(counts: TokenCounts): TokenUsage {
   const noCache = count(counts.noCache);
   const cacheRead = count(counts.cacheRead);
   const cacheWrite = count(counts.cacheWrite);
-  const output = count(counts.output);
+  const reasoning = count(counts.reasoning);
+  const output = Math.max(count(counts.output), reasoning);
   return {
     input: { total: noCache + cacheRead + cacheWrite, noCache, cacheRead, cacheWrite },
-    output: { total: output, reasoning: Math.min(count(counts.reasoning), output) },
+    output: { total: output, reasoning },
   };
 }
