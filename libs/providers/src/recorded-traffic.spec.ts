@@ -481,4 +481,25 @@ describe('recorded provider traffic', () => {
       for (const call of observed.toolCalls) expect(() => JSON.parse(call.arguments)).toThrow();
     }
   });
+
+  it('class 4: a Gemini stream cut inside a streamed function call reports unknown usage, not zeros, and no half-made call', () => {
+    const recorded = CASES.find(
+      (candidate) => candidate.name === 'google/google-stream-tool-call-arguments.chunks.txt',
+    )!;
+    const events = recorded.body.split('\n\n').filter((event) => event.trim() !== '');
+    // everything but the last event: the second call (San Francisco) is still streaming its arguments
+    const cut = { ...recorded, body: `${events.slice(0, -1).join('\n\n')}\n\n` };
+    const { expected } = recorded.expectation as { kind: 'response'; expected: ExpectedResponse };
+    for (const size of PIECE_SIZES) {
+      const run = runStream(cut, targetOf(recorded, expected.model), size);
+
+      expect(run.error).toBeNull();
+      expect(run.parser.done).toBe(false);
+      expect(run.parser.summary().usage).toBeNull();
+      const observed = observeChunks(run.chunks, null);
+      expect(observed.toolCalls.map((call) => [call.name, JSON.parse(call.arguments) as unknown])).toEqual([
+        [expected.toolCalls[0].name, expected.toolCalls[0].arguments],
+      ]);
+    }
+  });
 });
