@@ -125,13 +125,10 @@ export class AnthropicChatStreamParser implements ChatStreamParser {
       this.toolByBlock.set(event.index, { index, input: block.input, argumentsSent: false });
       return [this.toolCallChunk(index, block.id, block.name, '')];
     }
-    if (block.type === 'text' && block.text) return [this.deltaChunk({ content: block.text })];
-    if (block.type === 'thinking' && block.thinking)
-      return [this.deltaChunk({ reasoning_content: block.thinking })];
-    return [];
+    return this.completeBlock(block);
   }
 
-  /** A block that arrived whole (in message_start): text, thinking or a complete tool call. */
+  /** A block that arrived whole (in message_start, or text/thinking in content_block_start). */
   private completeBlock(block: AnthropicContentBlock): ChatCompletionChunk[] {
     if (block.type === 'tool_use' && block.id !== undefined && block.name !== undefined) {
       return [this.toolCallChunk(this.toolCalls++, block.id, block.name, JSON.stringify(block.input ?? {}))];
