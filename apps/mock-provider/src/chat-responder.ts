@@ -2,6 +2,9 @@ import type { ChatInput } from './chat-input';
 import type { ProviderExchange } from './provider-exchange';
 import { planReply, type ReplyPlan } from './reply-plan';
 
+/** The end marker of OpenAI-style streams (the `omitDone` knob leaves it out). */
+const DONE_EVENT = 'data: [DONE]\n\n';
+
 /** Ids and timestamps a rendered response carries. */
 export interface ResponseIdentity {
   /** the request's sequence number (its log id); ids are derived from it. */
@@ -41,6 +44,7 @@ export async function respondToChat(
   const identity: ResponseIdentity = { sequence: exchange.entry.id, created: exchange.created };
   if (input.stream) {
     let events = renderer.renderEvents(plan, input, identity);
+    if (knobs.omitDone) events = events.filter((event) => event !== DONE_EVENT);
     if (knobs.errorAfterChunks !== null) {
       const message = knobs.message ?? 'Mock fault: the server had an error while processing your request.';
       const kept = events.slice(0, knobs.errorAfterChunks);

@@ -115,6 +115,20 @@ describe('mock provider: fault and latency knobs', () => {
     expect(header.json.error.message).toContain('x-mock-fault');
   });
 
+  it('ends an OpenAI-style stream without [DONE] when omitDone is set, the finish and usage intact', async () => {
+    const body = chat('stream without an end marker', {
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const response = await sut.openai(body, { 'x-mock-fault': '{"omitDone":true}' });
+
+    expect(response.status).toBe(200);
+    expect(response.text).not.toContain('[DONE]');
+    const events = sseJson(response.text);
+    expect(events.some((event) => event.choices?.[0]?.finish_reason === 'stop')).toBe(true);
+    expect(events.at(-1).usage.completion_tokens).toBeGreaterThan(0);
+  });
+
   it('cuts the socket after N stream events', async () => {
     const response = await fetch(`${sut.url}/v1/chat/completions`, {
       method: 'POST',

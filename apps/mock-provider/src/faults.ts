@@ -29,6 +29,8 @@ export const FaultKnobs = z.strictObject({
   errorAfterChunks: z.number().int().nonnegative().optional(),
   /** insert an invalid-JSON event so that it is the Nth event of the stream (1-based). */
   malformedChunkAt: z.number().int().positive().optional(),
+  /** end an OpenAI-style stream (OpenAI, Mistral) without `data: [DONE]`, as some vendors close it. */
+  omitDone: z.boolean().optional(),
   /** block the prompt: Gemini `promptFeedback.blockReason: SAFETY`, OpenAI `content_filter`, Anthropic `refusal`. */
   safetyBlock: z.boolean().optional(),
   /** replace the reply text. */
@@ -74,6 +76,7 @@ export interface EffectiveKnobs {
   cutAfterChunks: number | null;
   errorAfterChunks: number | null;
   malformedChunkAt: number | null;
+  omitDone: boolean;
   safetyBlock: boolean;
   reply: string | null;
 }
@@ -102,6 +105,7 @@ export function resolveKnobs(
       cutAfterChunks: set.cutAfterChunks ?? null,
       errorAfterChunks: set.errorAfterChunks ?? null,
       malformedChunkAt: set.malformedChunkAt ?? null,
+      omitDone: set.omitDone ?? false,
       safetyBlock: set.safetyBlock ?? false,
       reply: set.reply ?? null,
     },
