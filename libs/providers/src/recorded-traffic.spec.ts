@@ -336,8 +336,17 @@ function disagreements(observed: Observed, expected: ExpectedResponse): string[]
 
 const CASES = existsSync(RECORDINGS) ? loadCases() : [];
 
-/** The disagreement classes of issue 15, each shown by a recording. */
+/** The disagreement classes of issue 15 and the issue's acceptance points, each shown by a recording. */
 const CLASSES: Readonly<Record<string, string>> = {
+  'anthropic/anthropic-web-search-tool.1.chunks.txt':
+    'server tools: web search passed over, text and usage kept',
+  'anthropic/anthropic-code-execution-20250825.1.chunks.txt':
+    'server tools: code execution passed over, text and usage kept',
+  'anthropic/anthropic-mcp.1.chunks.txt': 'server tools: MCP passed over, text and usage kept',
+  'anthropic/anthropic-code-execution-20260120-prompt-cache.1.chunks.txt':
+    'cache read and cache write counters',
+  'anthropic/anthropic-refusal.chunks.txt': 'refusal: content_filter, usage kept',
+  'deepseek/deepseek-tool-call.chunks.txt': 'DeepSeek cache hits and reasoning inside completion',
   'anthropic/anthropic-tool-no-args.chunks.txt':
     'class 1: a streamed no-parameter tool call keeps content_block_start.input ("{}")',
   'anthropic/anthropic-programmatic-tool-calling.1.chunks.txt#1':
