@@ -334,7 +334,12 @@ function disagreements(observed: Observed, expected: ExpectedResponse): string[]
   return found;
 }
 
-const CASES = existsSync(RECORDINGS) ? loadCases() : [];
+if (!existsSync(RECORDINGS)) {
+  throw new Error(
+    `the recorded provider traffic is not at ${RECORDINGS}: the repository expects ../shared beside it`,
+  );
+}
+const CASES = loadCases();
 
 /** The disagreement classes of issue 15 and the issue's acceptance points, each shown by a recording. */
 const CLASSES: Readonly<Record<string, string>> = {
