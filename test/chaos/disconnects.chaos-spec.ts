@@ -247,10 +247,11 @@ describe('Disconnect chaos', () => {
 
   it('admissions answered later than the 500 ms Redis timeout leak no slot and no reservation', async () => {
     const tag = `slow-redis-${randomUUID()}`;
+    const slowKey = await generateKey({ max_budget: 50, max_parallel_requests: 2 });
     redisProxy.latencyMs = 700;
     const statuses: number[] = [];
     for (let index = 0; index < 4; index += 1) {
-      const answer = await send(budgeted, {
+      const answer = await send(slowKey, {
         model: 'gpt-5.4-mini',
         user: tag,
         messages: [{ role: 'user', content: `${tag} ${index}` }],
@@ -261,7 +262,7 @@ describe('Disconnect chaos', () => {
     // a budget that cannot be checked in time is refused (503), never waved through
     expect(statuses).toEqual([503, 503, 503, 503]);
     redisProxy.latencyMs = 0;
-    const state = await limitsReleased(budgeted);
+    const state = await limitsReleased(slowKey);
     figures['Redis answering after 700 ms'] = { ...state, ...(await tally(tag)) };
     expect((await upstreamCallsOf(tag)).length).toBe(0);
   });
