@@ -44,7 +44,7 @@ const SETTLE_DRAIN_MS = CANCELLED_REPLY_WAIT_MS + 1000;
  * reservation is released, the usage publisher is flushed, and only then are the bus and Redis
  * closed. Compose's `stop_grace_period` leaves room for all of it.
  */
-class InfrastructureShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class InfrastructureShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
   private cutTimer: NodeJS.Timeout | null = null;
 
