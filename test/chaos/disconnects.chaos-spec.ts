@@ -245,6 +245,43 @@ describe('Disconnect chaos', () => {
     await limitsReleased(budgeted);
   });
 
+  it('a dispatcher stalled for 6 s: its attempt is cancelled and reserved apart, the call answered once, nothing left reserved', async () => {
+    const tag = `stalled-${randomUUID()}`;
+    const pid = fleet.fleet.pid('dispatcher-openai')!;
+    process.kill(pid, 'SIGSTOP');
+    let resumed = false;
+    const resume = setTimeout(() => {
+      process.kill(pid, 'SIGCONT');
+      resumed = true;
+    }, 6000);
+    try {
+      const answer = await send(budgeted, {
+        model: 'gpt-5.4-mini',
+        user: tag,
+        messages: [{ role: 'user', content: tag }],
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      clearTimeout(resume);
+      if (!resumed) process.kill(pid, 'SIGCONT');
+    }
+    const rows = await eventually(
+      () =>
+        fleet.database.query<{ attempt: number; status: string }>(
+          `SELECT attempt, status FROM usage_events WHERE end_user = $1 AND kind = 'upstream' ORDER BY attempt`,
+          [tag],
+        ),
+      (found) => found.length >= 2,
+      { timeoutMs: 20_000, description: `both attempts of ${tag} recorded` },
+    );
+    // the stalled attempt was cancelled when the dispatcher woke up: paid once, not twice
+    expect(rows.filter((row) => row.status === 'success')).toEqual([{ attempt: 1, status: 'success' }]);
+    const state = await limitsReleased(budgeted);
+    const upstreamCalls = (await upstreamCallsOf(tag)).length;
+    figures['dispatcher stalled 6 s'] = { ...state, upstreamCalls, usageRows: rows.length };
+    expect(rows.length).toBeGreaterThanOrEqual(upstreamCalls);
+  });
+
   it('admissions answered later than the 500 ms Redis timeout leak no slot and no reservation', async () => {
     const tag = `slow-redis-${randomUUID()}`;
     const slowKey = await generateKey({ max_budget: 50, max_parallel_requests: 2 });

@@ -316,7 +316,10 @@ export class KeyAdmission implements CallAdmission {
     };
   }
 
-  /** Frees the call's parallel slot and reservation (idempotent), retried while Redis fails. */
+  /**
+   * Frees the call's parallel slot and reservation (idempotent), retried while Redis fails; what
+   * still fails is freed by the in-flight hold (15 minutes).
+   */
   private release(key: VirtualKey, callId: string, attempt: number): void {
     if (key.max_parallel_requests === null && key.max_budget === null) return;
     const write = this.scripts
@@ -331,8 +334,8 @@ export class KeyAdmission implements CallAdmission {
         tokensMinute: null,
         tokensDelta: 0,
       })
-      .catch((error: unknown) => {
-        this.degraded(error);
+      .catch(() => {
+        // the failure that made this release necessary was counted and logged already
         if (attempt >= RELEASE_RETRIES) return;
         const retry = setTimeout(() => this.release(key, callId, attempt + 1), RELEASE_RETRY_MS);
         retry.unref();
