@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
 import {
   type AttemptOutcome,
@@ -66,6 +66,7 @@ interface Candidate {
  */
 @Injectable()
 export class CompleteChat {
+  private readonly logger = new Logger(CompleteChat.name);
   /** the candidates `resolve` admitted each call for (its estimate covers them all). */
   private readonly candidatesByCall = new WeakMap<ResolvedModel, Candidate[]>();
 
@@ -301,7 +302,14 @@ export class CompleteChat {
             const redispatch = (reserved: boolean) =>
               attempt(reserved && !signal.aborted ? index : Number.MAX_SAFE_INTEGER, error);
             if (!resolved.admitted) redispatch(true);
-            else resolved.admitted.reserveAgain(dispatched).then(redispatch, () => redispatch(false));
+            else {
+              resolved.admitted
+                .reserveAgain(dispatched)
+                .then(redispatch, () => redispatch(false))
+                .catch((failure: unknown) =>
+                  this.logger.error(`call ${context.callId}: redispatch failed: ${String(failure)}`),
+                );
+            }
             return;
           }
           if (!opened && error.isRetryable && !signal.aborted) {
