@@ -4,6 +4,7 @@ import { type IngressEnvironment, parseGatewayConfig } from '@switchyard/config'
 import {
   type AttemptOutcome,
   type ChatCompletionRequest,
+  type ClassifyDecision,
   type DispatchChatRequest,
   GatewayError,
   type VirtualKey,
@@ -26,8 +27,14 @@ model_list:
     litellm_params: { model: openai/gpt-5.4-mini, api_key: test, input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
   - model_name: gpt-5.5
     litellm_params: { model: openai/gpt-5.5, api_key: test, input_cost_per_token: 0.000005, output_cost_per_token: 0.00003 }
+  - model_name: gpt-5.4
+    litellm_params: { model: openai/gpt-5.4, api_key: test, input_cost_per_token: 0.000002, output_cost_per_token: 0.00001 }
+  - model_name: frontier-router
+    litellm_params:
+      model: auto_router/complexity_router
+      complexity_router_config: { tiers: { SIMPLE: gpt-5.4-mini, COMPLEX: gpt-5.5 } }
 router_settings:
-  fallbacks: [{ gpt-5.4-mini: [gpt-5.5] }]
+  fallbacks: [{ gpt-5.4-mini: [gpt-5.5, gpt-5.4] }]
 `,
   { source: 'test.yaml', environment: {} },
 );
@@ -96,8 +103,17 @@ interface Dispatched {
   cancel: jest.Mock;
 }
 
+const routerDecision = {
+  router: 'frontier-router',
+  tier: 'SIMPLE',
+  model: 'gpt-5.4-mini',
+  score: 0.1,
+  dimensions: [],
+} as unknown as ClassifyDecision;
+
 describe(CompleteChat.name, () => {
   let dispatched: Dispatched[];
+  let decision: ClassifyDecision | null;
   let admitLimits: jest.Mock;
   let settle: jest.Mock;
   let reserveAgain: jest.Mock;
@@ -105,11 +121,11 @@ describe(CompleteChat.name, () => {
 
   function build(callAdmission: CallAdmission): CompleteChat {
     const resolveModel = {
-      execute: async (): Promise<ResolvedModel> => ({
-        modelGroup: 'gpt-5.4-mini',
+      execute: async (model: string): Promise<ResolvedModel> => ({
+        modelGroup: model,
         modelName: 'gpt-5.4-mini',
         deployments: [...configuration.deploymentsFor('gpt-5.4-mini')],
-        decision: null,
+        decision,
       }),
       deploymentsOf: (name: string) => [...configuration.deploymentsFor(name)],
     };
@@ -152,6 +168,7 @@ describe(CompleteChat.name, () => {
   }
 
   beforeEach(() => {
+    decision = null;
     dispatched = [];
     admitLimits = jest.fn(async () => ['ok', 1, 0, 1, '0', '0', 0]);
     settle = jest.fn();
@@ -196,6 +213,22 @@ describe(CompleteChat.name, () => {
     await flush();
     dispatched[0].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
     expect(dispatched[1].request.deploymentId).toBe(configuration.deploymentsFor('gpt-5.5')[0].id);
+  });
+
+  it('lets a key scoped to a router fall back to the models that router routes to, and only those', async () => {
+    decision = routerDecision;
+    const sut = build(keyAdmission());
+    const routed = { ...request, model: 'frontier-router' };
+    const context = contextOf(virtualKey({ models: ['frontier-router'] }));
+    const resolved = await sut.resolve(routed, context);
+    void sut.complete(routed, resolved, context, new AbortController().signal).catch(() => undefined);
+    await flush();
+    dispatched[0].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
+    dispatched[1].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
+    expect(dispatched.map((call) => call.request.deploymentId)).toEqual([
+      configuration.deploymentsFor('gpt-5.4-mini')[0].id,
+      configuration.deploymentsFor('gpt-5.5')[0].id,
+    ]);
   });
 
   it('reserves the silent attempt before dispatching the call again, as a new attempt', async () => {

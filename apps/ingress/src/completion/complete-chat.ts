@@ -8,6 +8,7 @@ import {
   type ClassifyDecision,
   GatewayError,
 } from '@switchyard/contracts';
+import { referencedModels } from '@switchyard/complexity/router-config';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { DispatchClient, type DispatchHandle, type DispatchHandlers } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
@@ -361,19 +362,28 @@ export class CompleteChat {
 
   /**
    * The resolved model's deployments, then those of its `fallbacks` that the caller may call
-   * itself (a key scoped to one model is never answered by another), without repeats.
+   * itself (a key scoped to one model is never answered by another; a router the caller called
+   * stands for every model it routes to), without repeats.
    */
   private candidates(resolved: ResolvedModel, context: ChatCallContext): Candidate[] {
     const candidates: Candidate[] = resolved.deployments.map((deployment) => ({
       modelName: resolved.modelName,
       deployment,
     }));
+    const router = resolved.decision ? this.configuration.router(resolved.modelGroup) : undefined;
+    const routed = new Set(
+      router
+        ? referencedModels(router.config).map((reference) =>
+            this.configuration.canonicalName(reference.model),
+          )
+        : [],
+    );
     const seen = new Set([resolved.modelName]);
     for (const fallback of this.fallbacksOf([resolved.modelGroup, resolved.modelName])) {
       const modelName = this.configuration.canonicalName(fallback);
       if (seen.has(modelName)) continue;
       seen.add(modelName);
-      if (this.admission.permits?.(context, fallback) === false) continue;
+      if (!routed.has(modelName) && this.admission.permits?.(context, fallback) === false) continue;
       for (const deployment of this.resolveModel.deploymentsOf(modelName))
         candidates.push({ modelName, deployment });
     }
