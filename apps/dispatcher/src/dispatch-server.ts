@@ -23,6 +23,9 @@ import type { InFlightRequests } from './in-flight-requests';
 import type { ProbeDeployment } from './probe-deployment';
 import { ReplyChannel } from './reply-channel';
 
+/** After the drain: how long cancelled requests get to record their usage and reply. */
+const CANCEL_DRAIN_MS = 3000;
+
 /**
  * The dispatcher's bus edge: for every served provider it answers `dispatch.<p>.chat.v1` and
  * `dispatch.<p>.embed.v1` in queue group `dispatch.<p>` (so replicas share the load) and listens to
@@ -78,13 +81,18 @@ export class DispatchServer {
     this.logger.log(`serving ${this.providers.join(', ')} as ${this.dispatcherId}`);
   }
 
-  /** Stops taking new requests (the server routes them to other replicas) and waits for the ones in flight. */
+  /**
+   * Stops taking new requests (the server routes them to other replicas) and waits for the ones in
+   * flight; those still running after `timeoutMs` are cancelled, so their usage is still recorded
+   * (and flushed by the caller) before the process exits.
+   */
   async stop(timeoutMs: number): Promise<void> {
     await Promise.all(this.subscriptions.map((subscription) => subscription.drain()));
-    if (!(await this.inFlight.drained(timeoutMs))) {
-      this.logger.warn(
-        `${this.inFlight.size} requests still in flight after ${timeoutMs} ms; stopping anyway`,
-      );
+    if (await this.inFlight.drained(timeoutMs)) return;
+    this.logger.warn(`${this.inFlight.size} requests still in flight after ${timeoutMs} ms; cancelling them`);
+    this.inFlight.cancelAll();
+    if (!(await this.inFlight.drained(CANCEL_DRAIN_MS))) {
+      this.logger.warn(`${this.inFlight.size} requests did not end after their cancel; stopping anyway`);
     }
   }
 
@@ -126,7 +134,7 @@ export class DispatchServer {
       .finally(() => {
         if (!channel.isFinished) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
-        this.inFlight.remove(request.requestId);
+        this.inFlight.remove(request.requestId, abort);
       });
   }
 

@@ -22,6 +22,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   volumes?: string[];
   healthcheck?: unknown;
+  stop_grace_period?: string;
 }
 
 const compose = parseYaml(read('docker-compose.yaml'), { merge: true }) as {
@@ -138,6 +139,13 @@ describe('docker-compose.yaml', () => {
       .sort();
 
     expect(published).toEqual(['grafana', 'ingress']);
+  });
+
+  it('gives the dispatchers (30 s drain, then cancel and flush) and the ingress (20 s drain, then settle and flush) time to stop', () => {
+    const seconds = (period = '10s') => Number(/^(\d+)s$/.exec(period)?.[1] ?? 0);
+    for (const name of ['ingress', ...providers.map((provider) => `dispatcher-${provider}`)]) {
+      expect([name, seconds(services[name].stop_grace_period) >= 40]).toEqual([name, true]);
+    }
   });
 
   it('names no container, so every service can be scaled', () => {

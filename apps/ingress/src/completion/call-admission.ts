@@ -1,3 +1,4 @@
+import type { Deployment } from '@switchyard/config';
 import type { AttemptOutcome, ChatCompletionRequest } from '@switchyard/contracts';
 import type { ResolvedModel } from '../routing/resolve-model';
 import type { ChatCallContext } from './chat-context';
@@ -10,11 +11,21 @@ import type { ChatCallContext } from './chat-context';
 export interface CallAdmission {
   /** throws a `GatewayError` (401, 403) when the caller may not call this model at all. */
   authorize(context: ChatCallContext, modelGroup: string): void;
-  /** throws a `GatewayError` (429) when a budget or rate limit refuses the call now. */
+  /**
+   * whether the caller may be answered by `modelName` (a fallback of the model it called); an
+   * admission without it scopes nothing.
+   */
+  permits?(context: ChatCallContext, modelName: string): boolean;
+  /**
+   * throws a `GatewayError` (429) when a budget or rate limit refuses the call now. The estimate is
+   * priced at the dearest of `candidates` (every deployment that may answer, fallbacks included;
+   * default: the resolved model's).
+   */
   admit(
     context: ChatCallContext,
     resolved: ResolvedModel,
     request: ChatCompletionRequest,
+    candidates?: readonly Deployment[],
   ): Promise<AdmittedCall>;
 }
 
@@ -23,15 +34,29 @@ export interface AdmittedCall {
   readonly headers: Readonly<Record<string, string>>;
   /** releases what `admit` reserved; the outcome carries the real cost and tokens. */
   settle(outcome: AttemptOutcome | null): void;
+  /**
+   * Before dispatching again after a dispatcher went silent on attempt `lostAttempt` (it may still
+   * be billed): reserves the estimate once more for that attempt, held until the ledger counts one
+   * of its events. False when the budget cannot cover a second attempt.
+   */
+  reserveAgain(lostAttempt: number): Promise<boolean>;
 }
 
 export const CALL_ADMISSION = Symbol('CallAdmission');
 
-const NOTHING_TO_SETTLE: AdmittedCall = { headers: {}, settle: () => undefined };
+export const NOTHING_TO_SETTLE: AdmittedCall = {
+  headers: {},
+  settle: () => undefined,
+  reserveAgain: () => Promise.resolve(true),
+};
 
 /** Admission for the master key alone: everything is allowed and nothing is reserved. */
 export class OpenAdmission implements CallAdmission {
   authorize(): void {}
+
+  permits(): boolean {
+    return true;
+  }
 
   async admit(): Promise<AdmittedCall> {
     return NOTHING_TO_SETTLE;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
 import {
   type AttemptOutcome,
@@ -8,6 +8,7 @@ import {
   type ClassifyDecision,
   GatewayError,
 } from '@switchyard/contracts';
+import { referencedModels } from '@switchyard/complexity/router-config';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { DispatchClient, type DispatchHandle, type DispatchHandlers } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
@@ -66,6 +67,10 @@ interface Candidate {
  */
 @Injectable()
 export class CompleteChat {
+  private readonly logger = new Logger(CompleteChat.name);
+  /** the candidates `resolve` admitted each call for (its estimate covers them all). */
+  private readonly candidatesByCall = new WeakMap<ResolvedModel, Candidate[]>();
+
   constructor(
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
@@ -77,7 +82,10 @@ export class CompleteChat {
     @Inject(ChatResponseCache) private readonly responseCache: ChatResponseCache,
   ) {}
 
-  /** Authorizes the caller, resolves the model (routers through the classifier), admits the call. */
+  /**
+   * Authorizes the caller, resolves the model (routers through the classifier), admits the call
+   * with an estimate that covers every deployment that may answer it, fallbacks included.
+   */
   async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
     this.admission.authorize(context, request.model);
     const resolved = await this.resolveModel.execute(request.model, request, {
@@ -85,7 +93,14 @@ export class CompleteChat {
       bodyBytes: context.bodyBytes,
       sessionId: context.sessionId,
     });
-    resolved.admitted = await this.admission.admit(context, resolved, request);
+    const candidates = this.candidates(resolved, context);
+    this.candidatesByCall.set(resolved, candidates);
+    resolved.admitted = await this.admission.admit(
+      context,
+      resolved,
+      request,
+      candidates.map((candidate) => candidate.deployment),
+    );
     context.observation.modelGroup = resolved.modelGroup;
     context.observation.stream = request.stream === true;
     context.observation.tier = resolved.decision?.tier ?? 'none';
@@ -99,7 +114,13 @@ export class CompleteChat {
     context: ChatCallContext,
     signal: AbortSignal,
   ): Promise<ChatResult> {
-    const lookup = await this.responseCache.lookup(request, resolved, context);
+    let lookup: CacheLookup;
+    try {
+      lookup = await this.responseCache.lookup(request, resolved, context);
+    } catch (error) {
+      resolved.admitted?.settle(null);
+      throw error;
+    }
     if (lookup.hit) {
       resolved.admitted?.settle(null);
       return {
@@ -163,9 +184,10 @@ export class CompleteChat {
           done: () => undefined,
         });
       })
-      .catch((error: unknown) =>
-        sink.fail(error instanceof GatewayError ? error : GatewayError.internal(String(error)), false),
-      );
+      .catch((error: unknown) => {
+        resolved.admitted?.settle(null);
+        sink.fail(error instanceof GatewayError ? error : GatewayError.internal(String(error)), false);
+      });
   }
 
   private cachedMeta(
@@ -201,7 +223,9 @@ export class CompleteChat {
       done(meta: ChatResponseMeta, outcome: AttemptOutcome, completion: ChatCompletion | null): void;
     },
   ): void {
-    const candidates = this.candidates(resolved);
+    const candidates = this.coolingLast(
+      this.candidatesByCall.get(resolved) ?? this.candidates(resolved, context),
+    );
     const route = routeSummaryOf(resolved.decision);
     let recorded = false;
     let handle: DispatchHandle | null = null;
@@ -273,8 +297,20 @@ export class CompleteChat {
             BUS_FAILURES.has(error.code ?? '') &&
             redispatches < MAX_REDISPATCHES
           ) {
+            // the silent dispatcher was told to cancel (DispatchClient); it may still have been
+            // billed, so the budget holds its estimate apart before another attempt is made
             redispatches += 1;
-            attempt(index, error);
+            const redispatch = (reserved: boolean) =>
+              attempt(reserved && !signal.aborted ? index : Number.MAX_SAFE_INTEGER, error);
+            if (!resolved.admitted) redispatch(true);
+            else {
+              resolved.admitted
+                .reserveAgain(dispatched)
+                .then(redispatch, () => redispatch(false))
+                .catch((failure: unknown) =>
+                  this.logger.error(`call ${context.callId}: redispatch failed: ${String(failure)}`),
+                );
+            }
             return;
           }
           if (!opened && error.isRetryable && !signal.aborted) {
@@ -294,12 +330,13 @@ export class CompleteChat {
           events.fail(error);
         },
       };
+      const dispatched = dispatches++;
       try {
         handle = this.dispatchClient.chat(
           candidate.deployment.provider.name,
           {
             requestId: context.callId,
-            attempt: dispatches++,
+            attempt: dispatched,
             deploymentId: candidate.deployment.id,
             stream,
             body: upstreamBody(request, this.configuration.litellmSettings.drop_params === true),
@@ -323,21 +360,38 @@ export class CompleteChat {
     attempt(0, null);
   }
 
-  /** The resolved model's deployments, then those of its `fallbacks`, without repeats. */
-  private candidates(resolved: ResolvedModel): Candidate[] {
+  /**
+   * The resolved model's deployments, then those of its `fallbacks` that the caller may call
+   * itself (a key scoped to one model is never answered by another; a router the caller called
+   * stands for every model it routes to), without repeats.
+   */
+  private candidates(resolved: ResolvedModel, context: ChatCallContext): Candidate[] {
     const candidates: Candidate[] = resolved.deployments.map((deployment) => ({
       modelName: resolved.modelName,
       deployment,
     }));
+    const router = resolved.decision ? this.configuration.router(resolved.modelGroup) : undefined;
+    const routed = new Set(
+      router
+        ? referencedModels(router.config).map((reference) =>
+            this.configuration.canonicalName(reference.model),
+          )
+        : [],
+    );
     const seen = new Set([resolved.modelName]);
     for (const fallback of this.fallbacksOf([resolved.modelGroup, resolved.modelName])) {
       const modelName = this.configuration.canonicalName(fallback);
       if (seen.has(modelName)) continue;
       seen.add(modelName);
+      if (!routed.has(modelName) && this.admission.permits?.(context, fallback) === false) continue;
       for (const deployment of this.resolveModel.deploymentsOf(modelName))
         candidates.push({ modelName, deployment });
     }
-    // deployments cooling down go last: tried only when nothing else is left
+    return candidates;
+  }
+
+  /** Deployments cooling down go last: tried only when nothing else is left. */
+  private coolingLast(candidates: Candidate[]): Candidate[] {
     const available = candidates.filter(
       (candidate) => !this.cooldowns.isCoolingDown(candidate.deployment.id),
     );

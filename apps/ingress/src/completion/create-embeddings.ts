@@ -55,21 +55,29 @@ export class CreateEmbeddings {
     for (const [attempt, deployment] of resolved.deployments.entries()) {
       context.observation.model = resolved.modelName;
       context.observation.provider = deployment.provider.name;
-      const reply = await this.dispatchClient.embed(deployment.provider.name, {
-        requestId: context.callId,
-        attempt,
-        deploymentId: deployment.id,
-        body: request,
-        accounting: {
-          endpoint: 'embeddings',
-          modelGroup: resolved.modelGroup,
-          route: null,
-          keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-          sessionId: context.sessionId,
-          user: context.user,
-          metadata: context.metadata,
-        },
-      });
+      let reply;
+      try {
+        reply = await this.dispatchClient.embed(deployment.provider.name, {
+          requestId: context.callId,
+          attempt,
+          deploymentId: deployment.id,
+          body: request,
+          accounting: {
+            endpoint: 'embeddings',
+            modelGroup: resolved.modelGroup,
+            route: null,
+            keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+            sessionId: context.sessionId,
+            user: context.user,
+            metadata: context.metadata,
+          },
+        });
+      } catch (error) {
+        // no reply (a bus timeout, no dispatcher): whatever the attempt cost reaches the ledger
+        // through the dispatcher's usage event; the call's slot and reservation are released now
+        admitted.settle(null);
+        throw error;
+      }
       if (reply.type === 'final') {
         admitted.settle(reply.outcome);
         context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;

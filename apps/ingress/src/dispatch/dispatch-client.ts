@@ -27,6 +27,13 @@ import { BUS_CONNECTION } from '../infrastructure/tokens';
 const FIRST_REPLY_TIMEOUT_MS = 5000;
 const IDLE_TIMEOUT_MS = 5000;
 const EMBED_TIMEOUT_MS = 120_000;
+/**
+ * After a cancel, how long to wait for the dispatcher's last reply (it carries the cancelled
+ * attempt's usage) before giving up on it; the stream's own silence timeout usually ends it first.
+ */
+export const CANCELLED_REPLY_WAIT_MS = 10_000;
+/** Bus failures after which the dispatcher may still hold the request (a stalled or lost one). */
+const MAYBE_STILL_RUNNING = new Set(['responder_lost', 'no_responder']);
 
 export interface DispatchHandlers {
   onChunk(chunk: ChatCompletionChunk): void;
@@ -36,7 +43,11 @@ export interface DispatchHandlers {
 }
 
 export interface DispatchHandle {
-  /** stop listening and tell the dispatcher to abort the upstream call. */
+  /**
+   * Tells the dispatcher to abort the upstream call. Chunks stop at once; the attempt's last reply
+   * (its usage outcome) still reaches `onFinal`/`onError`, or `onError` with no outcome when none
+   * comes within `CANCELLED_REPLY_WAIT_MS`, so the caller can always settle.
+   */
   cancel(): void;
 }
 
@@ -52,6 +63,7 @@ export class DispatchClient {
 
   chat(provider: string, request: DispatchChatRequest, handlers: DispatchHandlers): DispatchHandle {
     let finished = false;
+    let cancelled = false;
     let firstReply = true;
     const started = performance.now();
     let stream: BusStream | null = null;
@@ -88,7 +100,7 @@ export class DispatchClient {
             case 'heartbeat':
               return;
             case 'chunk':
-              handlers.onChunk(reply.chunk);
+              if (!cancelled) handlers.onChunk(reply.chunk);
               return;
             case 'final':
               finish();
@@ -103,21 +115,35 @@ export class DispatchClient {
         onFailure: (error) => {
           if (finished) return;
           finished = true;
+          // a silent dispatcher may still be calling upstream: stop it before anyone dispatches again
+          if (MAYBE_STILL_RUNNING.has(error.code ?? '')) this.sendCancel(provider, request.requestId);
           handlers.onError(error, null);
         },
       },
     );
     return {
       cancel: () => {
-        if (finished) return;
-        finish();
-        this.streams.notify(
-          Subjects.dispatchCancel(provider),
-          { requestId: request.requestId },
-          request.requestId,
-        );
+        if (finished || cancelled) return;
+        cancelled = true;
+        this.sendCancel(provider, request.requestId);
+        const giveUp = setTimeout(() => {
+          if (finished) return;
+          finish();
+          handlers.onError(
+            GatewayError.unavailable('the dispatcher did not confirm the cancelled call', {
+              code: 'cancel_unconfirmed',
+              retryable: false,
+            }),
+            null,
+          );
+        }, CANCELLED_REPLY_WAIT_MS);
+        giveUp.unref();
       },
     };
+  }
+
+  private sendCancel(provider: string, requestId: string): void {
+    this.streams.notify(Subjects.dispatchCancel(provider), { requestId }, requestId);
   }
 
   async embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {

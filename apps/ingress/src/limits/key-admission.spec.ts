@@ -194,6 +194,35 @@ describe(KeyAdmission.name, () => {
     expect(await counted('switchyard_refusals_total', { reason: 'limits_unavailable' })).toBe(1);
   });
 
+  it('releases the slot and reservation by call id when the admission script timed out (it may have run late)', async () => {
+    admit.mockRejectedValue(new Error('Command timed out'));
+    const key = virtualKey({ max_parallel_requests: 2, rpm_limit: 5 });
+    await expect(sut.admit(contextOf(key), resolved, request)).resolves.toMatchObject({ headers: {} });
+    expect(settle).toHaveBeenCalledTimes(1);
+    // 6 keys, then: call, parallel, budget, cost (none: release only), event id
+    expect((settle.mock.calls[0] as (string | number)[]).slice(6, 11)).toEqual(['call-1', '1', '0', '', '']);
+  });
+
+  it('tries a failed settlement again as a release only (never holding a cost twice)', async () => {
+    jest.useFakeTimers();
+    try {
+      admit.mockResolvedValue(['ok', 1, 0, 1, '0', '0', 0]);
+      settle.mockRejectedValueOnce(new Error('Command timed out'));
+      const admitted = await sut.admit(contextOf(virtualKey({ max_budget: 2 })), resolved, request);
+      admitted.settle({
+        eventId: 'event-1',
+        costUsd: 0.5,
+        usage: { input: { total: 1 }, output: { total: 1 } },
+      } as AttemptOutcome);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(settle).toHaveBeenCalledTimes(2);
+      expect((settle.mock.calls[0] as string[]).slice(9, 11)).toEqual(['0.5', 'event-1']);
+      expect((settle.mock.calls[1] as string[]).slice(9, 11)).toEqual(['', '']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('settles once, with the real cost and tokens of the attempt that answered', async () => {
     admit.mockResolvedValue(['ok', 1, 6, 1, '0', '0', 0]);
     const key = virtualKey({ max_budget: 2, tpm_limit: 1000, max_parallel_requests: 3 });

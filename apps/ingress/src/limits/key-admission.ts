@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import type { Deployment, GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
 import {
   ALL_TIME_END_MS,
   type AttemptOutcome,
@@ -12,7 +12,7 @@ import {
 } from '@switchyard/contracts';
 import { Counter, type Registry } from 'prom-client';
 import { IngressMetrics } from '@switchyard/telemetry';
-import type { AdmittedCall, CallAdmission } from '../completion/call-admission';
+import { type AdmittedCall, type CallAdmission, NOTHING_TO_SETTLE } from '../completion/call-admission';
 import type { ChatCallContext } from '../completion/chat-context';
 import { RecordRefusal } from '../completion/record-refusal';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../infrastructure/tokens';
 import type { ResolvedModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
+import { AdmittedCalls } from './admitted-calls';
 import { type CallEstimate, estimateCall } from './estimate-call';
 import { type AdmitResult, LimitScripts, minuteOf } from './limit-scripts';
 import { mayCall } from './model-scope';
@@ -31,8 +32,9 @@ import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
 /** An admitted call that never settles (its ingress died) stops counting after this long. */
 const IN_FLIGHT_HOLD_MS = 15 * 60_000;
 const DEGRADED_LOG_INTERVAL_MS = 30_000;
-
-const NOTHING_TO_SETTLE: AdmittedCall = { headers: {}, settle: () => undefined };
+/** A release that could not reach Redis is tried again this often (it is idempotent). */
+const RELEASE_RETRIES = 3;
+const RELEASE_RETRY_MS = 1000;
 
 type RefusalReason =
   | 'key_expired'
@@ -78,6 +80,7 @@ export class KeyAdmission implements CallAdmission {
     @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
     @Optional() @Inject(IngressMetrics) private readonly metrics: IngressMetrics | null = null,
     @Optional() @Inject(METRICS_REGISTRY) registry: Registry | null = null,
+    @Optional() @Inject(AdmittedCalls) private readonly calls: AdmittedCalls = new AdmittedCalls(),
   ) {
     this.scripts = new LimitScripts(redis);
     this.unavailable = registry ? limitsUnavailableCounter(registry) : null;
@@ -114,10 +117,17 @@ export class KeyAdmission implements CallAdmission {
     }
   }
 
+  permits(context: ChatCallContext, modelName: string): boolean {
+    return (
+      context.caller.kind !== 'virtual' || mayCall(context.caller.key.models, modelName, this.configuration)
+    );
+  }
+
   async admit(
     context: ChatCallContext,
     resolved: ResolvedModel,
     request: ChatCompletionRequest,
+    candidates: readonly Deployment[] = resolved.deployments,
   ): Promise<AdmittedCall> {
     if (context.caller.kind !== 'virtual') return NOTHING_TO_SETTLE;
     const key = context.caller.key;
@@ -138,20 +148,18 @@ export class KeyAdmission implements CallAdmission {
       stream: request.stream === true,
       resolved,
     };
-    const estimate = estimateCall(
-      request,
-      resolved.deployments,
-      this.environment.BUDGET_OUTPUT_TOKEN_ALLOWANCE,
-    );
+    // priced at the dearest deployment that may answer, fallbacks included
+    const estimate = estimateCall(request, candidates, this.environment.BUDGET_OUTPUT_TOKEN_ALLOWANCE);
     const nowMs = Date.now();
     const window = keyBudgetWindow(key.created_at, key.budget_duration, nowMs);
+    const spendKey = BudgetRedisKeys.spend(key.key_id, window);
     let result: AdmitResult;
     try {
       result = await this.scripts.admit({
         keyId: key.key_id,
         callId: context.callId,
         nowMs,
-        spendKey: BudgetRedisKeys.spend(key.key_id, window),
+        spendKey,
         rpmLimit: key.rpm_limit,
         tpmLimit: key.tpm_limit,
         parallelLimit: key.max_parallel_requests,
@@ -162,6 +170,8 @@ export class KeyAdmission implements CallAdmission {
       });
     } catch (error) {
       this.degraded(error);
+      // a timed-out script may still have run (late): release whatever it took, by call id
+      this.release(key, context.callId, 0);
       if (key.max_budget === null) return NOTHING_TO_SETTLE;
       return this.refuse(
         context,
@@ -176,7 +186,7 @@ export class KeyAdmission implements CallAdmission {
     const label = key.key_alias ?? key.key_name;
     switch (result.outcome) {
       case 'ok':
-        return this.admitted(key, context.callId, nowMs, estimate, result);
+        return this.admitted(key, context.callId, nowMs, spendKey, estimate, result);
       case 'rpm':
         return this.refuse(
           context,
@@ -232,6 +242,7 @@ export class KeyAdmission implements CallAdmission {
     key: VirtualKey,
     callId: string,
     admittedAtMs: number,
+    spendKey: string,
     estimate: CallEstimate,
     result: Extract<AdmitResult, { outcome: 'ok' }>,
   ): AdmittedCall {
@@ -256,27 +267,80 @@ export class KeyAdmission implements CallAdmission {
       headers['x-litellm-key-spend'] = String(result.spendUsd);
     }
     let settled = false;
+    const settle = (outcome: AttemptOutcome | null) => {
+      if (settled) return;
+      settled = true;
+      forget();
+      const used = outcome ? outcome.usage.input.total + outcome.usage.output.total : 0;
+      const write = this.scripts
+        .settle({
+          keyId: key.key_id,
+          callId,
+          nowMs: Date.now(),
+          parallel: key.max_parallel_requests !== null,
+          budget: key.max_budget !== null,
+          costUsd: outcome?.costUsd ?? null,
+          eventId: outcome?.eventId ?? null,
+          tokensMinute: key.tpm_limit === null ? null : minuteOf(admittedAtMs),
+          tokensDelta: used - estimate.inputTokens,
+        })
+        .catch((error: unknown) => {
+          this.degraded(error);
+          // it may have run late, or not at all: release (never hold twice), the ledger counts the cost
+          this.release(key, callId, 1);
+        });
+      this.calls.track(write);
+    };
+    const forget = this.calls.hold(() => settle(null));
     return {
       headers,
-      settle: (outcome: AttemptOutcome | null) => {
-        if (settled) return;
-        settled = true;
-        const used = outcome ? outcome.usage.input.total + outcome.usage.output.total : 0;
-        this.scripts
-          .settle({
+      settle,
+      reserveAgain: async (lostAttempt: number) => {
+        if (key.max_budget === null || settled) return true;
+        try {
+          return await this.scripts.reserveAgain({
             keyId: key.key_id,
             callId,
+            lostAttempt,
             nowMs: Date.now(),
-            parallel: key.max_parallel_requests !== null,
-            budget: key.max_budget !== null,
-            costUsd: outcome?.costUsd ?? null,
-            eventId: outcome?.eventId ?? null,
-            tokensMinute: key.tpm_limit === null ? null : minuteOf(admittedAtMs),
-            tokensDelta: used - estimate.inputTokens,
-          })
-          .catch((error: unknown) => this.degraded(error));
+            spendKey,
+            maxBudget: key.max_budget,
+            estimateUsd: estimate.costUsd,
+            holdMs: IN_FLIGHT_HOLD_MS,
+          });
+        } catch (error) {
+          this.degraded(error);
+          return false; // a budget that cannot be checked does not pay twice
+        }
       },
     };
+  }
+
+  /**
+   * Frees the call's parallel slot and reservation (idempotent), retried while Redis fails; what
+   * still fails is freed by the in-flight hold (15 minutes).
+   */
+  private release(key: VirtualKey, callId: string, attempt: number): void {
+    if (key.max_parallel_requests === null && key.max_budget === null) return;
+    const write = this.scripts
+      .settle({
+        keyId: key.key_id,
+        callId,
+        nowMs: Date.now(),
+        parallel: key.max_parallel_requests !== null,
+        budget: key.max_budget !== null,
+        costUsd: null,
+        eventId: null,
+        tokensMinute: null,
+        tokensDelta: 0,
+      })
+      .catch(() => {
+        // the failure that made this release necessary was counted and logged already
+        if (attempt >= RELEASE_RETRIES) return;
+        const retry = setTimeout(() => this.release(key, callId, attempt + 1), RELEASE_RETRY_MS);
+        retry.unref();
+      });
+    this.calls.track(write);
   }
 
   private refuse(

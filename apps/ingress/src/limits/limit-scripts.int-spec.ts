@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { BudgetRedisKeys } from '@switchyard/contracts';
 import { testInfrastructure, uniqueSuffix } from '@switchyard/testing';
-import { type AdmitRequest, LimitScripts, minuteOf } from './limit-scripts';
+import { type AdmitRequest, LimitScripts, lostAttemptField, minuteOf } from './limit-scripts';
 
 describe(LimitScripts.name, () => {
   let redis: Redis;
@@ -84,6 +84,55 @@ describe(LimitScripts.name, () => {
     await sut.settle({ ...settle, keyId, callId: second.callId, costUsd: null, eventId: null });
     expect(await redis.hlen(BudgetRedisKeys.reserved(keyId))).toBe(0);
     expect(await redis.exists(BudgetRedisKeys.reservedTotal(keyId))).toBe(0);
+  });
+
+  it('holds a settled cost however long the ledger lags, and later admissions never shorten its life', async () => {
+    const keyId = randomUUID();
+    const call = admission(keyId, { maxBudget: 1, estimateUsd: 0.3 });
+    await sut.admit(call);
+    await sut.settle({
+      keyId,
+      callId: call.callId,
+      nowMs: start,
+      parallel: false,
+      budget: true,
+      costUsd: 0.1,
+      eventId: 'event-late',
+      tokensMinute: null,
+      tokensDelta: 0,
+    });
+    // another call admitted meanwhile, with the short hold of a call in flight
+    await sut.admit(admission(keyId, { maxBudget: 1, estimateUsd: 0.1, holdMs: 60_000 }));
+    for (const redisKey of [BudgetRedisKeys.reserved(keyId), BudgetRedisKeys.reservedTotal(keyId)]) {
+      expect(await redis.pttl(redisKey)).toBeGreaterThan(24 * 3600_000);
+    }
+    // 16 minutes later the ledger still has not counted event-late: its cost still counts
+    const later = start + 16 * 60_000;
+    expect(
+      await sut.admit(admission(keyId, { maxBudget: 1, estimateUsd: 0.95, nowMs: later })),
+    ).toMatchObject({ outcome: 'budget', reservedUsd: 0.1 });
+  });
+
+  it('reserves the estimate again for an attempt whose dispatcher went silent, when the budget covers it', async () => {
+    const keyId = randomUUID();
+    const spendKey = BudgetRedisKeys.spend(keyId, { startMs: 0, endMs: Number.MAX_SAFE_INTEGER });
+    const call = admission(keyId, { spendKey, maxBudget: 1, estimateUsd: 0.4 });
+    await sut.admit(call);
+    const again = {
+      keyId,
+      callId: call.callId,
+      nowMs: start,
+      spendKey,
+      maxBudget: 1,
+      estimateUsd: 0.4,
+      holdMs: 60_000,
+    };
+    expect(await sut.reserveAgain({ ...again, lostAttempt: 0 })).toBe(true);
+    expect(await redis.hget(BudgetRedisKeys.reserved(keyId), lostAttemptField(call.callId, 0))).toBe('0.4');
+    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal(keyId)))).toBeCloseTo(0.8, 12);
+    // a third attempt would not fit: refused, nothing reserved
+    expect(await sut.reserveAgain({ ...again, lostAttempt: 1 })).toBe(false);
+    expect(await redis.hlen(BudgetRedisKeys.reserved(keyId))).toBe(2);
   });
 
   it('forgets a reservation whose call never settled once its hold is over', async () => {

@@ -84,7 +84,10 @@ if budget >= 0 then
   redis.call('HSET', KEYS[6], call, ARGV[7])
   redis.call('ZADD', KEYS[7], now + hold, call)
   redis.call('INCRBYFLOAT', KEYS[8], ARGV[7])
-  for index = 6, 8 do redis.call('PEXPIRE', KEYS[index], hold) end
+  -- only ever lengthened: settled reservations inside are held far longer than a call in flight
+  for index = 6, 8 do
+    if redis.call('PTTL', KEYS[index]) < hold then redis.call('PEXPIRE', KEYS[index], hold) end
+  end
 end
 local requestsResetMs = 0
 if rpm >= 0 then requestsResetMs = oldestResetMs() end
@@ -121,6 +124,38 @@ if ARGV[8] ~= '' then
   if redis.call('PTTL', KEYS[6]) < 0 then redis.call('PEXPIRE', KEYS[6], ${2 * MINUTE_MS}) end
 end
 return 1`;
+
+/**
+ * Reserves a call's estimate once more, under `<callId>#<attempt>`, for an attempt whose dispatcher
+ * went silent before the call is dispatched again: when the budget still covers it (spend +
+ * reserved + estimate ≤ max_budget), held until the ledger counts an event of that attempt or the
+ * in-flight hold ends (a dispatcher that died records nothing). Replies 1, or 0 when refused.
+ */
+const RESERVE_AGAIN = `
+local budget = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local hold = tonumber(ARGV[5])
+local spend = tonumber(redis.call('GET', KEYS[4]) or '0')
+local reserved = math.max(0, tonumber(redis.call('GET', KEYS[3]) or '0'))
+if spend + reserved + cost > budget then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + hold, ARGV[1])
+redis.call('INCRBYFLOAT', KEYS[3], ARGV[4])
+for index = 1, 3 do
+  if redis.call('PTTL', KEYS[index]) < hold then redis.call('PEXPIRE', KEYS[index], hold) end
+end
+return 1`;
+
+export interface ReserveAgainRequest {
+  keyId: string;
+  callId: string;
+  lostAttempt: number;
+  nowMs: number;
+  spendKey: string;
+  maxBudget: number;
+  estimateUsd: number;
+  holdMs: number;
+}
 
 export interface AdmitRequest {
   keyId: string;
@@ -172,6 +207,7 @@ type ScriptReply = (string | number)[];
 interface LimitCommands {
   limitsAdmit(...keysAndArguments: (string | number)[]): Promise<ScriptReply>;
   limitsSettle(...keysAndArguments: (string | number)[]): Promise<number>;
+  limitsReserveAgain(...keysAndArguments: (string | number)[]): Promise<number>;
 }
 
 /** The limit scripts on one Redis connection (EVALSHA, loaded on first use). */
@@ -181,6 +217,7 @@ export class LimitScripts {
   constructor(redis: Redis) {
     redis.defineCommand('limitsAdmit', { numberOfKeys: 8, lua: ADMIT });
     redis.defineCommand('limitsSettle', { numberOfKeys: 6, lua: SETTLE });
+    redis.defineCommand('limitsReserveAgain', { numberOfKeys: 4, lua: RESERVE_AGAIN });
     this.commands = redis as unknown as LimitCommands;
   }
 
@@ -251,6 +288,27 @@ export class LimitScripts {
       request.tokensMinute === null ? '' : String(request.tokensDelta),
     );
   }
+
+  /** true when the budget covered the attempt and its reservation was made. */
+  async reserveAgain(request: ReserveAgainRequest): Promise<boolean> {
+    const reply = await this.commands.limitsReserveAgain(
+      BudgetRedisKeys.reserved(request.keyId),
+      BudgetRedisKeys.reservedExpiry(request.keyId),
+      BudgetRedisKeys.reservedTotal(request.keyId),
+      request.spendKey,
+      lostAttemptField(request.callId, request.lostAttempt),
+      request.nowMs,
+      String(request.maxBudget),
+      String(request.estimateUsd),
+      request.holdMs,
+    );
+    return Number(reply) === 1;
+  }
+}
+
+/** The reservation field of an attempt whose dispatcher went silent (the ledger releases it too). */
+export function lostAttemptField(callId: string, attempt: number): string {
+  return `${callId}#${attempt}`;
 }
 
 export function minuteOf(nowMs: number): number {

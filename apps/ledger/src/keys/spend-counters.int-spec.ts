@@ -69,6 +69,26 @@ describe(SpendCounters.name, () => {
     expect(await redis.exists(BudgetRedisKeys.counted('key-b', otherAttempt.eventId))).toBe(0);
   });
 
+  it("releases what a call reserved for an attempt whose dispatcher went silent once that attempt's event is counted", async () => {
+    const lost = makeUsageEvent({ keyId: 'key-c', attempt: 0 });
+    await redis.hset(BudgetRedisKeys.reserved('key-c'), {
+      [`${lost.requestId}#0`]: '0.4',
+      [lost.requestId]: '0.4',
+    });
+    await redis.zadd(BudgetRedisKeys.reservedExpiry('key-c'), Date.now() + 60_000, `${lost.requestId}#0`);
+    await redis.set(BudgetRedisKeys.reservedTotal('key-c'), '0.8');
+
+    sut.apply([], [lost]);
+    await eventually(
+      () => redis.hgetall(BudgetRedisKeys.reserved('key-c')),
+      (reserved) => !(`${lost.requestId}#0` in reserved),
+    );
+    // the call itself is still in flight on its second attempt: its own reservation stays
+    expect(await redis.hgetall(BudgetRedisKeys.reserved('key-c'))).toEqual({ [lost.requestId]: '0.4' });
+    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal('key-c')))).toBeCloseTo(0.4, 12);
+    expect(await redis.zcard(BudgetRedisKeys.reservedExpiry('key-c'))).toBe(0);
+  });
+
   it('keeps the totals while Redis is unreachable and writes the newest once it is back', async () => {
     const proxy = await TcpProxy.start(hostPort(testInfrastructure().redisUrl, 6379));
     const url = new URL(proxy.proxiedUrl(testInfrastructure().redisUrl));

@@ -5,7 +5,7 @@ import {
   type BudgetWindow,
   BudgetRedisKeys,
   RESERVATION_VALUE_LUA,
-  SETTLED_RESERVATION_TTL_MS,
+  COUNTED_MARKER_TTL_MS,
   type UsageEvent,
 } from '@switchyard/contracts';
 import type { KeyWindowSpend } from '../usage/usage-store';
@@ -18,27 +18,34 @@ if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET'
 return 1`;
 
 /**
- * For each counted event (KEYS[4..], ARGV pairs of call id and event id): release the call's
- * reservation when it settled with this event, or leave a marker when the call is still in flight,
- * so its settlement releases instead of holding the cost again.
+ * For each counted event (KEYS[4..], ARGV triples of call id, event id and attempt): release the
+ * call's reservation when it settled with this event, or leave a marker when the call is still in
+ * flight, so its settlement releases instead of holding the cost again; and release what the call
+ * reserved for that attempt when its dispatcher went silent (`<callId>#<attempt>`).
  */
 const CLEAR_RESERVATIONS = `${RESERVATION_VALUE_LUA}
 local released = 0
+local function release(field, value)
+  redis.call('HDEL', KEYS[1], field)
+  redis.call('ZREM', KEYS[2], field)
+  redis.call('INCRBYFLOAT', KEYS[3], -reservationAmount(value))
+  released = released + 1
+end
 for index = 4, #KEYS do
-  local call = ARGV[(index - 4) * 2 + 2]
-  local event = ARGV[(index - 4) * 2 + 3]
+  local call = ARGV[(index - 4) * 3 + 2]
+  local event = ARGV[(index - 4) * 3 + 3]
+  local lost = call .. '#' .. ARGV[(index - 4) * 3 + 4]
   local value = redis.call('HGET', KEYS[1], call)
   if value then
     local settledWith = reservationEvent(value)
     if settledWith == nil then
       redis.call('SET', KEYS[index], '1', 'PX', ARGV[1])
     elseif settledWith == event then
-      redis.call('HDEL', KEYS[1], call)
-      redis.call('ZREM', KEYS[2], call)
-      redis.call('INCRBYFLOAT', KEYS[3], -reservationAmount(value))
-      released = released + 1
+      release(call, value)
     end
   end
+  local lostValue = redis.call('HGET', KEYS[1], lost)
+  if lostValue then release(lost, lostValue) end
 end
 if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
 return released`;
@@ -56,7 +63,7 @@ interface CounterUpdate {
 
 interface ClearUpdate {
   keyId: string;
-  calls: { requestId: string; eventId: string }[];
+  calls: { requestId: string; eventId: string; attempt: number }[];
 }
 
 export interface SpendCounterListener {
@@ -97,7 +104,7 @@ export class SpendCounters {
         clear = { keyId: event.keyId, calls: [] };
         byKey.set(event.keyId, clear);
       }
-      clear.calls.push({ requestId: event.requestId, eventId: event.eventId });
+      clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
     }
     this.pendingClears.push(...byKey.values());
     if (this.pendingClears.length > MAX_PENDING_CLEARS) {
@@ -154,8 +161,8 @@ export class SpendCounters {
         BudgetRedisKeys.reservedExpiry(clear.keyId),
         BudgetRedisKeys.reservedTotal(clear.keyId),
         ...clear.calls.map((call) => BudgetRedisKeys.counted(clear.keyId, call.eventId)),
-        String(SETTLED_RESERVATION_TTL_MS),
-        ...clear.calls.flatMap((call) => [call.requestId, call.eventId]),
+        String(COUNTED_MARKER_TTL_MS),
+        ...clear.calls.flatMap((call) => [call.requestId, call.eventId, String(call.attempt)]),
       );
     }
     let failure: Error | null;

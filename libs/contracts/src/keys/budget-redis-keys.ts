@@ -48,5 +48,15 @@ local function reservationEvent(value)
 end
 `;
 
-/** How long the ledger's `counted:<eventId>` marker and a settled reservation are kept. */
-export const SETTLED_RESERVATION_TTL_MS = 15 * 60_000;
+/**
+ * A settled reservation is held until the ledger counts its event, however late: this expiry is only
+ * the safety net for an event that can never be counted any more (the `USAGE` stream keeps events
+ * 7 days).
+ */
+export const SETTLED_RESERVATION_TTL_MS = 7 * 24 * 3600_000;
+
+/**
+ * How long the ledger's `counted:<eventId>` marker is kept: only until the call settles, which it
+ * does within the in-flight hold of an admitted call (an ingress that died never settles).
+ */
+export const COUNTED_MARKER_TTL_MS = 15 * 60_000;
