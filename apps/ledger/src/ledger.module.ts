@@ -206,6 +206,7 @@ export class LedgerModule {
                   }
                 },
                 onDeadLetter: () => metrics.events.inc({ result: 'dead_letter' }),
+                onMinimalRow: () => metrics.events.inc({ result: 'minimal_row' }),
                 onWriteFailure: () => metrics.writeFailures.inc(),
               },
             ),

@@ -197,7 +197,7 @@ export class LedgerMetrics {
     const registers = [registry];
     this.events = new Counter({
       name: 'switchyard_ledger_events_total',
-      help: 'Usage events handled: written, duplicate (already stored), dead_letter (unreadable).',
+      help: 'Usage events handled: written, duplicate (already stored), dead_letter (unreadable or refused by Postgres), minimal_row (a dead-lettered event stored as its minimal row, charged).',
       labelNames: ['result'],
       registers,
     });
