@@ -231,3 +231,78 @@ export class LedgerMetrics {
     });
   }
 }
+
+/** What a usage publisher tells about what it has not delivered yet (`UsagePublisher`). */
+export interface UsageBacklogSource {
+  readonly backlog: number;
+  readonly backlogBytes: number;
+}
+
+/**
+ * The usage publisher of an ingress or dispatcher: its backlog (events and bytes not yet
+ * acknowledged by JetStream), the size of the messages it sends, the events it had to trim (too
+ * large for one message) or drop (the backlog over its bound while JetStream was unreachable).
+ */
+export class UsagePublisherMetrics {
+  private source: UsageBacklogSource | null = null;
+  readonly trimmed: Counter;
+  readonly dropped: Counter;
+  readonly messageBytes: Histogram;
+  /** the publisher's hooks (`UsagePublisherOptions`). */
+  readonly hooks: {
+    onTrimmed: () => void;
+    onDropped: (count: number) => void;
+    onPublished: (events: number, bytes: number) => void;
+  };
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const read = (pick: (source: UsageBacklogSource) => number) => () =>
+      this.source ? pick(this.source) : 0;
+    const events = read((source) => source.backlog);
+    const bytes = read((source) => source.backlogBytes);
+    new Gauge({
+      name: 'switchyard_usage_publisher_backlog_events',
+      help: 'Usage events not yet acknowledged by JetStream (gathering, in flight or waiting for a retry).',
+      registers,
+      collect() {
+        this.set(events());
+      },
+    });
+    new Gauge({
+      name: 'switchyard_usage_publisher_backlog_bytes',
+      help: 'Bytes of usage events not yet acknowledged by JetStream.',
+      registers,
+      collect() {
+        this.set(bytes());
+      },
+    });
+    this.trimmed = new Counter({
+      name: 'switchyard_usage_events_trimmed_total',
+      help: 'Usage events too large for one bus message, published without user and metadata (cost kept).',
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'switchyard_usage_events_dropped_total',
+      help: 'Usage events dropped because the publisher backlog passed its bound while JetStream was unreachable.',
+      registers,
+    });
+    this.messageBytes = new Histogram({
+      name: 'switchyard_usage_message_bytes',
+      help: 'Size of the usage messages (batches) acknowledged by JetStream.',
+      buckets: [1024, 8192, 65_536, 262_144, 524_288, 1_048_576, 8_388_608],
+      registers,
+    });
+    this.hooks = {
+      onTrimmed: () => this.trimmed.inc(),
+      onDropped: (count) => this.dropped.inc(count),
+      onPublished: (_events, size) => this.messageBytes.observe(size),
+    };
+  }
+
+  /** Reads the backlog of this publisher from now on; returns it. */
+  watch<Source extends UsageBacklogSource>(source: Source): Source {
+    this.source = source;
+    return source;
+  }
+}
