@@ -192,6 +192,9 @@ export class LedgerMetrics {
   readonly lag: Histogram;
   readonly consumerPending: Gauge;
   readonly writeFailures: Counter;
+  readonly streamBytes: Gauge<'stream'>;
+  readonly streamMaxBytes: Gauge<'stream'>;
+  readonly streamMessages: Gauge<'stream'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -222,6 +225,24 @@ export class LedgerMetrics {
     this.consumerPending = new Gauge({
       name: 'switchyard_ledger_consumer_pending_messages',
       help: 'Usage events in JetStream not yet delivered to the ledger (consumer lag).',
+      registers,
+    });
+    this.streamBytes = new Gauge({
+      name: 'switchyard_usage_stream_bytes',
+      help: 'Bytes stored in a usage stream (stream: usage, usage_dead).',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.streamMaxBytes = new Gauge({
+      name: 'switchyard_usage_stream_max_bytes',
+      help: 'max_bytes of a usage stream: beyond it the oldest messages are discarded.',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.streamMessages = new Gauge({
+      name: 'switchyard_usage_stream_messages',
+      help: 'Messages stored in a usage stream (usage_dead: dead letters kept for inspection).',
+      labelNames: ['stream'],
       registers,
     });
     this.writeFailures = new Counter({

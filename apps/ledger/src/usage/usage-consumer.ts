@@ -16,6 +16,7 @@ import {
   decodeJson,
   encodeJson,
   ensureUsageStreams,
+  type UsageStreamLimits,
 } from '@switchyard/bus';
 import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
@@ -32,6 +33,16 @@ export interface UsageConsumerOptions {
   ackWaitMs: number;
   /** batches written at the same time (each write takes one database connection). */
   writeConcurrency: number;
+  /** `max_bytes` of the usage streams, applied to them at start (default: the streams' defaults). */
+  streamLimits?: UsageStreamLimits;
+}
+
+/** How full one usage stream is. */
+export interface UsageStreamState {
+  stream: 'usage' | 'usage_dead';
+  bytes: number;
+  maxBytes: number;
+  messages: number;
 }
 
 export interface UsageConsumerListener {
@@ -95,7 +106,7 @@ export class UsageConsumer {
 
   async start(): Promise<void> {
     const manager = await this.connection.jetstreamManager();
-    await ensureUsageStreams(manager, this.namespace);
+    await ensureUsageStreams(manager, this.namespace, { limits: this.options.streamLimits });
     const stream = this.namespace.name(Streams.usage.name);
     const durable = this.namespace.name(Consumers.ledger);
     const config = {
@@ -137,6 +148,25 @@ export class UsageConsumer {
       this.namespace.name(Consumers.ledger),
     );
     return info.num_pending;
+  }
+
+  /** Bytes, limit and messages of `USAGE` and `USAGE_DEAD` (for the fill-ratio metrics and alert). */
+  async streamStates(): Promise<UsageStreamState[]> {
+    const manager = await this.connection.jetstreamManager();
+    const states: UsageStreamState[] = [];
+    for (const [stream, label] of [
+      [Streams.usage, 'usage'],
+      [Streams.usageDeadLetter, 'usage_dead'],
+    ] as const) {
+      const info = await manager.streams.info(this.namespace.name(stream.name));
+      states.push({
+        stream: label,
+        bytes: info.state.bytes,
+        maxBytes: info.config.max_bytes,
+        messages: info.state.messages,
+      });
+    }
+    return states;
   }
 
   /** Batches being written now (the next full batch waits while `writeConcurrency` are). */

@@ -83,6 +83,17 @@ describe('usage ingestion (ledger)', () => {
     expect(Number(totals.cost)).toBeCloseTo(expectedCost, 9);
   });
 
+  it('exports how full each usage stream is against its max_bytes (the UsageStreamFilling alert reads it)', async () => {
+    const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
+    const text = await eventually(
+      async () => (await fetch(metrics.url)).text(),
+      (body) => /switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} \d+/.test(body),
+    );
+    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage"[^}]*\} 1073741824\b/);
+    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} 268435456\b/);
+    expect(text).toMatch(/switchyard_usage_stream_bytes\{[^}]*stream="usage"[^}]*\} [1-9]\d*/);
+  });
+
   it('sends a message that is not a usage event to the dead-letter stream and keeps going', async () => {
     const before = await rowCount(fleet);
     const jetstream = connection.jetstream();
