@@ -200,6 +200,13 @@ describe('docker-compose.yaml', () => {
     expect([...scraped.keys()].filter((name) => !(name in services))).toEqual([]);
   });
 
+  it('bounds Redis memory without ever evicting (budget state lives beside the cache)', () => {
+    const command = (services.redis as { command?: string[] }).command ?? [];
+    const setting = (name: string) => command[command.indexOf(name) + 1];
+    expect(setting('--maxmemory-policy')).toBe('noeviction');
+    expect(setting('--maxmemory')).toBe('${REDIS_MAXMEMORY:-512mb}');
+  });
+
   it('loads the alert rules, whose expressions read only metrics the services export', () => {
     const config = parseYaml(read('deploy/prometheus/prometheus.yml')) as { rule_files?: string[] };
     expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
