@@ -161,6 +161,8 @@ describe('Usage-field fuzz', () => {
   let mock: MockControl;
   let connection: NatsConnection;
   let key: { key: string; key_id: string };
+  let scoped: { key: string; key_id: string };
+  const oversizedRefusals: number[] = [];
   const answers: { surface: Surface; model: string; fuzz: FuzzCase; status: number; body: string }[] = [];
 
   beforeAll(async () => {
@@ -194,6 +196,30 @@ describe('Usage-field fuzz', () => {
           answers.push({ surface, model, fuzz, status: response.status, body: await response.text() });
         }
       }
+    }
+    // a refusal records the name the client called: 3 MB of it make a refusal event larger than
+    // any bus message (a key scoped to one model, so the scope check refuses it)
+    scoped = await admin<{ key: string; key_id: string }>('/key/generate', {
+      key_alias: 'usage-fuzz-scoped',
+      models: ['gpt-5.4-mini'],
+      max_budget: 50,
+    });
+    for (const surface of SURFACES) {
+      const body = requestBody(surface, 'm'.repeat(3 * 1024 * 1024), {}, false, 'scoped');
+      const response = await fetch(
+        `${fleet.baseUrl}${surface === 'openai' ? '/v1/chat/completions' : '/v1/messages'}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${scoped.key}`,
+            'content-type': 'application/json',
+            'anthropic-version': '2023-06-01',
+          },
+          body: JSON.stringify(body),
+        },
+      );
+      oversizedRefusals.push(response.status);
+      await response.text();
     }
   }, 600_000);
 
@@ -229,6 +255,25 @@ describe('Usage-field fuzz', () => {
       expect(error.error.message).toMatch(/user|metadata/);
       if (answer.surface === 'anthropic') expect(error.type).toBe('error');
       else expect(error.error.param).toMatch(/^(user|metadata)/);
+    }
+  });
+
+  it('records refusals that named a 3 MB model, trimmed, without holding back any other usage', async () => {
+    expect(oversizedRefusals).toEqual([403, 403]);
+    const rows = await eventually(
+      () =>
+        fleet.database.query<{ kind: string; model_group: string; metadata: Record<string, unknown> }>(
+          'SELECT kind, model_group, metadata FROM usage_events WHERE key_id = $1',
+          [scoped.key_id],
+        ),
+      (found) => found.length >= 2,
+      { description: 'the refusals of the scoped key', timeoutMs: 60_000 },
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.kind).toBe('refusal');
+      expect(row.model_group.length).toBeLessThanOrEqual(256);
+      expect(row.metadata).toHaveProperty('switchyard_trimmed');
     }
   });
 
@@ -285,7 +330,13 @@ describe('Usage-field fuzz', () => {
       expect([endpoint.service, /switchyard_usage_publisher_backlog_events\{[^}]*\} 0\b/.test(text)]).toEqual(
         [endpoint.service, true],
       );
-      expect(text).not.toMatch(/switchyard_usage_events_(trimmed|dropped)_total\{[^}]*\} [1-9]/);
+      expect(text).not.toMatch(/switchyard_usage_events_dropped_total\{[^}]*\} [1-9]/);
+      // only the two refusals that named a 3 MB model were trimmed, by the ingress that recorded them
+      const trimmed = /switchyard_usage_events_trimmed_total\{[^}]*\} (\d+)/.exec(text)?.[1] ?? '0';
+      expect([endpoint.service, Number(trimmed)]).toEqual([
+        endpoint.service,
+        endpoint.service === 'ingress' ? 2 : 0,
+      ]);
     }
 
     // the largest usage message stays within the server's max_payload
