@@ -15,7 +15,12 @@ import type Redis from 'ioredis';
 import { CooldownTracker } from './cooldown';
 import { ProbeDeployment } from './probe-deployment';
 import type { DispatcherEnvironment } from '@switchyard/config';
-import { createMetricsRegistry, DispatcherMetrics, startWorkerHttpServer } from '@switchyard/telemetry';
+import {
+  createMetricsRegistry,
+  DispatcherMetrics,
+  startWorkerHttpServer,
+  UsagePublisherMetrics,
+} from '@switchyard/telemetry';
 import type { Registry } from 'prom-client';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { RouterBaselines } from './router-baselines';
@@ -109,10 +114,15 @@ export class DispatcherModule {
         {
           provide: UsagePublisher,
           inject: [BUS, NAMESPACE],
-          useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
-            new UsagePublisher(connection, namespace, {
-              onPublishFailure: () => metrics.usagePublishFailures.inc(),
-            }),
+          useFactory: (connection: NatsConnection, namespace: BusNamespace) => {
+            const publisherMetrics = new UsagePublisherMetrics(registry);
+            return publisherMetrics.watch(
+              new UsagePublisher(connection, namespace, {
+                ...publisherMetrics.hooks,
+                onPublishFailure: () => metrics.usagePublishFailures.inc(),
+              }),
+            );
+          },
         },
         { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
         { provide: REDIS, useFactory: () => createRedisConnection(environment, 'dispatcher') },

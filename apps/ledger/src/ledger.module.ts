@@ -65,6 +65,11 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.every(RESEED_INTERVAL_MS, () => this.reseed());
     this.every(BACKLOG_INTERVAL_MS, async () => {
       this.metrics.consumerPending.set(await this.consumer.backlog());
+      for (const state of await this.consumer.streamStates()) {
+        this.metrics.streamBytes.set({ stream: state.stream }, state.bytes);
+        this.metrics.streamMaxBytes.set({ stream: state.stream }, state.maxBytes);
+        this.metrics.streamMessages.set({ stream: state.stream }, state.messages);
+      }
     });
     this.http = await startWorkerHttpServer(this.environment.METRICS_PORT, this.registry, [
       { name: 'nats', check: () => !this.connection.isClosed() },
@@ -192,6 +197,10 @@ export class LedgerModule {
                 maxBatchWaitMs: environment.LEDGER_BATCH_WAIT_MS,
                 ackWaitMs: 10_000,
                 writeConcurrency: environment.LEDGER_WRITE_CONCURRENCY,
+                streamLimits: {
+                  usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
+                  deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+                },
               },
               {
                 onBatchWritten: (result, received, durationMs) => {
@@ -206,6 +215,7 @@ export class LedgerModule {
                   }
                 },
                 onDeadLetter: () => metrics.events.inc({ result: 'dead_letter' }),
+                onMinimalRow: () => metrics.events.inc({ result: 'minimal_row' }),
                 onWriteFailure: () => metrics.writeFailures.inc(),
               },
             ),

@@ -41,6 +41,7 @@ export async function respondToChat(
     reply: knobs.reply,
     safetyBlock: knobs.safetyBlock && renderer.supportsSafetyBlock,
   });
+  exchange.entry.usage = plan.usage;
   const identity: ResponseIdentity = { sequence: exchange.entry.id, created: exchange.created };
   if (input.stream) {
     let events = renderer.renderEvents(plan, input, identity);

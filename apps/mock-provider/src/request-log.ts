@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultKnobs } from './faults';
 import type { MockFormat } from './mock-format';
+import type { MockUsage } from './token-estimate';
 
 /** Headers that carry credentials: never logged. */
 const credentialHeaders = new Set([
@@ -38,6 +39,8 @@ export interface RequestLogEntry {
   /** stream events (or JSON bodies) written. */
   eventsWritten: number;
   fault: FaultKnobs | null;
+  /** the token counts the chat reply reported (null: no reply planned, e.g. a fault status). */
+  usage: MockUsage | null;
   authPresent: boolean;
   /** first 12 hex characters of the SHA-256 of the key; never the key. */
   keySha256: string | null;
@@ -96,6 +99,7 @@ export class RequestLog {
       cutByFault: false,
       eventsWritten: 0,
       fault: null,
+      usage: null,
       authPresent: false,
       keySha256: null,
       headers,
@@ -153,6 +157,7 @@ export function serializeEntry(entry: RequestLogEntry): Record<string, unknown> 
     cutByFault: entry.cutByFault,
     eventsWritten: entry.eventsWritten,
     fault: entry.fault,
+    usage: entry.usage,
     authPresent: entry.authPresent,
     keySha256: entry.keySha256,
     headers: entry.headers,

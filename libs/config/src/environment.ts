@@ -85,6 +85,18 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
   LEDGER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
   /** batches written at the same time (each on its own connection). */
   LEDGER_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** `max_bytes` of the JetStream stream USAGE (the oldest messages are discarded beyond it). */
+  USAGE_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(1024 * 1024 * 1024),
+  /** `max_bytes` of the dead-letter stream USAGE_DEAD. */
+  USAGE_DEAD_LETTER_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(256 * 1024 * 1024),
 });
 export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
 

@@ -2,6 +2,7 @@ export * from './subjects';
 export * from './bus-map';
 export * from './keys-changed';
 export * from './deployment-cooldown';
+export * from './chat/caller-labels';
 export * from './chat/chat-request';
 export * from './chat/chat-response';
 export * from './chat/chat-body';

@@ -192,12 +192,15 @@ export class LedgerMetrics {
   readonly lag: Histogram;
   readonly consumerPending: Gauge;
   readonly writeFailures: Counter;
+  readonly streamBytes: Gauge<'stream'>;
+  readonly streamMaxBytes: Gauge<'stream'>;
+  readonly streamMessages: Gauge<'stream'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.events = new Counter({
       name: 'switchyard_ledger_events_total',
-      help: 'Usage events handled: written, duplicate (already stored), dead_letter (unreadable).',
+      help: 'Usage events handled: written, duplicate (already stored), dead_letter (unreadable or refused by Postgres), minimal_row (a dead-lettered event stored as its minimal row, charged).',
       labelNames: ['result'],
       registers,
     });
@@ -224,10 +227,103 @@ export class LedgerMetrics {
       help: 'Usage events in JetStream not yet delivered to the ledger (consumer lag).',
       registers,
     });
+    this.streamBytes = new Gauge({
+      name: 'switchyard_usage_stream_bytes',
+      help: 'Bytes stored in a usage stream (stream: usage, usage_dead).',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.streamMaxBytes = new Gauge({
+      name: 'switchyard_usage_stream_max_bytes',
+      help: 'max_bytes of a usage stream: beyond it the oldest messages are discarded.',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.streamMessages = new Gauge({
+      name: 'switchyard_usage_stream_messages',
+      help: 'Messages stored in a usage stream (usage_dead: dead letters kept for inspection).',
+      labelNames: ['stream'],
+      registers,
+    });
     this.writeFailures = new Counter({
       name: 'switchyard_ledger_write_failures_total',
       help: 'Failed batch writes (retried until they succeed).',
       registers,
     });
+  }
+}
+
+/** What a usage publisher tells about what it has not delivered yet (`UsagePublisher`). */
+export interface UsageBacklogSource {
+  readonly backlog: number;
+  readonly backlogBytes: number;
+}
+
+/**
+ * The usage publisher of an ingress or dispatcher: its backlog (events and bytes not yet
+ * acknowledged by JetStream), the size of the messages it sends, the events it had to trim (too
+ * large for one message) or drop (the backlog over its bound while JetStream was unreachable).
+ */
+export class UsagePublisherMetrics {
+  private source: UsageBacklogSource | null = null;
+  readonly trimmed: Counter;
+  readonly dropped: Counter;
+  readonly messageBytes: Histogram;
+  /** the publisher's hooks (`UsagePublisherOptions`). */
+  readonly hooks: {
+    onTrimmed: () => void;
+    onDropped: (count: number) => void;
+    onPublished: (events: number, bytes: number) => void;
+  };
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const read = (pick: (source: UsageBacklogSource) => number) => () =>
+      this.source ? pick(this.source) : 0;
+    const events = read((source) => source.backlog);
+    const bytes = read((source) => source.backlogBytes);
+    new Gauge({
+      name: 'switchyard_usage_publisher_backlog_events',
+      help: 'Usage events not yet acknowledged by JetStream (gathering, in flight or waiting for a retry).',
+      registers,
+      collect() {
+        this.set(events());
+      },
+    });
+    new Gauge({
+      name: 'switchyard_usage_publisher_backlog_bytes',
+      help: 'Bytes of usage events not yet acknowledged by JetStream.',
+      registers,
+      collect() {
+        this.set(bytes());
+      },
+    });
+    this.trimmed = new Counter({
+      name: 'switchyard_usage_events_trimmed_total',
+      help: 'Usage events too large for one bus message, published without user and metadata (cost kept).',
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'switchyard_usage_events_dropped_total',
+      help: 'Usage events dropped because the publisher backlog passed its bound while JetStream was unreachable.',
+      registers,
+    });
+    this.messageBytes = new Histogram({
+      name: 'switchyard_usage_message_bytes',
+      help: 'Size of the usage messages (batches) acknowledged by JetStream.',
+      buckets: [1024, 8192, 65_536, 262_144, 524_288, 1_048_576, 8_388_608],
+      registers,
+    });
+    this.hooks = {
+      onTrimmed: () => this.trimmed.inc(),
+      onDropped: (count) => this.dropped.inc(count),
+      onPublished: (_events, size) => this.messageBytes.observe(size),
+    };
+  }
+
+  /** Reads the backlog of this publisher from now on; returns it. */
+  watch<Source extends UsageBacklogSource>(source: Source): Source {
+    this.source = source;
+    return source;
   }
 }

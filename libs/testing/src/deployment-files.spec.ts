@@ -2,7 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
-import { ClassifierMetrics, DispatcherMetrics, IngressMetrics, LedgerMetrics } from '@switchyard/telemetry';
+import {
+  ClassifierMetrics,
+  DispatcherMetrics,
+  IngressMetrics,
+  LedgerMetrics,
+  UsagePublisherMetrics,
+} from '@switchyard/telemetry';
 import {
   dashboardMetricNames,
   dashboardQueries,
@@ -43,6 +49,7 @@ function knownMetricNames(): Set<string> {
   new DispatcherMetrics(registry);
   new ClassifierMetrics(registry);
   new LedgerMetrics(registry);
+  new UsagePublisherMetrics(registry);
   collectDefaultMetrics({ register: registry });
   const names = new Set<string>(['up']);
   for (const metric of registry.getMetricsAsArray()) {
@@ -199,6 +206,31 @@ describe('docker-compose.yaml', () => {
       expect([name, scraped.get(name)]).toEqual([name, port]);
     }
     expect([...scraped.keys()].filter((name) => !(name in services))).toEqual([]);
+  });
+
+  it('bounds Redis memory without ever evicting (budget state lives beside the cache)', () => {
+    const command = (services.redis as { command?: string[] }).command ?? [];
+    const setting = (name: string) => command[command.indexOf(name) + 1];
+    expect(setting('--maxmemory-policy')).toBe('noeviction');
+    expect(setting('--maxmemory')).toBe('${REDIS_MAXMEMORY:-512mb}');
+  });
+
+  it('loads the alert rules, whose expressions read only metrics the services export', () => {
+    const config = parseYaml(read('deploy/prometheus/prometheus.yml')) as { rule_files?: string[] };
+    expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(services.prometheus.volumes).toContain(
+      './deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
+    );
+    const rules = parseYaml(read('deploy/prometheus/alerts.yml')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const known = knownMetricNames();
+    const alerts = rules.groups.flatMap((group) => group.rules);
+    expect(alerts.map((rule) => rule.alert)).toEqual(expect.arrayContaining(['UsageStreamFilling']));
+    for (const rule of alerts) {
+      const unknown = metricNamesOf(rule.expr).filter((name) => !known.has(name));
+      expect([rule.alert, unknown]).toEqual([rule.alert, []]);
+    }
   });
 
   it('mounts deployment files that exist', () => {

@@ -11,6 +11,14 @@ export interface MockRequestEntry {
   completed: boolean;
   closedEarly: boolean;
   closedEarlyAt: string | null;
+  /** the token counts the chat reply reported (null when none was planned). */
+  usage: {
+    promptTokens: number;
+    cachedTokens: number;
+    cacheWriteTokens: number;
+    outputTokens: number;
+    reasoningTokens: number;
+  } | null;
   authPresent: boolean;
   keySha256: string | null;
   headers: Record<string, string>;

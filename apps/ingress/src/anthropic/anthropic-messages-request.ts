@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkCallerMetadata, EndUser } from '@switchyard/contracts';
 
 /**
  * Anthropic's Messages API request (`POST /v1/messages`), as far as the gateway translates it to
@@ -166,7 +167,7 @@ export const AnthropicMessagesRequest = z.looseObject({
   temperature: z.number().min(0).max(1).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   top_k: z.number().int().nonnegative().nullish(),
-  metadata: z.looseObject({ user_id: z.string().nullish() }).nullish(),
+  metadata: z.looseObject({ user_id: EndUser.nullish() }).superRefine(checkCallerMetadata).nullish(),
   output_config: z
     .looseObject({
       effort: z.string().nullish(),

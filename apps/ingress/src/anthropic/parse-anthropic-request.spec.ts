@@ -24,6 +24,18 @@ describe(parseAnthropicMessagesRequest.name, () => {
     expect(sut({ ...valid, service_tier: 'auto' })).toEqual({ ...valid, service_tier: 'auto' });
   });
 
+  it('bounds metadata.user_id (256 characters) and metadata (16 KiB, 8 levels) with a 400 naming the field', () => {
+    expect(sut({ ...valid, metadata: { user_id: 'u'.repeat(256) } }).metadata?.user_id).toHaveLength(256);
+    const long = thrown(() => sut({ ...valid, metadata: { user_id: 'u'.repeat(7 * 1024 * 1024) } }));
+    expect(long.status).toBe(400);
+    expect(long.message).toBe('metadata.user_id: must be at most 256 characters');
+    const large = thrown(() => sut({ ...valid, metadata: { user_id: 'u', note: 'n'.repeat(20_000) } }));
+    expect(large.message).toContain('metadata: must be at most 16384 bytes as JSON');
+    const nine = { a: { b: { c: { d: { e: { f: { g: { h: {} } } } } } } } };
+    const deep = thrown(() => sut({ ...valid, metadata: nine }));
+    expect(deep.message).toBe('metadata: must be nested at most 8 levels deep');
+  });
+
   it('accepts a system message that follows a user turn', () => {
     const body = {
       ...valid,

@@ -12,6 +12,18 @@ import { routeSummaryOf } from '../routing/route-summary';
 import type { ChatCallContext } from './chat-context';
 
 const DEFAULT_TTL_SECONDS = 3600;
+/** The longest a request may ask an answer to be cached (unless the configured default is longer). */
+export const MAX_REQUEST_TTL_SECONDS = 24 * 3600;
+
+/**
+ * The cache lifetime a request gets: its `ttl` (or `s-maxage`) when positive, capped at a day or
+ * the configured default when that is longer (a request cannot pin entries in Redis, which also
+ * holds budget state, for years); otherwise the configured default.
+ */
+export function requestCacheTtlSeconds(requested: number, defaultTtlSeconds: number): number {
+  if (!Number.isFinite(requested) || requested <= 0) return defaultTtlSeconds;
+  return Math.min(requested, Math.max(MAX_REQUEST_TTL_SECONDS, defaultTtlSeconds));
+}
 
 /** What this request may do with the cache. */
 export interface CachePolicy {
@@ -30,7 +42,7 @@ const NO_CACHE: CacheLookup = { key: null, policy: null, hit: null };
 
 /**
  * The response cache of chat completions, on when `litellm_settings.cache` is true. Per request,
- * LiteLLM's controls (`cache: {"no-cache": true}`, `"no-store"`, `"ttl"`) and `Cache-Control:
+ * LiteLLM's controls (`cache: {"no-cache": true}`, `"no-store"`, `"ttl"`, capped at a day) and `Cache-Control:
  * no-cache` / `no-store` apply. A hit is answered without dispatching and recorded as a usage
  * event with cost 0 and the cost it saved.
  */
@@ -76,7 +88,7 @@ export class ChatResponseCache {
     return {
       read: controls['no-cache'] !== true && !/\bno-cache\b/.test(header),
       write: controls['no-store'] !== true && !/\bno-store\b/.test(header),
-      ttlSeconds: Number.isFinite(ttl) && ttl > 0 ? ttl : this.cache.defaultTtlSeconds,
+      ttlSeconds: requestCacheTtlSeconds(ttl, this.cache.defaultTtlSeconds),
     };
   }
 

@@ -21,7 +21,7 @@ import {
 } from '@switchyard/bus';
 import { createRedisConnection } from '@switchyard/cache';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
-import { createMetricsRegistry, IngressMetrics } from '@switchyard/telemetry';
+import { createMetricsRegistry, IngressMetrics, UsagePublisherMetrics } from '@switchyard/telemetry';
 import {
   BUS_CONNECTION,
   GATEWAY_CONFIGURATION,
@@ -121,7 +121,10 @@ export class InfrastructureModule {
         {
           provide: UsagePublisher,
           inject: [BUS_CONNECTION],
-          useFactory: (connection: NatsConnection) => new UsagePublisher(connection, namespace),
+          useFactory: (connection: NatsConnection) => {
+            const metrics = new UsagePublisherMetrics(registry);
+            return metrics.watch(new UsagePublisher(connection, namespace, metrics.hooks));
+          },
         },
         { provide: REDIS, useFactory: () => createRedisConnection(environment, 'ingress') },
         AdmittedCalls,

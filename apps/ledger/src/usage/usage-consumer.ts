@@ -16,9 +16,11 @@ import {
   decodeJson,
   encodeJson,
   ensureUsageStreams,
+  type UsageStreamLimits,
 } from '@switchyard/bus';
 import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
+import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
 import type { InsertResult, UsageStore } from './usage-store';
 
@@ -31,12 +33,24 @@ export interface UsageConsumerOptions {
   ackWaitMs: number;
   /** batches written at the same time (each write takes one database connection). */
   writeConcurrency: number;
+  /** `max_bytes` of the usage streams, applied to them at start (default: the streams' defaults). */
+  streamLimits?: UsageStreamLimits;
+}
+
+/** How full one usage stream is. */
+export interface UsageStreamState {
+  stream: 'usage' | 'usage_dead';
+  bytes: number;
+  maxBytes: number;
+  messages: number;
 }
 
 export interface UsageConsumerListener {
   /** after the commit and the acknowledgements; `received` counts the batch's readable events. */
   onBatchWritten?(result: InsertResult, received: number, durationMs: number): void;
   onDeadLetter?(reason: string): void;
+  /** an event stored as its minimal row (refused or unreadable as it was, charged all the same). */
+  onMinimalRow?(reason: string): void;
   onWriteFailure?(error: Error): void;
 }
 
@@ -56,6 +70,8 @@ interface Refused {
   reason: string;
 }
 
+const MINIMAL_ROW_NOTE = 'stored as a minimal row, its cost charged to its key';
+
 /** Buffered messages, in bytes: a few full batches whatever the number of events per message. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -63,8 +79,10 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * The durable JetStream consumer `ledger` on stream `USAGE`: collects usage events into batches
  * (a message carries one event or a `UsageBatch`), writes each batch in one transaction, and
  * acknowledges a message only after the commit. Duplicates are ignored by event id; an event
- * that cannot be read goes to the dead-letter stream (with its reason) instead of being
- * redelivered forever, and the other events of its message are stored. While Postgres is down it
+ * that cannot be read, or that Postgres refuses, goes to the dead-letter stream (with its reason)
+ * instead of being redelivered forever, and the other events of its message are stored. A
+ * dead-lettered event that names its call and cost is still stored as its minimal row
+ * (`minimalUsageEvent`): a billed call always reaches its key's spend. While Postgres is down it
  * keeps the batch and retries, telling JetStream it is still working so nothing is redelivered
  * meanwhile. Up to `writeConcurrency` batches are written at once.
  */
@@ -88,7 +106,7 @@ export class UsageConsumer {
 
   async start(): Promise<void> {
     const manager = await this.connection.jetstreamManager();
-    await ensureUsageStreams(manager, this.namespace);
+    await ensureUsageStreams(manager, this.namespace, { limits: this.options.streamLimits });
     const stream = this.namespace.name(Streams.usage.name);
     const durable = this.namespace.name(Consumers.ledger);
     const config = {
@@ -130,6 +148,25 @@ export class UsageConsumer {
       this.namespace.name(Consumers.ledger),
     );
     return info.num_pending;
+  }
+
+  /** Bytes, limit and messages of `USAGE` and `USAGE_DEAD` (for the fill-ratio metrics and alert). */
+  async streamStates(): Promise<UsageStreamState[]> {
+    const manager = await this.connection.jetstreamManager();
+    const states: UsageStreamState[] = [];
+    for (const [stream, label] of [
+      [Streams.usage, 'usage'],
+      [Streams.usageDeadLetter, 'usage_dead'],
+    ] as const) {
+      const info = await manager.streams.info(this.namespace.name(stream.name));
+      states.push({
+        stream: label,
+        bytes: info.state.bytes,
+        maxBytes: info.config.max_bytes,
+        messages: info.state.messages,
+      });
+    }
+    return states;
   }
 
   /** Batches being written now (the next full batch waits while `writeConcurrency` are). */
@@ -199,23 +236,17 @@ export class UsageConsumer {
   }
 
   /**
-   * Writes the events; when Postgres refuses their data (an error of class 22: a NUL character, a
-   * number out of range…), halves the batch until the events it refuses are alone, so they go to
-   * the dead-letter stream and the others are stored. Any other failure is thrown (and retried).
+   * Writes the events; when Postgres refuses their data (an error of class 22: a number out of
+   * range, a date it cannot read…), halves the batch until the events it refuses are alone. Such
+   * an event is stored as its minimal row instead (its cost charged) and goes to the dead-letter
+   * stream as it was, and the others are stored. Any other failure is thrown (and retried).
    */
   private async write(events: UsageEvent[]): Promise<{ result: InsertResult; refused: Refused[] }> {
     try {
       return { result: await this.store.insert(events), refused: [] };
     } catch (error) {
-      const code = (error as { code?: string; driverError?: { code?: string } }).code;
-      const driverCode = (error as { driverError?: { code?: string } }).driverError?.code;
-      if (!(code ?? driverCode ?? '').startsWith('22')) throw error;
-      if (events.length === 1) {
-        return {
-          result: { inserted: [], keyWindows: [] },
-          refused: [{ event: events[0], reason: `refused by the database: ${(error as Error).message}` }],
-        };
-      }
+      if (!isRefusedData(error)) throw error;
+      if (events.length === 1) return this.writeMinimalRow(events[0], error as Error);
       const middle = Math.floor(events.length / 2);
       const first = await this.write(events.slice(0, middle));
       const second = await this.write(events.slice(middle));
@@ -226,6 +257,21 @@ export class UsageConsumer {
         },
         refused: [...first.refused, ...second.refused],
       };
+    }
+  }
+
+  private async writeMinimalRow(
+    event: UsageEvent,
+    error: Error,
+  ): Promise<{ result: InsertResult; refused: Refused[] }> {
+    const reason = `refused by the database: ${error.message}`;
+    try {
+      const result = await this.store.insert([minimalUsageEvent(event, { reason })]);
+      this.listener.onMinimalRow?.(reason);
+      return { result, refused: [{ event, reason: `${reason}; ${MINIMAL_ROW_NOTE}` }] };
+    } catch (minimalError) {
+      if (!isRefusedData(minimalError)) throw minimalError;
+      return { result: { inserted: [], keyWindows: [] }, refused: [{ event, reason }] };
     }
   }
 
@@ -264,32 +310,45 @@ export class UsageConsumer {
     if (batch.success) {
       batch.data.events.forEach((item, index) => {
         const event = readUsageEvent(item);
+        const trace = traceOf(batch.data.traceparents?.[index] ?? null);
         if (event.success) {
           delivery.events.push(event.data);
-          delivery.traces.push(traceOf(batch.data.traceparents?.[index] ?? null));
+          delivery.traces.push(trace);
         } else {
-          delivery.deadLetters.push(
-            this.deadLetter(
-              message,
-              encodeJson(item),
-              describe(event.error.issues[0], `events[${index}]`),
-              index,
-            ),
-          );
+          const reason = describe(event.error.issues[0], `events[${index}]`);
+          this.salvage(delivery, item, reason, trace, () => encodeJson(item), index);
         }
       });
       return delivery;
     }
     const event = readUsageEvent(decoded);
+    const trace = message.headers?.has('traceparent') ? message.headers : null;
     if (event.success) {
       delivery.events.push(event.data);
-      delivery.traces.push(message.headers?.has('traceparent') ? message.headers : null);
+      delivery.traces.push(trace);
     } else {
-      delivery.deadLetters.push(
-        this.deadLetter(message, message.data, describe(event.error.issues[0], ''), 0),
-      );
+      this.salvage(delivery, decoded, describe(event.error.issues[0], ''), trace, () => message.data, 0);
     }
     return delivery;
+  }
+
+  /** An unreadable event: dead-lettered as it was, and its minimal row stored when it has one. */
+  private salvage(
+    delivery: Delivery,
+    value: unknown,
+    reason: string,
+    trace: MsgHdrs | null,
+    data: () => Uint8Array,
+    index: number,
+  ): void {
+    const minimal = salvageUsageEvent(value, { reason });
+    if (minimal !== null) {
+      delivery.events.push(minimal);
+      delivery.traces.push(trace);
+      this.listener.onMinimalRow?.(reason);
+    }
+    const note = minimal === null ? reason : `${reason}; ${MINIMAL_ROW_NOTE}`;
+    delivery.deadLetters.push(this.deadLetter(delivery.message, data(), note, index));
   }
 
   /** Publishes an unreadable event with its reason; resolves false when that failed. */
@@ -314,6 +373,13 @@ export class UsageConsumer {
       return false;
     }
   }
+}
+
+/** Postgres refused the data itself (SQLSTATE class 22: a NUL, a number out of range…). */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  const driverCode = (error as { driverError?: { code?: string } }).driverError?.code;
+  return (code ?? driverCode ?? '').startsWith('22');
 }
 
 function describe(issue: { path: PropertyKey[]; message: string } | undefined, prefix: string): string {

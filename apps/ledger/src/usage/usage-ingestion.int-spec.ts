@@ -83,6 +83,17 @@ describe('usage ingestion (ledger)', () => {
     expect(Number(totals.cost)).toBeCloseTo(expectedCost, 9);
   });
 
+  it('exports how full each usage stream is against its max_bytes (the UsageStreamFilling alert reads it)', async () => {
+    const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
+    const text = await eventually(
+      async () => (await fetch(metrics.url)).text(),
+      (body) => /switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} \d+/.test(body),
+    );
+    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage"[^}]*\} 1073741824\b/);
+    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} 268435456\b/);
+    expect(text).toMatch(/switchyard_usage_stream_bytes\{[^}]*stream="usage"[^}]*\} [1-9]\d*/);
+  });
+
   it('sends a message that is not a usage event to the dead-letter stream and keeps going', async () => {
     const before = await rowCount(fleet);
     const jetstream = connection.jetstream();
@@ -136,29 +147,147 @@ describe('usage ingestion (ledger)', () => {
     expect(JSON.parse(Buffer.from(deadLetter.data).toString('utf8'))).toEqual({ eventId: 'not-an-event' });
   });
 
-  it('dead-letters an event Postgres refuses (a NUL character) and stores the rest of its batch', async () => {
-    const before = await rowCount(fleet);
+  async function deadLetterCount(): Promise<number> {
     const manager = await connection.jetstreamManager();
-    const deadBefore = (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
-    const good = Array.from({ length: 5 }, () => makeUsageEvent());
-    const poisoned = makeUsageEvent({ metadata: { note: 'nul \u0000 inside' } });
-    const publisher = new UsagePublisher(connection, namespace);
-    for (const event of [...good.slice(0, 2), poisoned, ...good.slice(2)]) publisher.publish(event);
-    expect(await publisher.flush()).toBe(true);
+    return (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
+  }
 
-    expect(await waitForRows(fleet, before + 5, 20_000)).toBe(before + 5);
-    const deadLetter = await eventually(
+  async function lastDeadLetter(eventId: string) {
+    const manager = await connection.jetstreamManager();
+    return eventually(
       () =>
         manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
           last_by_subj: namespace.subject(Subjects.usageDeadLetter),
         }),
       (message) =>
         message.seq > 0 &&
-        (JSON.parse(Buffer.from(message.data).toString('utf8')) as UsageEvent).eventId === poisoned.eventId,
+        (JSON.parse(Buffer.from(message.data).toString('utf8')) as UsageEvent).eventId === eventId,
     );
-    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('refused by the database');
-    expect((await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages).toBe(deadBefore + 1);
+  }
+
+  /** A virtual key row to charge (the ledger only charges keys it knows). */
+  async function createKey(): Promise<string> {
+    const keyId = `key-${randomUUID()}`;
+    await fleet.database.query(
+      `INSERT INTO virtual_keys (key_id, key_hash, key_name, max_budget, created_at, updated_at)
+       VALUES ($1, $2, 'sk-...test', 10, now(), now())`,
+      [keyId, randomUUID().replace(/-/g, '').repeat(2)],
+    );
+    return keyId;
+  }
+
+  async function keySpend(keyId: string): Promise<number> {
+    const [row] = await fleet.database.query<{ spend: string | null }>(
+      'SELECT sum(spend_usd) AS spend FROM key_spend WHERE key_id = $1',
+      [keyId],
+    );
+    return Number(row.spend ?? 0);
+  }
+
+  it('stores NUL and lone surrogates in user, metadata (values and keys) and any text field as U+FFFD, charges the key, dead-letters nothing', async () => {
+    const before = await rowCount(fleet);
+    const deadBefore = await deadLetterCount();
+    const keyId = await createKey();
+    const good = Array.from({ length: 4 }, () => makeUsageEvent({ keyId }));
+    const poisoned = [
+      makeUsageEvent({ keyId, user: 'nul \u0000 inside', metadata: { note: 'nul \u0000 inside' } }),
+      makeUsageEvent({
+        keyId,
+        user: 'lone \ud800',
+        metadata: { 'key \udfff': ['\ud800', { deep: 'x\u0000' }] },
+      }),
+      makeUsageEvent({ keyId, errorType: 'e\u0000', sessionId: 's\udc00', modelGroup: 'm\u0000' }),
+    ];
+    const publisher = new UsagePublisher(connection, namespace);
+    for (const event of [...good.slice(0, 2), ...poisoned, ...good.slice(2)]) publisher.publish(event);
+    expect(await publisher.flush()).toBe(true);
+
+    expect(await waitForRows(fleet, before + 7, 20_000)).toBe(before + 7);
+    const rows = await fleet.database.query<{
+      end_user: string | null;
+      metadata: unknown;
+      error_type: string | null;
+    }>(
+      'SELECT end_user, metadata, error_type FROM usage_events WHERE event_id = ANY($1::uuid[]) ORDER BY started_at',
+      [poisoned.map((event) => event.eventId)],
+    );
+    expect(rows.map((row) => row.end_user).sort()).toEqual([null, 'lone \uFFFD', 'nul \uFFFD inside'].sort());
+    expect(rows.map((row) => row.metadata)).toEqual(
+      expect.arrayContaining([
+        { note: 'nul \uFFFD inside' },
+        { 'key \uFFFD': ['\uFFFD', { deep: 'x\uFFFD' }] },
+      ]),
+    );
+    const expectedCost = [...good, ...poisoned].reduce((sum, event) => sum + (event.costUsd ?? 0), 0);
+    expect(await keySpend(keyId)).toBeCloseTo(expectedCost, 9);
+    await sleep(1000); // nothing is dead-lettered or redelivered
+    expect(await deadLetterCount()).toBe(deadBefore);
+    expect(await rowCount(fleet)).toBe(before + 7);
+  });
+
+  it('stores an event Postgres refuses (a token count beyond int4) as its minimal row, charged to its key, and dead-letters the original', async () => {
+    const before = await rowCount(fleet);
+    const deadBefore = await deadLetterCount();
+    const keyId = await createKey();
+    const good = Array.from({ length: 3 }, () => makeUsageEvent({ keyId }));
+    const refused = makeUsageEvent({
+      keyId,
+      user: 'someone',
+      metadata: { team: 'a' },
+      tokens: {
+        input: { total: 3_000_000_000, noCache: 3_000_000_000, cacheRead: 0, cacheWrite: 0 },
+        output: { total: 10, reasoning: 0 },
+      },
+      costUsd: 0.5,
+    });
+    const publisher = new UsagePublisher(connection, namespace);
+    for (const event of [good[0], refused, ...good.slice(1)]) publisher.publish(event);
+    expect(await publisher.flush()).toBe(true);
+
+    expect(await waitForRows(fleet, before + 4, 20_000)).toBe(before + 4);
+    const [row] = await fleet.database.query<{
+      cost_usd: string;
+      input_tokens: number;
+      end_user: string | null;
+      metadata: Record<string, string>;
+    }>('SELECT cost_usd, input_tokens, end_user, metadata FROM usage_events WHERE event_id = $1', [
+      refused.eventId,
+    ]);
+    expect(Number(row.cost_usd)).toBe(0.5);
+    expect(row.input_tokens).toBe(2_147_483_647);
+    expect(row.end_user).toBeNull();
+    expect(row.metadata.ledger_minimal_row).toContain('refused by the database');
+    const expectedCost = [...good, refused].reduce((sum, event) => sum + (event.costUsd ?? 0), 0);
+    expect(await keySpend(keyId)).toBeCloseTo(expectedCost, 9);
+
+    const deadLetter = await lastDeadLetter(refused.eventId);
+    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('stored as a minimal row');
+    expect(JSON.parse(Buffer.from(deadLetter.data).toString('utf8'))).toEqual(refused);
+    expect(await deadLetterCount()).toBe(deadBefore + 1);
     await sleep(1000); // and it is not redelivered
-    expect(await rowCount(fleet)).toBe(before + 5);
+    expect(await rowCount(fleet)).toBe(before + 4);
+  });
+
+  it('charges an event the ledger cannot read (a status from a newer producer) as its minimal row, and dead-letters it', async () => {
+    const before = await rowCount(fleet);
+    const keyId = await createKey();
+    const unreadable = { ...makeUsageEvent({ keyId, costUsd: 0.25 }), status: 'paused_by_a_newer_producer' };
+    const batch = { batchId: randomUUID(), events: [unreadable] };
+    await connection
+      .jetstream()
+      .publish(namespace.subject(Subjects.usage('openai')), encodeJson(batch), { msgID: batch.batchId });
+
+    expect(await waitForRows(fleet, before + 1, 20_000)).toBe(before + 1);
+    const [row] = await fleet.database.query<{
+      cost_usd: string;
+      status: string;
+      metadata: Record<string, string>;
+    }>('SELECT cost_usd, status, metadata FROM usage_events WHERE event_id = $1', [unreadable.eventId]);
+    expect(Number(row.cost_usd)).toBe(0.25);
+    expect(row.status).toBe('error');
+    expect(row.metadata.ledger_minimal_row).toContain('events[0].status');
+    expect(await keySpend(keyId)).toBeCloseTo(0.25, 9);
+    const deadLetter = await lastDeadLetter(unreadable.eventId);
+    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('stored as a minimal row');
   });
 });

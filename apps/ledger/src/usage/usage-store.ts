@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BudgetWindow, budgetWindowAt, parseDuration, type UsageEvent } from '@switchyard/contracts';
+import { storableJson } from './storable-json';
 
 /** column name, SQL type, and how to read it from an event. */
 const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
@@ -163,8 +164,11 @@ export class UsageStore {
   }
 
   private async insertRows(manager: EntityManager, events: UsageEvent[]): Promise<UsageEvent[]> {
-    // one JSON parameter: JSON.stringify and Postgres' JSON parser are native, array literals are not
-    const rows: { event_id: string }[] = await manager.query(INSERT_SQL, [JSON.stringify(events.map(toRow))]);
+    // one JSON parameter: JSON.stringify and Postgres' JSON parser are native, array literals are not;
+    // what no text or jsonb column can hold (NUL, lone surrogates), in any field, becomes U+FFFD
+    const rows: { event_id: string }[] = await manager.query(INSERT_SQL, [
+      storableJson(JSON.stringify(events.map(toRow))),
+    ]);
     const inserted = new Set(rows.map((row) => row.event_id));
     return events.filter((event) => inserted.has(event.eventId));
   }

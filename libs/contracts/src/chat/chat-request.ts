@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallerMetadata, EndUser } from './caller-labels';
 
 /**
  * The OpenAI Chat Completions request: the canonical request inside Switchyard. The Anthropic
@@ -99,7 +100,7 @@ export const ChatCompletionRequest = z.looseObject({
   parallel_tool_calls: z.boolean().nullish(),
   response_format: z.looseObject({ type: z.string() }).nullish(),
   reasoning_effort: z.string().nullish(),
-  user: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
+  user: EndUser.nullish(),
+  metadata: CallerMetadata.nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EndUser } from './caller-labels';
 
 export const EmbeddingRequest = z.looseObject({
   model: z.string().min(1),
@@ -10,7 +11,7 @@ export const EmbeddingRequest = z.looseObject({
   ]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().positive().optional(),
-  user: z.string().optional(),
+  user: EndUser.optional(),
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
 
