@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from 'nats';
+import { Subjects } from '@switchyard/contracts';
 import {
   eventually,
   NatsServerProcess,
@@ -57,7 +59,11 @@ describe('Bus faults', () => {
     await fleet?.stop();
     await nats?.stop();
     // the figures of this run, for docs/reliability.md
-    console.log(`bus faults: ${sent.length} requests; recovery ms ${JSON.stringify(recoveries)}`);
+    const statuses: Record<number, number> = {};
+    for (const item of sent) statuses[item.status] = (statuses[item.status] ?? 0) + 1;
+    console.log(
+      `bus faults: ${sent.length} requests, statuses ${JSON.stringify(statuses)}; recovery ms ${JSON.stringify(recoveries)}`,
+    );
   });
 
   async function send(
@@ -194,6 +200,34 @@ describe('Bus faults', () => {
     const metrics = await (await fetch(`${fleet.baseUrl}/metrics`)).text();
     // nothing threw inside a bus callback on the way (the header was encoded, not refused)
     expect(metrics).not.toMatch(/^switchyard_bus_callback_failures_total\{[^}]*\} [1-9]/m);
+    expectNoRestart();
+  });
+
+  it('answers a bus message no handler can decode with a typed error, and no service stops', async () => {
+    const connection = await connect({ servers: nats.url, name: 'bus-faults-test' });
+    try {
+      const garbage = new TextEncoder().encode('{not json');
+      for (const subject of [Subjects.classify, Subjects.keysLookup, Subjects.spendReport]) {
+        const reply = await connection.request(`${fleet.namespace}${subject}`, garbage, { timeout: 5000 });
+        const packet = JSON.parse(new TextDecoder().decode(reply.data)) as { err?: { status?: number } };
+        expect({ subject, status: packet.err?.status }).toEqual({ subject, status: 400 });
+      }
+      const dispatch = await connection.request(
+        `${fleet.namespace}${Subjects.dispatchChat('openai')}`,
+        garbage,
+        {
+          timeout: 5000,
+        },
+      );
+      expect(JSON.parse(new TextDecoder().decode(dispatch.data))).toMatchObject({
+        type: 'error',
+        error: { status: 400 },
+      });
+    } finally {
+      await connection.close();
+    }
+    const answered = await send('gpt-5.4-mini');
+    expect(answered.status).toBe(200);
     expectNoRestart();
   });
 
