@@ -6,6 +6,7 @@ import {
   contextFromHeaders,
   decodeJson,
   encodeJson,
+  guardCallback,
 } from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
@@ -55,26 +56,34 @@ export class DispatchServer {
       this.subscriptions.push(
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchChat(provider)), {
           queue,
-          callback: (error, message) => {
-            if (!error) this.onChat(provider, message);
-          },
+          callback: guardCallback(
+            'dispatch.chat',
+            (error, message) => {
+              if (!error) this.onChat(provider, message);
+            },
+            (_failure, message) => this.replyInternalError(message),
+          ),
         }),
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchEmbed(provider)), {
           queue,
-          callback: (error, message) => {
-            if (!error) this.onEmbed(message);
-          },
+          callback: guardCallback(
+            'dispatch.embed',
+            (error, message) => {
+              if (!error) this.onEmbed(message);
+            },
+            (_failure, message) => this.replyInternalError(message),
+          ),
         }),
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchCancel(provider)), {
-          callback: (error, message) => {
+          callback: guardCallback('dispatch.cancel', (error, message) => {
             if (!error) this.onCancel(message);
-          },
+          }),
         }),
         this.connection.subscribe(this.namespace.subject(Subjects.dispatchProbe(provider)), {
           queue,
-          callback: (error, message) => {
+          callback: guardCallback('dispatch.probe', (error, message) => {
             if (!error) this.onProbe(message);
-          },
+          }),
         }),
       );
     }
@@ -94,6 +103,22 @@ export class DispatchServer {
     if (!(await this.inFlight.drained(CANCEL_DRAIN_MS))) {
       this.logger.warn(`${this.inFlight.size} requests did not end after their cancel; stopping anyway`);
     }
+  }
+
+  /**
+   * A handler threw before it could answer: the ingress gets a typed error at once instead of
+   * waiting for its silence timeout (the chat and embed replies share this shape).
+   */
+  private replyInternalError(message: Msg): void {
+    if (!message.reply || this.connection.isClosed()) return;
+    this.connection.publish(
+      message.reply,
+      encodeJson({
+        type: 'error',
+        error: GatewayError.internal('the dispatcher failed to handle the request').toPayload(),
+        outcome: null,
+      }),
+    );
   }
 
   private onChat(provider: string, message: Msg): void {

@@ -12,7 +12,7 @@ import { registerJsonBodyParser } from './http/json-body-parser';
 import { registerRequestMetrics } from './http/request-metrics';
 import { IngressMetrics, startTracing } from '@switchyard/telemetry';
 import { IngressModule } from './ingress.module';
-import { OpenAIExceptionFilter } from './openai/openai-exception.filter';
+import { OpenAIExceptionFilter, sendFrameworkError } from './openai/openai-exception.filter';
 
 runService('ingress', async () => {
   const environment = readEnvironment(IngressEnvironment);
@@ -21,7 +21,11 @@ runService('ingress', async () => {
   MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
   const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;
   // the JSON parser enforces the limit itself (and answers 413 after draining); Fastify only caps the extreme
-  const adapter = new FastifyAdapter({ bodyLimit: Math.round(bodyLimitMb * 1024 * 1024) * 8, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: Math.round(bodyLimitMb * 1024 * 1024) * 8,
+    logger: false,
+    frameworkErrors: sendFrameworkError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     IngressModule.forRoot(environment, configuration),
     adapter,

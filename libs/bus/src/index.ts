@@ -10,3 +10,4 @@ export * from './usage-stream';
 export * from './namespaced-nats-server';
 export * from './gateway-rpc-exception.filter';
 export * from './coalescing-publisher';
+export * from './guard-callback';

@@ -1,8 +1,9 @@
-import { createInbox, type NatsConnection, type Subscription } from 'nats';
+import { createInbox, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { GatewayError } from '@switchyard/contracts';
 import { outgoingHeaders } from './bus-headers';
 import { BusNamespace } from './bus-namespace';
 import { CoalescingPublisher } from './coalescing-publisher';
+import { guardCallback, reportCallbackFailure } from './guard-callback';
 import { decodeJson, encodeJson } from './json-codec';
 
 export interface StreamHandlers {
@@ -51,31 +52,13 @@ export class StreamRequester {
     private readonly namespace: BusNamespace = new BusNamespace(),
   ) {
     this.subscription = connection.subscribe(`${this.prefix}.*`, {
-      callback: (error, message) => {
-        if (error) return;
-        const token = message.subject.slice(this.prefix.length + 1);
-        const stream = this.streams.get(token);
-        if (!stream) return;
-        if (message.data.length === 0 && message.headers?.code === 503) {
-          this.streams.delete(token);
-          stream.handlers.onFailure(
-            GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`),
-          );
-          return;
-        }
-        stream.lastMessageAt = Date.now();
-        let decoded: unknown;
-        try {
-          decoded = decodeJson(message.data);
-        } catch {
-          this.streams.delete(token);
-          stream.handlers.onFailure(
-            GatewayError.unavailable(`${stream.subject} sent a reply that is not JSON`),
-          );
-          return;
-        }
-        stream.handlers.onMessage(decoded);
-      },
+      callback: guardCallback(
+        'stream-replies',
+        (error, message) => {
+          if (!error) this.onReply(message);
+        },
+        (_failure, message) => this.failStream(message),
+      ),
     });
     this.publisher = new CoalescingPublisher(connection);
     this.sweeper = setInterval(() => this.sweep(), 250);
@@ -118,6 +101,44 @@ export class StreamRequester {
     await this.subscription.drain();
   }
 
+  private onReply(message: Msg): void {
+    const token = this.tokenOf(message);
+    const stream = this.streams.get(token);
+    if (!stream) return;
+    if (message.data.length === 0 && message.headers?.code === 503) {
+      this.streams.delete(token);
+      stream.handlers.onFailure(
+        GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`),
+      );
+      return;
+    }
+    stream.lastMessageAt = Date.now();
+    let decoded: unknown;
+    try {
+      decoded = decodeJson(message.data);
+    } catch {
+      this.streams.delete(token);
+      stream.handlers.onFailure(GatewayError.unavailable(`${stream.subject} sent a reply that is not JSON`));
+      return;
+    }
+    stream.handlers.onMessage(decoded);
+  }
+
+  /** A reply's handler threw: that stream ends with an error, the others go on. */
+  private failStream(message: Msg): void {
+    const token = this.tokenOf(message);
+    const stream = this.streams.get(token);
+    if (!stream) return;
+    this.streams.delete(token);
+    stream.handlers.onFailure(
+      GatewayError.internal(`the gateway failed to handle a reply of ${stream.subject}`),
+    );
+  }
+
+  private tokenOf(message: Msg): string {
+    return message.subject.slice(this.prefix.length + 1);
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const [token, stream] of this.streams) {
@@ -126,7 +147,8 @@ export class StreamRequester {
         stream.lastMessageAt === null ? stream.options.firstReplyTimeoutMs : stream.options.idleTimeoutMs;
       if (silentFor > limit) {
         this.streams.delete(token);
-        stream.handlers.onFailure(
+        this.notifyFailure(
+          stream,
           stream.lastMessageAt === null
             ? GatewayError.unavailable(`no ${stream.subject} responder took the request within ${limit} ms`, {
                 code: 'no_responder',
@@ -136,6 +158,15 @@ export class StreamRequester {
               }),
         );
       }
+    }
+  }
+
+  /** The sweep runs on a timer: a handler that throws there would end the process. */
+  private notifyFailure(stream: ActiveStream, error: GatewayError): void {
+    try {
+      stream.handlers.onFailure(error);
+    } catch (failure) {
+      reportCallbackFailure('stream-sweep', failure);
     }
   }
 }

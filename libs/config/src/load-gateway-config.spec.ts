@@ -67,6 +67,19 @@ describe('loadGatewayConfig', () => {
     }
   });
 
+  it('refuses context_window_fallbacks by name instead of ignoring them, and lets an empty list pass', () => {
+    const model = minimal('      model: openai/gpt-5.4-mini\n      api_key: x');
+    for (const section of ['litellm_settings', 'router_settings']) {
+      const problems = problemsOf(() =>
+        parse(`${model}${section}:\n  context_window_fallbacks: [{a: [a]}]\n`),
+      );
+      expect(problems).toEqual([
+        expect.stringMatching(new RegExp(`^${section}\\.context_window_fallbacks: not supported`)),
+      ]);
+      expect(() => parse(`${model}${section}:\n  context_window_fallbacks: []\n`)).not.toThrow();
+    }
+  });
+
   it('gives every deployment a stable id that does not depend on its key', () => {
     const first = parse(minimal('      model: openai/gpt-5.4\n      api_key: one'));
     const second = parse(minimal('      model: openai/gpt-5.4\n      api_key: two'));

@@ -165,6 +165,18 @@ export function parseGatewayConfig(
     });
   }
 
+  // accepted and ignored, it would promise a fallback that never happens: refuse it, by name
+  for (const [rules, label] of [
+    [document.litellm_settings?.context_window_fallbacks, 'litellm_settings.context_window_fallbacks'],
+    [document.router_settings?.context_window_fallbacks, 'router_settings.context_window_fallbacks'],
+  ] as const) {
+    if (rules !== undefined && rules.length > 0) {
+      problems.push(
+        `${label}: not supported by Switchyard; remove it. A request too long for a model is answered 400 context_length_exceeded; to move long requests to a larger model, call a complexity router (its capacity check picks a tier whose context window fits, docs/routing.md)`,
+      );
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems, source);
   return new GatewayConfiguration(
     source,

@@ -2,3 +2,4 @@ export * from './metrics-registry';
 export * from './worker-http-server';
 export * from './service-metrics';
 export * from './tracing';
+export * from './bus-metrics';

@@ -8,3 +8,4 @@ export * from './mock-control';
 export * from './test-config';
 export * from './dashboard-queries';
 export * from './tcp-proxy';
+export * from './nats-server-process';

@@ -1,9 +1,12 @@
 import type { AttemptOutcome } from '@switchyard/contracts';
+import { headerValues } from '../http/header-value';
 import type { ChatResponseMeta } from './complete-chat';
 
 /**
  * LiteLLM-compatible response headers: which deployment answered, for which name, and (when known
- * before the body is sent) what it cost and how much of the time the gateway itself took.
+ * before the body is sent) what it cost and how much of the time the gateway itself took. Names
+ * come from the request and the config, so every value goes through `headerValue` (a name outside
+ * printable ASCII is percent-encoded UTF-8; `writeHead` would throw on it).
  */
 export function responseHeaders(meta: ChatResponseMeta): Record<string, string> {
   const headers: Record<string, string> = {
@@ -21,7 +24,7 @@ export function responseHeaders(meta: ChatResponseMeta): Record<string, string> 
     headers['x-litellm-complexity-router-cause'] = decision.cause;
     headers['x-litellm-complexity-router-model'] = decision.model;
   }
-  return headers;
+  return headerValues(headers);
 }
 
 export function completedResponseHeaders(

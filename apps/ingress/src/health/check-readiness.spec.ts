@@ -7,6 +7,8 @@ interface ConsumerState {
   exists: boolean;
   num_waiting: number;
   num_ack_pending: number;
+  /** when the ledger last acked an event (the server's RFC 3339 time). */
+  lastAckAt?: string;
 }
 
 /** A NATS connection whose JetStream manager reports the ledger consumer as told. */
@@ -20,7 +22,11 @@ function natsWith(consumer: ConsumerState, closed = false) {
         info: async (stream: string, durable: string) => {
           asked.push(`${stream}/${durable}`);
           if (!consumer.exists) throw new Error('consumer not found');
-          return { num_waiting: consumer.num_waiting, num_ack_pending: consumer.num_ack_pending };
+          return {
+            num_waiting: consumer.num_waiting,
+            num_ack_pending: consumer.num_ack_pending,
+            ack_floor: { consumer_seq: 1, stream_seq: 1, last_active: consumer.lastAckAt },
+          };
         },
       },
     }),
@@ -82,6 +88,28 @@ describe(CheckReadiness.name, () => {
     expect(whenMissing.checks.ledger.error).toContain('has the ledger started?');
     expect(whenIdle.failed).toEqual(['ledger']);
     expect(whenIdle.checks.ledger.error).toContain('no ledger is pulling');
+  });
+
+  it('is ready between two pulls of a busy ledger (none waiting, none pending, an ack a moment ago)', async () => {
+    const busy = new CheckReadiness(
+      natsWith({ exists: true, num_waiting: 0, num_ack_pending: 0, lastAckAt: new Date().toISOString() })
+        .connection,
+      new BusNamespace(),
+      redisAnswering,
+    );
+    const gone = new CheckReadiness(
+      natsWith({
+        exists: true,
+        num_waiting: 0,
+        num_ack_pending: 0,
+        lastAckAt: new Date(Date.now() - 60_000).toISOString(),
+      }).connection,
+      new BusNamespace(),
+      redisAnswering,
+    );
+
+    expect((await busy.execute()).status).toBe('ok');
+    expect((await gone.execute()).failed).toEqual(['ledger']);
   });
 
   it('names NATS when its connection is closed', async () => {

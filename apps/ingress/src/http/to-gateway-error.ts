@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { GatewayError } from '@switchyard/contracts';
+import { headerValues } from './header-value';
 
 const logger = new Logger('Errors');
 
@@ -35,7 +36,7 @@ export function toGatewayError(error: unknown, maxBodyMb?: number): GatewayError
 
 /** `retry-after` (seconds) and the error's own headers. */
 export function errorHeaders(error: GatewayError): Record<string, string> {
-  const headers: Record<string, string> = { ...error.headers };
+  const headers = headerValues(error.headers);
   if (error.retryAfterMs !== null)
     headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   return headers;

@@ -1,8 +1,11 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
 import { contextWindowOf, pricesOf } from '@switchyard/providers';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { requestContext } from '../http/request-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
+import { mayCall } from '../limits/model-scope';
 
 interface ModelInfoEntry {
   model_name: string;
@@ -12,14 +15,15 @@ interface ModelInfoEntry {
 
 /**
  * `GET /v1/model/info` (LiteLLM's shape): every deployment with its provider, mode, prices and
- * context window, and every router with its tiers. Keys and credentials are never included.
+ * context window, and every router with its tiers. Keys and credentials are never included. A
+ * virtual key sees only the models and routers in its scope, as on `/v1/models`.
  */
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class ModelInfoController {
   private readonly entries: ModelInfoEntry[];
 
-  constructor(@Inject(GATEWAY_CONFIGURATION) configuration: GatewayConfiguration) {
+  constructor(@Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration) {
     const deployments = configuration.deployments.map((deployment) => ({
       index: deployment.index,
       entry: describeDeployment(deployment),
@@ -43,8 +47,12 @@ export class ModelInfoController {
   }
 
   @Get(['v1/model/info', 'model/info'])
-  info(): { data: ModelInfoEntry[] } {
-    return { data: this.entries };
+  info(@Req() request: FastifyRequest): { data: ModelInfoEntry[] } {
+    const caller = requestContext(request).caller;
+    if (caller?.kind !== 'virtual') return { data: this.entries };
+    return {
+      data: this.entries.filter((entry) => mayCall(caller.key.models, entry.model_name, this.configuration)),
+    };
   }
 }
 

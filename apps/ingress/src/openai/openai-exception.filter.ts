@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayError } from '@switchyard/contracts';
 import type { IngressEnvironment } from '@switchyard/config';
 import { isAnthropicRoute, sendAnthropicError } from '../anthropic/anthropic-exception.filter';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
@@ -19,16 +20,34 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     // failures before routing (body not JSON, too large) on the Anthropic surface keep its envelope
     if (isAnthropicRoute(request.url)) return sendAnthropicError(request, reply, error);
-    const raw = reply.raw;
-    if (raw.headersSent) {
-      // a stream had begun: end it with an error event the client can read
-      if (!raw.writableEnded) raw.end(`data: ${JSON.stringify(openAIErrorBody(error))}\n\n`);
-      return;
-    }
-    const context = requestContext(request);
-    void reply
-      .code(error.status)
-      .headers({ ...errorHeaders(error), 'x-litellm-call-id': context.callId })
-      .send(openAIErrorBody(error));
+    sendOpenAIError(request, reply, error);
   }
+}
+
+/**
+ * Answers a failure in OpenAI's envelope: an error response before anything was sent, an error
+ * event that ends the stream after.
+ */
+export function sendOpenAIError(request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
+  const raw = reply.raw;
+  if (raw.headersSent) {
+    // a stream had begun: end it with an error event the client can read
+    if (!raw.writableEnded) raw.end(`data: ${JSON.stringify(openAIErrorBody(error))}\n\n`);
+    return;
+  }
+  void reply
+    .code(error.status)
+    .headers({ ...errorHeaders(error), 'x-litellm-call-id': requestContext(request).callId })
+    .send(openAIErrorBody(error));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot decode (`/%ff`) or a path parameter over its
+ * length limit is refused before routing, so before Nest's filters; answered here in the
+ * envelope of the route's surface instead of Fastify's own `{error, code, statusCode}`.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const gatewayError = toGatewayError(error);
+  if (isAnthropicRoute(request.url)) sendAnthropicError(request, reply, gatewayError);
+  else sendOpenAIError(request, reply, gatewayError);
 }
