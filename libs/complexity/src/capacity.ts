@@ -41,7 +41,8 @@ const FITS_UNCOUNTED: CapacityOutcome = Object.freeze({ moved: null, requestToke
  * smaller than the request's tokens ÷ 0.95, use a model of the same pool that fits, else move UP to
  * the lowest configured tier with a model that fits. Unknown windows always fit; capacity never
  * moves down. Windows are read once, at construction. Tokens are counted only when the byte size
- * (an upper bound) does not already fit.
+ * (an upper bound) does not already fit, by the bounded count (`tokenizer.ts`), which gives the
+ * event loop back while it runs.
  */
 export class CapacityCheck {
   private readonly windows = new Map<string, number | null>();
@@ -64,10 +65,10 @@ export class CapacityCheck {
     return this.windows.get(model) ?? null;
   }
 
-  check(candidate: CapacityCandidate, request: CapacityRequest): CapacityOutcome {
+  async check(candidate: CapacityCandidate, request: CapacityRequest): Promise<CapacityOutcome> {
     const window = this.windowOf(candidate.model);
     if (window === null || request.requestBytes / CONTEXT_WINDOW_SHARE <= window) return FITS_UNCOUNTED;
-    const requestTokens = countRequestTokens(request.body);
+    const requestTokens = await countRequestTokens(request.body);
     const needed = requestTokens / CONTEXT_WINDOW_SHARE;
     const fits = (model: string): boolean => {
       const modelWindow = this.windowOf(model);
