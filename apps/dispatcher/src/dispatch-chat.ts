@@ -8,6 +8,7 @@ import {
 } from '@switchyard/contracts';
 import { adapterFor, type ProviderAdapter, SseDecoder } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
+import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { estimateUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
@@ -37,7 +38,9 @@ export class DispatchChat {
     private readonly upstream: UpstreamClient,
     private readonly recordAttempt: RecordAttempt,
     private readonly listener: AttemptListener = {},
-  ) {}
+  ) {
+    preloadTokenizer(); // estimates must not hold every stream while the tables load
+  }
 
   async execute(request: DispatchChatRequest, channel: ReplyChannel, signal: AbortSignal): Promise<void> {
     const served = this.deployments.get(request.deploymentId);

@@ -2,6 +2,7 @@ import { type ChatCompletionRequest, GatewayError, type Tier } from '@switchyard
 import type { ComplexitySettings } from './complexity-settings';
 import type { ModelPicker } from './model-picker';
 import { countRequestTokens } from './request-tokens';
+import { preloadTokenizer } from './tokenizer';
 import { tierRank } from './tier-order';
 
 /** A model's context window (max input tokens); null when it is not known. */
@@ -9,6 +10,13 @@ export type ContextWindowOf = (modelName: string) => number | null;
 
 /** A request may fill this share of a context window. */
 export const CONTEXT_WINDOW_SHARE = 0.95;
+
+/**
+ * UTF-8 bytes the capacity step counts exactly before it estimates from a sample: a decision has
+ * to come well within the ingress's 2 s wait for the classifier, and a threshold with a 5% margin
+ * needs no more (64 KiB is about 16 K tokens of prose).
+ */
+export const CAPACITY_COUNT_BUDGET = 64 * 1024;
 
 /** Where routing stands when the capacity check runs. */
 export interface CapacityCandidate {
@@ -59,6 +67,8 @@ export class CapacityCheck {
     for (const model of models) {
       if (!this.windows.has(model)) this.windows.set(model, contextWindowOf(model));
     }
+    // a router with a known window will count: load the tables now, not during a decision
+    if ([...this.windows.values()].some((window) => window !== null)) preloadTokenizer();
   }
 
   windowOf(model: string): number | null {
@@ -68,7 +78,7 @@ export class CapacityCheck {
   async check(candidate: CapacityCandidate, request: CapacityRequest): Promise<CapacityOutcome> {
     const window = this.windowOf(candidate.model);
     if (window === null || request.requestBytes / CONTEXT_WINDOW_SHARE <= window) return FITS_UNCOUNTED;
-    const requestTokens = await countRequestTokens(request.body);
+    const requestTokens = await countRequestTokens(request.body, { budget: CAPACITY_COUNT_BUDGET });
     const needed = requestTokens / CONTEXT_WINDOW_SHARE;
     const fits = (model: string): boolean => {
       const modelWindow = this.windowOf(model);

@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
-import { countTokensOfTexts } from './tokenizer';
+import { type CountOptions, countTokensOfTexts } from './tokenizer';
 
 /** The chat format's framing per message, and the priming of the reply (OpenAI's published counting rule). */
 const TOKENS_PER_MESSAGE = 3;
@@ -23,6 +23,7 @@ export function countTextTokens(text: string): Promise<number> {
  */
 export async function countRequestTokens(
   body: Pick<ChatCompletionRequest, 'messages' | 'tools'>,
+  options: CountOptions = {},
 ): Promise<number> {
   const texts: string[] = [];
   for (const message of body.messages) {
@@ -36,7 +37,7 @@ export async function countRequestTokens(
   }
   if (body.tools && body.tools.length > 0) texts.push(JSON.stringify(body.tools));
   const framing = REPLY_PRIMING_TOKENS + TOKENS_PER_MESSAGE * body.messages.length;
-  return framing + (await countTokensOfTexts(texts));
+  return framing + (await countTokensOfTexts(texts, options));
 }
 
 function pushContentTexts(content: unknown, texts: string[]): void {

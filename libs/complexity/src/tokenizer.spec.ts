@@ -7,7 +7,7 @@ import {
   BATCH_CHARACTERS,
   countTokens,
   countTokensOfTexts,
-  EXACT_CHARACTER_BUDGET,
+  EXACT_BYTE_BUDGET,
   MAX_PIECE_BYTES,
 } from './tokenizer';
 
@@ -89,7 +89,7 @@ describe(countTokens.name, () => {
     'hands the tokenizer only short pre-tokens and each character once on 64 KB of %s',
     async (_name, text) => {
       const pieces: string[] = [];
-      const tokens = await countTokens(text, (piece) => pieces.push(piece));
+      const tokens = await countTokens(text, { onPiece: (piece) => pieces.push(piece) });
       expect(tokens).toBeGreaterThan(0);
       expect(pieces.join('')).toBe(text);
       expect(Math.max(...pieces.map(longestPreToken))).toBeLessThanOrEqual(MAX_PIECE_BYTES);
@@ -114,20 +114,22 @@ describe(countTokens.name, () => {
 
   it('estimates beyond its budget from a sample, counting no more than the budget', async () => {
     const prose = readFileSync(join(REPOSITORY, 'README.md'), 'utf8');
-    const text = prose.repeat(Math.ceil((4 * EXACT_CHARACTER_BUDGET) / prose.length));
+    const text = prose.repeat(Math.ceil((4 * EXACT_BYTE_BUDGET) / prose.length));
     let counted = 0;
-    const estimate = await countTokens(text, (piece) => (counted += piece.length));
+    const estimate = await countTokens(text, { onPiece: (piece) => (counted += piece.length) });
     const exact = exactCount(text, AS_PLAIN_TEXT);
-    expect(counted).toBeLessThanOrEqual(EXACT_CHARACTER_BUDGET * 1.05);
+    expect(counted).toBeLessThanOrEqual(EXACT_BYTE_BUDGET * 1.05);
     expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.03);
   }, 60_000);
 
   it('shares the budget between texts in proportion to their length', async () => {
-    const big = randomText(2 * EXACT_CHARACTER_BUDGET, BASE64);
+    const big = randomText(2 * EXACT_BYTE_BUDGET, BASE64);
     const small = 'Hello, world!';
     let counted = 0;
-    const total = await countTokensOfTexts([small, big], (piece) => (counted += piece.length));
-    expect(counted).toBeLessThanOrEqual(EXACT_CHARACTER_BUDGET * 1.05);
+    const total = await countTokensOfTexts([small, big], {
+      onPiece: (piece) => (counted += piece.length),
+    });
+    expect(counted).toBeLessThanOrEqual(EXACT_BYTE_BUDGET * 1.05);
     expect(total).toBeGreaterThan(exactCount(small, AS_PLAIN_TEXT));
   }, 60_000);
 

@@ -21,10 +21,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  *   work is linear in the text's length;
  * - a count gives the event loop back every `SLICE_MS`, so a long count delays other requests by
  *   milliseconds, not seconds;
- * - beyond `EXACT_CHARACTER_BUDGET` characters in one count, evenly spread windows of each text
- *   (as many characters as the budget, shared in proportion to length) are counted and scaled to
+ * - beyond `EXACT_BYTE_BUDGET` UTF-8 bytes in one count, evenly spread windows of each text
+ *   (the budget's share of it, in proportion to its size) are counted and scaled to
  *   the text's length, so no input costs more than the budget's worth of merging (a fraction of a
- *   second of CPU, in slices). 256 K characters is about 64 K tokens of prose: longer prompts are
+ *   second of CPU, in slices). 256 KiB is about 64 K tokens of English prose: longer prompts are
  *   estimated, within 1% on the OpenCode fixture repeated past the budget and within a few percent on
  *   one text of one kind; on a text that changes kind the error is the kinds' difference in tokens
  *   per character over the part not sampled.
@@ -41,8 +41,13 @@ type Tokenizer = typeof import('gpt-tokenizer');
 export const MAX_PIECE_BYTES = 256;
 /** Short pre-tokens counted in one call of the tokenizer. */
 export const BATCH_CHARACTERS = 2048;
-/** Characters counted exactly by one count; beyond, a sample of this size is scaled up. */
-export const EXACT_CHARACTER_BUDGET = 256 * 1024;
+/** The longest stretch of text the pre-token pattern runs on at once. */
+export const SPLIT_CHARACTERS = 8192;
+/**
+ * UTF-8 bytes counted exactly by one count by default (merging works on bytes: a CJK character
+ * costs three); beyond, a sample of this size is scaled up.
+ */
+export const EXACT_BYTE_BUDGET = 256 * 1024;
 /** A count runs this long at most before it lets other work on the event loop run. */
 const SLICE_MS = 5;
 /** Windows a sampled text is read in, and the smallest window worth counting. */
@@ -62,6 +67,14 @@ interface Loaded {
 
 let loaded: Loaded | null = null;
 
+/**
+ * Loads the tokenizer's tables now (about a second of CPU and 70 MB), so that the first count of
+ * a service that counts does not hold its event loop that long: called when such a service starts.
+ */
+export function preloadTokenizer(): void {
+  load();
+}
+
 function load(): Loaded {
   if (loaded === null) {
     /* eslint-disable @typescript-eslint/no-require-imports */
@@ -78,14 +91,21 @@ function load(): Loaded {
 /** What one count handed the tokenizer: the hook a test watches to prove the work stays linear. */
 export type CountedPiece = (piece: string, tokens: number) => void;
 
-/**
- * The tokens of `texts` together, counted in bounded slices of work (see the top of this file).
- * `onPiece`, when given, sees every string handed to the tokenizer.
- */
-export async function countTokensOfTexts(texts: readonly string[], onPiece?: CountedPiece): Promise<number> {
-  let characters = 0;
-  for (const text of texts) characters += text.length;
-  const share = characters <= EXACT_CHARACTER_BUDGET ? 1 : EXACT_CHARACTER_BUDGET / characters;
+export interface CountOptions {
+  /** UTF-8 bytes counted exactly before the count samples (default `EXACT_BYTE_BUDGET`). */
+  budget?: number;
+  /** sees every string handed to the tokenizer. */
+  onPiece?: CountedPiece;
+}
+
+/** The tokens of `texts` together, counted in bounded slices of work (see the top of this file). */
+export async function countTokensOfTexts(
+  texts: readonly string[],
+  { budget = EXACT_BYTE_BUDGET, onPiece }: CountOptions = {},
+): Promise<number> {
+  let bytes = 0;
+  for (const text of texts) bytes += Buffer.byteLength(text, 'utf8');
+  const share = bytes <= budget ? 1 : budget / bytes;
   const slice = new Slice();
   let total = 0;
   for (const text of texts) {
@@ -99,8 +119,8 @@ export async function countTokensOfTexts(texts: readonly string[], onPiece?: Cou
 }
 
 /** The tokens of one text (see `countTokensOfTexts`). */
-export function countTokens(text: string, onPiece?: CountedPiece): Promise<number> {
-  return countTokensOfTexts([text], onPiece);
+export function countTokens(text: string, options: CountOptions = {}): Promise<number> {
+  return countTokensOfTexts([text], options);
 }
 
 /** Time on the event loop since a count last let other work run. */
@@ -128,9 +148,18 @@ async function countAll(text: string, slice: Slice, onPiece?: CountedPiece): Pro
 /**
  * `text` cut where the tokenizer's own pre-tokenization cuts it, in batches of at most
  * `BATCH_CHARACTERS`; a pre-token longer than `MAX_PIECE_BYTES` comes alone, in pieces of that
- * size.
+ * size. The pattern runs on stretches of at most `SPLIT_CHARACTERS`, so no single match holds the
+ * event loop long either.
  */
 export function* piecesOf(text: string): Generator<string> {
+  for (let from = 0; from < text.length;) {
+    const to = stretchEnd(text, from);
+    yield* piecesOfStretch(from === 0 && to === text.length ? text : text.slice(from, to));
+    from = to;
+  }
+}
+
+function* piecesOfStretch(text: string): Generator<string> {
   const split = new RegExp(load().pattern.source, 'gu');
   let batchStart = 0;
   for (let match = split.exec(text); match !== null; match = split.exec(text)) {
@@ -156,6 +185,21 @@ export function* piecesOf(text: string): Generator<string> {
     }
   }
   if (batchStart < text.length) yield text.slice(batchStart);
+}
+
+/**
+ * Where the stretch from `from` ends: at most `SPLIT_CHARACTERS` on, before the last space or tab
+ * that follows a non-space in its second half (where o200k always cuts, so the count is the
+ * same), else right there (a text without such spaces, whose pre-tokens are cut anyway).
+ */
+function stretchEnd(text: string, from: number): number {
+  const limit = from + SPLIT_CHARACTERS;
+  if (limit >= text.length) return text.length;
+  for (let position = limit; position > from + SPLIT_CHARACTERS / 2; position -= 1) {
+    const code = text.charCodeAt(position);
+    if ((code === 0x20 || code === 0x09) && !isSpace(text.charCodeAt(position - 1))) return position;
+  }
+  return codePointBoundary(text, limit);
 }
 
 /**

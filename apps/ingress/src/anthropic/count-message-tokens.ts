@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
+import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { admitWithoutCall, unresolvedRouter } from '../completion/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
@@ -21,7 +22,9 @@ export class CountMessageTokens {
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
-  ) {}
+  ) {
+    preloadTokenizer(); // at start, not during the first count
+  }
 
   async execute(
     request: AnthropicTokenCountRequest,
