@@ -100,10 +100,15 @@ describe('Tokenizer fuzz', () => {
     await fleet?.stop();
   });
 
-  async function post(path: string, body: unknown, signal?: AbortSignal): Promise<Answer> {
+  async function post(
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    key = TEST_MASTER_KEY,
+  ): Promise<Answer> {
     const response = await fetch(`${fleet.baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_MASTER_KEY}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(body),
       signal,
     });
@@ -201,4 +206,21 @@ describe('Tokenizer fuzz', () => {
     expect(fuzzed.length).toBeGreaterThan(10);
     expect(slowest).toBeLessThan(Math.max(LIVENESS_LIMIT_MS, NOISY_MACHINE_FACTOR * Math.max(...quiet)));
   }, 300_000);
+
+  it.each([
+    ['/v1/messages/count_tokens', 'tiny-window'],
+    ['/v1/route/explain', 'fuzz-router'],
+  ])("counts %s against the key's rpm_limit before any work", async (path, model) => {
+    const minted = await post('/key/generate', { rpm_limit: 2 });
+    expect(minted.status).toBe(200);
+    const { key } = JSON.parse(minted.body) as { key: string };
+    const body = { model, messages: [{ role: 'user', content: 'a'.repeat(50 * 1024) }] };
+
+    const statuses: number[] = [];
+    for (let request = 0; request < 3; request += 1) {
+      statuses.push((await post(path, body, undefined, key)).status);
+    }
+
+    expect(statuses).toEqual([200, 200, 429]);
+  });
 });
