@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { eventually, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 
 /**
  * Tokenizer fuzz: texts the o200k tokenizer alone merges in quadratic time (a run of one
@@ -205,6 +205,18 @@ describe('Tokenizer fuzz', () => {
       expect(cancelled.path).toBe('cancelled');
     }
     expect(fuzzed.length).toBeGreaterThan(10);
+    // the dispatcher estimated every cut stream and the cancelled calls from their prompts
+    const estimated = await eventually(
+      () =>
+        fleet.database
+          .query<{ status: string; input_tokens: number }>(
+            "SELECT status, input_tokens FROM usage_events WHERE model = 'huge-window' AND usage_estimated AND input_tokens > 1000",
+          )
+          .catch(() => []),
+      (rows) => rows.filter((row) => row.status === 'error').length >= inputs.length,
+    );
+    expect(estimated.filter((row) => row.status === 'error')).toHaveLength(inputs.length);
+    expect(estimated.filter((row) => row.status === 'cancelled').length).toBeGreaterThan(0);
     expect(slowest).toBeLessThan(Math.max(LIVENESS_LIMIT_MS, NOISY_MACHINE_FACTOR * Math.max(...quiet)));
   }, 300_000);
 
