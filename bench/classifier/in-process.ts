@@ -155,12 +155,12 @@ export async function measureInProcess(options: InProcessOptions = {}): Promise<
     const slow = input.includes('KB') || sut === tokenizing;
     const iterations = options.iterations ?? (slow ? 2_000 : 20_000);
     const rounds = slow ? Math.min(warmup, 500) : warmup;
-    let decision = sut.decide(request);
-    for (let round = 0; round < rounds; round += 1) decision = sut.decide(request);
+    let decision = await sut.decide(request);
+    for (let round = 0; round < rounds; round += 1) decision = await sut.decide(request);
     const samples = new Float64Array(iterations);
     for (let round = 0; round < iterations; round += 1) {
       const started = process.hrtime.bigint();
-      decision = sut.decide(request);
+      decision = await sut.decide(request);
       samples[round] = Number(process.hrtime.bigint() - started) / 1_000;
     }
     samples.sort();

@@ -13,14 +13,14 @@ export class ClassifyController {
   constructor(@Inject(DecideRoute) private readonly decideRoute: DecideRoute) {}
 
   @MessagePattern(Subjects.classify)
-  classify(@Payload() payload: unknown, @Ctx() nats: NatsContext): ClassifyDecision {
+  async classify(@Payload() payload: unknown, @Ctx() nats: NatsContext): Promise<ClassifyDecision> {
     const span = tracer.startSpan(
       Subjects.classify,
       { kind: SpanKind.SERVER },
       contextFromHeaders(nats.getHeaders() as MsgHdrs | undefined),
     );
     try {
-      const decision = this.decide(payload);
+      const decision = await this.decide(payload);
       span.setAttributes({
         'switchyard.router': decision.router,
         'switchyard.router.tier': decision.tier ?? 'none',
@@ -33,7 +33,7 @@ export class ClassifyController {
     }
   }
 
-  private decide(payload: unknown): ClassifyDecision {
+  private decide(payload: unknown): Promise<ClassifyDecision> {
     const parsed = ClassifyRequest.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -25,7 +25,7 @@ export class DecideRoute {
     }
   }
 
-  execute(request: ClassifyRequest): ClassifyDecision {
+  async execute(request: ClassifyRequest): Promise<ClassifyDecision> {
     const router = this.routers.get(request.router);
     if (!router) {
       throw GatewayError.notFound(
@@ -35,7 +35,7 @@ export class DecideRoute {
       );
     }
     const started = performance.now();
-    const decision = router.decide(request);
+    const decision = await router.decide(request);
     if (this.metrics) {
       this.metrics.duration.observe({ router: decision.router }, (performance.now() - started) / 1000);
       this.metrics.decisions.inc({

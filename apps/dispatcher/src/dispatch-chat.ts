@@ -8,7 +8,8 @@ import {
 } from '@switchyard/contracts';
 import { adapterFor, type ProviderAdapter, SseDecoder } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
-import { estimateUsage } from './estimate-usage';
+import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
+import { estimateUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
 import type { ServedDeployment, ServedDeployments } from './served-deployments';
@@ -37,7 +38,9 @@ export class DispatchChat {
     private readonly upstream: UpstreamClient,
     private readonly recordAttempt: RecordAttempt,
     private readonly listener: AttemptListener = {},
-  ) {}
+  ) {
+    preloadTokenizer(); // estimates must not hold every stream while the tables load
+  }
 
   async execute(request: DispatchChatRequest, channel: ReplyChannel, signal: AbortSignal): Promise<void> {
     const served = this.deployments.get(request.deploymentId);
@@ -144,7 +147,14 @@ export class DispatchChat {
       response = await this.upstream.send(httpRequest, provider, timeouts, signal);
     } catch (error) {
       const failure = upstreamFailure(error, provider, signal);
-      return failed(failure, record(signal.aborted ? 'cancelled' : 'error', failure.status, null, failure));
+      // cancelled or out of time once sent, the provider may have started (and will bill) the call
+      const usage = mayBeBilled(failure, signal)
+        ? await estimateUsage(request.body, NOTHING_RECEIVED, null)
+        : null;
+      return failed(
+        failure,
+        record(signal.aborted ? 'cancelled' : 'error', failure.status, usage, failure, null, usage !== null),
+      );
     }
 
     if (response.status >= 400) {
@@ -159,8 +169,10 @@ export class DispatchChat {
     }
 
     if (!request.stream) {
+      let body: string | null = null;
       try {
-        const result = adapter.parseChatResponse(await response.body.json(), served.target);
+        body = await response.body.text();
+        const result = adapter.parseChatResponse(JSON.parse(body) as unknown, served.target);
         const outcome = record('success', response.status, result.usage, null);
         this.listener.onAttemptSucceeded?.(served);
         channel.send({ type: 'final', outcome, response: result.response });
@@ -169,7 +181,13 @@ export class DispatchChat {
           error instanceof SyntaxError
             ? GatewayError.upstream(502, `${provider} sent a response that is not valid JSON`, { provider })
             : upstreamFailure(error, provider, signal);
-        return failed(failure, record(signal.aborted ? 'cancelled' : 'error', failure.status, null, failure));
+        // the provider answered 2xx, so it ran the call: its output is what arrived, if anything
+        const received = body === null ? NOTHING_RECEIVED : { text: body, reasoning: '' };
+        const usage = await estimateUsage(request.body, received, null);
+        return failed(
+          failure,
+          record(signal.aborted ? 'cancelled' : 'error', failure.status, usage, failure, null, true),
+        );
       }
       return { kind: 'done' };
     }
@@ -177,11 +195,11 @@ export class DispatchChat {
     const decoder = new SseDecoder();
     const parser = adapter.createChatStreamParser(served.target);
     let firstTokenAt: number | null = null;
-    let streamedText = '';
+    const streamed: ReceivedOutput = { text: '', reasoning: '' };
     const forward = (chunks: ChatCompletionChunk[]) => {
       for (const chunk of chunks) {
         if (firstTokenAt === null && carriesOutput(chunk)) firstTokenAt = performance.now();
-        streamedText += textOf(chunk);
+        receive(chunk, streamed);
         channel.send({ type: 'chunk', chunk });
       }
     };
@@ -201,7 +219,7 @@ export class DispatchChat {
       response.body.destroy();
       const failure = error instanceof GatewayError ? error : upstreamFailure(error, provider, signal);
       const known = parser.summary().usage;
-      const usage = known ?? estimateUsage(request.body, streamedText, null);
+      const usage = known ?? (await estimateUsage(request.body, streamed, null));
       return failed(
         failure,
         record(
@@ -215,7 +233,7 @@ export class DispatchChat {
       );
     }
     const summary = parser.summary();
-    const usage = summary.usage ?? estimateUsage(request.body, streamedText, null);
+    const usage = summary.usage ?? (await estimateUsage(request.body, streamed, null));
     const outcome = record('success', response.status, usage, null, firstTokenAt, summary.usage === null);
     this.listener.onAttemptSucceeded?.(served);
     channel.send({ type: 'final', outcome, response: null });
@@ -238,11 +256,20 @@ function carriesOutput(chunk: ChatCompletionChunk): boolean {
   );
 }
 
-function textOf(chunk: ChatCompletionChunk): string {
-  let text = '';
+/** Adds a chunk's answer text, tool-call arguments and reasoning to what the stream delivered. */
+function receive(chunk: ChatCompletionChunk, streamed: ReceivedOutput): void {
   for (const choice of chunk.choices) {
-    if (choice.delta.content) text += choice.delta.content;
-    for (const call of choice.delta.tool_calls ?? []) text += call.function?.arguments ?? '';
+    if (choice.delta.content) streamed.text += choice.delta.content;
+    if (choice.delta.reasoning_content) streamed.reasoning += choice.delta.reasoning_content;
+    for (const call of choice.delta.tool_calls ?? []) streamed.text += call.function?.arguments ?? '';
   }
-  return text;
+}
+
+/**
+ * Whether an attempt that failed before its response arrived may still be billed: it was
+ * cancelled (the request may have reached the provider) or timed out waiting for the answer. A
+ * refused or failed connection, or a connect timeout (`upstream_connect_timeout`), never reached it.
+ */
+function mayBeBilled(failure: GatewayError, signal: AbortSignal): boolean {
+  return signal.aborted || failure.code === 'timeout';
 }

@@ -64,7 +64,7 @@ export class DispatchEmbeddings {
             served.target,
             request.body,
           );
-          const usage = result.usage ?? estimateEmbeddingUsage(request.body);
+          const usage = result.usage ?? (await estimateEmbeddingUsage(request.body));
           const outcome = this.recordAttempt.execute({
             ...base,
             usage,

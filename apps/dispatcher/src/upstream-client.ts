@@ -93,7 +93,10 @@ export function upstreamFailure(error: unknown, provider: string, signal?: Abort
     return GatewayError.timeout(`${provider} did not answer in time (${error.message})`, { provider });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return GatewayError.timeout(`could not connect to ${provider} in time`, { provider });
+    return GatewayError.timeout(`could not connect to ${provider} in time`, {
+      code: 'upstream_connect_timeout',
+      provider,
+    });
   }
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);

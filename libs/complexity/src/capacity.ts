@@ -2,6 +2,7 @@ import { type ChatCompletionRequest, GatewayError, type Tier } from '@switchyard
 import type { ComplexitySettings } from './complexity-settings';
 import type { ModelPicker } from './model-picker';
 import { countRequestTokens } from './request-tokens';
+import { preloadTokenizer } from './tokenizer';
 import { tierRank } from './tier-order';
 
 /** A model's context window (max input tokens); null when it is not known. */
@@ -9,6 +10,13 @@ export type ContextWindowOf = (modelName: string) => number | null;
 
 /** A request may fill this share of a context window. */
 export const CONTEXT_WINDOW_SHARE = 0.95;
+
+/**
+ * UTF-8 bytes the capacity step counts exactly before it estimates from a sample: a decision has
+ * to come well within the ingress's 2 s wait for the classifier, and a threshold with a 5% margin
+ * needs no more (64 KiB is about 16 K tokens of prose).
+ */
+export const CAPACITY_COUNT_BUDGET = 64 * 1024;
 
 /** Where routing stands when the capacity check runs. */
 export interface CapacityCandidate {
@@ -41,7 +49,8 @@ const FITS_UNCOUNTED: CapacityOutcome = Object.freeze({ moved: null, requestToke
  * smaller than the request's tokens ÷ 0.95, use a model of the same pool that fits, else move UP to
  * the lowest configured tier with a model that fits. Unknown windows always fit; capacity never
  * moves down. Windows are read once, at construction. Tokens are counted only when the byte size
- * (an upper bound) does not already fit.
+ * (an upper bound) does not already fit, by the bounded count (`tokenizer.ts`), which gives the
+ * event loop back while it runs.
  */
 export class CapacityCheck {
   private readonly windows = new Map<string, number | null>();
@@ -58,16 +67,18 @@ export class CapacityCheck {
     for (const model of models) {
       if (!this.windows.has(model)) this.windows.set(model, contextWindowOf(model));
     }
+    // a router with a known window will count: load the tables now, not during a decision
+    if ([...this.windows.values()].some((window) => window !== null)) preloadTokenizer();
   }
 
   windowOf(model: string): number | null {
     return this.windows.get(model) ?? null;
   }
 
-  check(candidate: CapacityCandidate, request: CapacityRequest): CapacityOutcome {
+  async check(candidate: CapacityCandidate, request: CapacityRequest): Promise<CapacityOutcome> {
     const window = this.windowOf(candidate.model);
     if (window === null || request.requestBytes / CONTEXT_WINDOW_SHARE <= window) return FITS_UNCOUNTED;
-    const requestTokens = countRequestTokens(request.body);
+    const requestTokens = await countRequestTokens(request.body, { budget: CAPACITY_COUNT_BUDGET });
     const needed = requestTokens / CONTEXT_WINDOW_SHARE;
     const fits = (model: string): boolean => {
       const modelWindow = this.windowOf(model);

@@ -43,7 +43,7 @@ export class ComplexityRouter {
   }
 
   /** Throws a `GatewayError`: 400 without messages or when no model's window fits, 500 when a tier has nowhere to go. */
-  decide(request: ClassifyRequest): ClassifyDecision {
+  async decide(request: ClassifyRequest): Promise<ClassifyDecision> {
     const body = request.body;
     const outcome = this.decider.decide(body.messages);
     const sessionId = request.session?.id ? request.session.id : null;
@@ -71,7 +71,7 @@ export class ComplexityRouter {
       notes.push(affinity.note);
     }
 
-    const capacity = this.capacity.check(
+    const capacity = await this.capacity.check(
       { tier, model, pool, floorRank },
       { body, requestBytes: request.requestBytes, sessionId },
     );

@@ -15,12 +15,12 @@ describe(`${explainLine.name} with a learned router`, () => {
   if (!definition) throw new Error('no opencodego-learned-router');
   const sut = new ComplexityRouter(definition, { contextWindowOf: () => null });
 
-  it('answers from the learned model and names the strongest features behind the decision', () => {
+  it('answers from the learned model and names the strongest features behind the decision', async () => {
     const line = JSON.stringify({
       model: 'opencodego-learned-router',
       messages: [{ role: 'user', content: 'thanks, that fixed it!' }],
     });
-    const decision = ClassifyDecision.parse(JSON.parse(explainLine(sut, line, 1) ?? ''));
+    const decision = ClassifyDecision.parse(JSON.parse((await explainLine(sut, line, 1)) ?? ''));
     expect(decision).toMatchObject({
       router: 'opencodego-learned-router',
       tier: 'SIMPLE',

@@ -20,7 +20,7 @@ function routerNamed(name: string): ComplexityRouter {
 describe(explainLine.name, () => {
   const sut = routerNamed('opencodego-router');
 
-  it('prints the decision of a chat completions body as one JSON line', () => {
+  it('prints the decision of a chat completions body as one JSON line', async () => {
     const line = JSON.stringify({
       model: 'opencodego-router',
       messages: [
@@ -31,7 +31,7 @@ describe(explainLine.name, () => {
         },
       ],
     });
-    const output = explainLine(sut, line, 1);
+    const output = await explainLine(sut, line, 1);
     expect(output).not.toContain('\n');
     const decision = ClassifyDecision.parse(JSON.parse(output ?? ''));
     expect(decision).toMatchObject({
@@ -44,21 +44,21 @@ describe(explainLine.name, () => {
     expect(decision.dimensions).toHaveLength(7);
   });
 
-  it('reads a captured request (the fixtures) as its body', () => {
+  it('reads a captured request (the fixtures) as its body', async () => {
     const captured = readFileSync(join(fixtures, 'opencode-chat-request.json'), 'utf8').replace(/\n\s*/g, '');
-    expect(JSON.parse(explainLine(sut, captured, 1) ?? '')).toMatchObject({
+    expect(JSON.parse((await explainLine(sut, captured, 1)) ?? '')).toMatchObject({
       tier: 'SIMPLE',
       model: 'opencode-deepseek-v4-flash',
       score: -0.2,
     });
   });
 
-  it('prints an error line for a line that is not JSON, or not a request, and for a refused request', () => {
-    expect(JSON.parse(explainLine(sut, '{not json', 3) ?? '')).toMatchObject({
+  it('prints an error line for a line that is not JSON, or not a request, and for a refused request', async () => {
+    expect(JSON.parse((await explainLine(sut, '{not json', 3)) ?? '')).toMatchObject({
       line: 3,
       error: expect.stringContaining('not valid JSON') as unknown,
     });
-    expect(JSON.parse(explainLine(sut, '{"model":"x"}', 4) ?? '')).toEqual({
+    expect(JSON.parse((await explainLine(sut, '{"model":"x"}', 4)) ?? '')).toEqual({
       line: 4,
       error: 'not a chat completions request: messages: Invalid input: expected array, received undefined',
     });
@@ -72,14 +72,14 @@ describe(explainLine.name, () => {
         },
       ],
     });
-    expect(JSON.parse(explainLine(mistral, medium, 5) ?? '')).toMatchObject({
+    expect(JSON.parse((await explainLine(mistral, medium, 5)) ?? '')).toMatchObject({
       line: 5,
       status: 500,
       code: 'router_tier_missing',
     });
   });
 
-  it('prints nothing for a blank line', () => {
-    expect(explainLine(sut, '   ', 6)).toBeNull();
+  it('prints nothing for a blank line', async () => {
+    expect(await explainLine(sut, '   ', 6)).toBeNull();
   });
 });

@@ -33,7 +33,11 @@ function unwrap(document: unknown): { body: unknown; sessionId: string | null; c
  * JSON line; a line that is not a request, or that the router refuses, gives `{line, error}`.
  * Blank lines give nothing (null).
  */
-export function explainLine(router: ComplexityRouter, line: string, lineNumber: number): string | null {
+export async function explainLine(
+  router: ComplexityRouter,
+  line: string,
+  lineNumber: number,
+): Promise<string | null> {
   const text = line.trim();
   if (text.length === 0) return null;
   const failure = (error: Omit<ExplainError, 'line'>): string =>
@@ -53,7 +57,7 @@ export function explainLine(router: ComplexityRouter, line: string, lineNumber: 
     return failure({ error: `not a chat completions request: ${path}: ${issue.message}` });
   }
   try {
-    const decision = router.decide({
+    const decision = await router.decide({
       router: router.name,
       body: parsed.data,
       requestBytes: Buffer.byteLength(captured ? JSON.stringify(body) : text),

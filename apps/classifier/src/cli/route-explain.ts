@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   let lineNumber = 0;
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
     lineNumber += 1;
-    const output = explainLine(router, line, lineNumber);
+    const output = await explainLine(router, line, lineNumber);
     if (output !== null && !process.stdout.write(`${output}\n`)) await once(process.stdout, 'drain');
   }
   return 0;

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
+import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
+import { admitWithoutCall, unresolvedRouter } from '../completion/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
 import type { ChatCallContext } from '../completion/chat-context';
 import { ResolveModel } from '../routing/resolve-model';
@@ -10,8 +12,9 @@ import { toChatCompletionRequest } from './to-chat-completion-request';
 
 /**
  * `POST /v1/messages/count_tokens`: the input tokens of a Messages request, counted with the
- * o200k tokenizer on its canonical form (the count the router's capacity check uses). The model
- * must exist (a router counts as one); nothing is dispatched.
+ * bounded o200k count on its canonical form (the count the router's capacity check uses). The
+ * model must exist (a router counts as one); the request counts against the key's rate limits
+ * before anything is counted; nothing is dispatched.
  */
 @Injectable()
 export class CountMessageTokens {
@@ -19,11 +22,20 @@ export class CountMessageTokens {
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
-  ) {}
+  ) {
+    preloadTokenizer(); // at start, not during the first count
+  }
 
-  execute(request: AnthropicTokenCountRequest, context: ChatCallContext): { input_tokens: number } {
+  async execute(
+    request: AnthropicTokenCountRequest,
+    context: ChatCallContext,
+  ): Promise<{ input_tokens: number }> {
     this.admission.authorize(context, request.model);
-    if (!this.configuration.router(request.model)) this.resolveModel.direct(request.model);
-    return { input_tokens: countRequestTokens(toChatCompletionRequest(request)) };
+    const resolved = this.configuration.router(request.model)
+      ? unresolvedRouter(request.model)
+      : this.resolveModel.direct(request.model);
+    const chat = toChatCompletionRequest(request);
+    await admitWithoutCall(this.admission, context, resolved, chat);
+    return { input_tokens: await countRequestTokens(chat) };
   }
 }

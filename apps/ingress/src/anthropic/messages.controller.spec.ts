@@ -271,7 +271,7 @@ describe(MessagesController.name, () => {
   });
 
   it('counts tokens without needing max_tokens', async () => {
-    countTokens.execute.mockReturnValue({ input_tokens: 11 });
+    countTokens.execute.mockResolvedValue({ input_tokens: 11 });
 
     const response = await post(
       { model: 'claude-sonnet-4-6', messages: ask.messages },

@@ -85,7 +85,7 @@ export class MessagesController {
 
   @Post(['v1/messages/count_tokens', 'messages/count_tokens'])
   @HttpCode(200)
-  countTokens(@Body() body: unknown, @Req() request: FastifyRequest): { input_tokens: number } {
+  countTokens(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ input_tokens: number }> {
     const count = parseAnthropicTokenCountRequest(body);
     return this.countMessageTokens.execute(count, callContextOf(request, 'messages', null, null));
   }

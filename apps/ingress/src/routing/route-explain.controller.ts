@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { type ClassifyDecision, GatewayError } from '@switchyard/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { admitWithoutCall, unresolvedRouter } from '../completion/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
 import { callContextOf } from '../http/call-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
@@ -16,7 +17,8 @@ export interface RouteExplanation extends ClassifyDecision {
 
 /**
  * `POST /v1/route/explain`: the routing decision for a chat-completions body and everything behind
- * it (tier, model, score, cause, per-dimension detail), without calling any model.
+ * it (tier, model, score, cause, per-dimension detail), without calling any model. It counts
+ * against the key's rate limits before the classifier works on it.
  */
 @Controller()
 @UseGuards(ApiKeyGuard)
@@ -40,6 +42,7 @@ export class RouteExplainController {
     }
     const context = callContextOf(request, 'chat', null, null);
     this.admission.authorize(context, chat.model);
+    await admitWithoutCall(this.admission, context, unresolvedRouter(chat.model), chat);
     const resolved = await this.resolveModel.execute(chat.model, chat, {
       requestId: context.callId,
       bodyBytes: context.bodyBytes,

@@ -32,9 +32,10 @@ of docs/routing.md.
 const QUALITY_BIASES = [0, 0.25, 0.5, 0.75, 1];
 
 /** The complexity tier a router gives each ask (capacity is left out: every window is unknown). */
-function route(router: ComplexityRouter, asks: readonly CorpusAsk[]): number[] {
-  return asks.map((ask) => {
-    const decision = router.decide({
+async function route(router: ComplexityRouter, asks: readonly CorpusAsk[]): Promise<number[]> {
+  const tiers: number[] = [];
+  for (const ask of asks) {
+    const decision = await router.decide({
       router: router.name,
       body: { model: router.name, messages: [{ role: 'user', content: ask.text }] },
       requestBytes: Buffer.byteLength(ask.text),
@@ -42,8 +43,9 @@ function route(router: ComplexityRouter, asks: readonly CorpusAsk[]): number[] {
     });
     const tier = decision.complexity.tier;
     if (tier === null) throw new Error(`${router.name} gave no tier for ${ask.id}`);
-    return tierIndex(tier);
-  });
+    tiers.push(tierIndex(tier));
+  }
+  return tiers;
 }
 
 function routerWith(name: string, config: ComplexityRouterConfig): ComplexityRouter {
@@ -126,15 +128,19 @@ async function main(): Promise<number> {
   const test = readSplit(join(root, CORPUS_PATHS.test));
   const labels = test.map((ask) => tierIndex(ask.tier));
 
-  const heuristicTuned = route(routerWith(routerName, { ...tuned, classifier_type: 'heuristic' }), test);
-  const heuristicDefaults = route(routerWith(routerName, { tiers: tuned.tiers }), test);
-  const learned = QUALITY_BIASES.map((qualityBias) => ({
-    qualityBias,
-    decided: route(
+  const heuristicTuned = await route(
+    routerWith(routerName, { ...tuned, classifier_type: 'heuristic' }),
+    test,
+  );
+  const heuristicDefaults = await route(routerWith(routerName, { tiers: tuned.tiers }), test);
+  const learned: { qualityBias: number; decided: number[] }[] = [];
+  for (const qualityBias of QUALITY_BIASES) {
+    const decided = await route(
       routerWith(routerName, { tiers: tuned.tiers, classifier_type: 'learned', quality_bias: qualityBias }),
       test,
-    ),
-  }));
+    );
+    learned.push({ qualityBias, decided });
+  }
   const learnedDefault = learned[0].decided;
 
   const reports: RoutingReport[] = [

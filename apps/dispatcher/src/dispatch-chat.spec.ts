@@ -1,0 +1,151 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countTokens } from 'gpt-tokenizer';
+import { parseGatewayConfig } from '@switchyard/config';
+import type { DispatchChatRequest, DispatchReply } from '@switchyard/contracts';
+import { DispatchChat } from './dispatch-chat';
+import type { AttemptRecord, RecordAttempt } from './record-attempt';
+import type { ReplyChannel } from './reply-channel';
+import { ServedDeployments } from './served-deployments';
+import { UpstreamClient } from './upstream-client';
+
+const REASONING = 'First I read the file, then I compare both versions of the function.';
+const ANSWER = 'The second version';
+
+type Behaviour = 'hang' | 'reasoning-then-cut';
+
+/** A stand-in upstream that never answers, or streams reasoning and some answer and then drops the connection. */
+function startUpstream(behaviour: () => Behaviour, arrived: () => void): Promise<Server> {
+  const server = createServer((request, response: ServerResponse) => {
+    request.resume();
+    request.on('end', () => {
+      arrived();
+      if (behaviour() === 'hang') return;
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: Record<string, string>) =>
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5.4-mini', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+      response.write(chunk({ role: 'assistant', reasoning_content: REASONING }));
+      response.write(chunk({ content: ANSWER }), () => response.destroy());
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function servedAt(base: string): ServedDeployments {
+  const yaml = `
+model_list:
+  - model_name: gpt-5.4-mini
+    litellm_params: { model: openai/gpt-5.4-mini, api_key: sk-upstream, api_base: ${base}/v1, num_retries: 0, timeout: 0.5 }
+    model_info: { id: openai-mini }
+`;
+  const configuration = parseGatewayConfig(yaml, { source: 'dispatch-test.yaml', environment: {} });
+  return new ServedDeployments(['openai'], configuration);
+}
+
+function requestOf(stream: boolean): DispatchChatRequest {
+  return {
+    requestId: 'r1',
+    attempt: 0,
+    deploymentId: 'openai-mini',
+    stream,
+    body: {
+      model: 'gpt-5.4-mini',
+      messages: [{ role: 'user', content: 'Compare both versions of the function in this file, please.' }],
+    },
+    accounting: {
+      endpoint: 'chat',
+      modelGroup: 'gpt-5.4-mini',
+      route: null,
+      keyId: null,
+      sessionId: null,
+      user: null,
+      metadata: null,
+    },
+  };
+}
+
+describe(DispatchChat.name, () => {
+  let server: Server;
+  let behaviour: Behaviour = 'hang';
+  let onArrival: () => void = () => undefined;
+  let upstream: UpstreamClient;
+  let records: AttemptRecord[];
+  let replies: DispatchReply[];
+  let sut: DispatchChat;
+  const channel = {
+    chunksSent: 0,
+    send: (reply: DispatchReply) => {
+      replies.push(reply);
+      if (reply.type === 'chunk') channel.chunksSent += 1;
+    },
+  };
+
+  beforeAll(async () => {
+    server = await startUpstream(
+      () => behaviour,
+      () => onArrival(),
+    );
+  });
+
+  beforeEach(() => {
+    records = [];
+    replies = [];
+    channel.chunksSent = 0;
+    upstream = new UpstreamClient(4);
+    const recordAttempt = {
+      execute: (record: AttemptRecord) => {
+        records.push(record);
+        return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
+      },
+    };
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sut = new DispatchChat(servedAt(base), upstream, recordAttempt as unknown as RecordAttempt);
+  });
+
+  afterEach(async () => {
+    await upstream.close();
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('estimates a non-streaming call cancelled after it was sent, instead of recording it at $0', async () => {
+    behaviour = 'hang';
+    const controller = new AbortController();
+    onArrival = () => controller.abort();
+
+    await sut.execute(requestOf(false), channel as unknown as ReplyChannel, controller.signal);
+
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'cancelled', usageEstimated: true });
+    expect(records[0].usage?.input.total).toBeGreaterThan(10);
+    expect(records[0].usage?.output.total).toBe(0);
+  });
+
+  it('estimates a non-streaming call that timed out waiting for its answer', async () => {
+    behaviour = 'hang';
+    onArrival = () => undefined;
+
+    await sut.execute(requestOf(false), channel as unknown as ReplyChannel, new AbortController().signal);
+
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'error', httpStatus: 504, usageEstimated: true });
+    expect(records[0].usage?.input.total).toBeGreaterThan(10);
+  });
+
+  it('counts the streamed reasoning of a cut stream as reasoning tokens within the output', async () => {
+    behaviour = 'reasoning-then-cut';
+    onArrival = () => undefined;
+
+    await sut.execute(requestOf(true), channel as unknown as ReplyChannel, new AbortController().signal);
+
+    expect(records).toHaveLength(1);
+    expect(records[0].usageEstimated).toBe(true);
+    expect(records[0].usage?.output).toEqual({
+      total: countTokens(REASONING) + countTokens(ANSWER),
+      reasoning: countTokens(REASONING),
+    });
+  });
+});
