@@ -29,7 +29,11 @@ describe(CountMessageTokens.name, () => {
     admit: (_context: ChatCallContext, resolved: { modelGroup: string }) => {
       if (refuseAdmission) return Promise.reject(GatewayError.rateLimited('rpm_limit reached', 1000));
       admitted.push(resolved.modelGroup);
-      return Promise.resolve({ headers: {}, settle: (outcome: unknown) => settled.push(outcome) });
+      return Promise.resolve({
+        headers: {},
+        settle: (outcome: unknown) => settled.push(outcome),
+        reserveAgain: () => Promise.resolve(false),
+      });
     },
   };
   const context = {} as ChatCallContext;
