@@ -137,6 +137,16 @@ describe(VirtualKeys.name, () => {
     expect(lookup.mock.calls.at(-1)?.[1]).toEqual({ keyHash: hasher.hash('sk-made-up-0') });
   });
 
+  it('knows a key it saw exist within the stale limit, even when its record is due for a refresh', async () => {
+    expect(sut.isKnown(KEY)).toBe(false);
+    await sut.authenticate(KEY);
+    now += 60_000;
+    expect(sut.isKnown(KEY)).toBe(true);
+    expect(sut.isKnown('sk-another')).toBe(false);
+    now += 10 * 60_000;
+    expect(sut.isKnown(KEY)).toBe(false);
+  });
+
   it('refuses blocked and expired keys with 401', async () => {
     lookup.mockResolvedValueOnce({ key: record({ blocked: true }) });
     await expect(sut.authenticate(KEY)).rejects.toThrow('blocked');

@@ -94,10 +94,13 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     this.unknown.delete(keyHash);
   }
 
-  /** true when the key's record is cached and fresh: it authenticates without asking the ledger. */
+  /**
+   * true when this replica saw the key exist in the last minutes (its record may be due for a
+   * refresh): such a key is never throttled with the wrong ones sent from its address.
+   */
   isKnown(key: string): boolean {
     const entry = this.entries.get(this.hasher.hash(key));
-    return entry !== undefined && Date.now() - entry.fetchedAt < this.ttlMs;
+    return entry !== undefined && Date.now() - entry.fetchedAt < STALE_LIMIT_MS;
   }
 
   private async find(keyHash: string): Promise<VirtualKey | null> {
