@@ -6,9 +6,9 @@ import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 
 /** Keyless requests a second while loaded: twice what saturated the ingress before (finding 5). */
 const KEYLESS_PER_SECOND = 25;
-const ROUNDS = 4;
-const SAMPLES_PER_PHASE = 50;
-/** authenticated samples are paced, so each loaded phase lasts long enough to see ~50 keyless bodies. */
+const ROUNDS = 8;
+const SAMPLES_PER_PHASE = 30;
+/** authenticated samples are paced, so each loaded phase sees ~35 keyless bodies (240 samples in each state). */
 const SAMPLE_SPACING_MS = 40;
 
 interface LoadSummary {
@@ -135,11 +135,39 @@ describe('Pre-auth load', () => {
     console.log(`pre-auth load: ${JSON.stringify(figures)}`);
     expect(summary.networkErrors).toEqual([]);
     expect(summary.badEnvelope).toEqual([]);
-    expect(summary.sent).toBeGreaterThanOrEqual(ROUNDS * 20);
+    expect(summary.sent).toBeGreaterThanOrEqual(ROUNDS * 15);
     expect(figures.loadedP99).toBeLessThanOrEqual(2 * figures.quietP99);
     // the same ingress process answered throughout, and still does
     expect(fleet.fleet.pid('ingress')).toBe(ingressPid);
     expect(() => process.kill(ingressPid!, 0)).not.toThrow();
     expect((await fetch(`${fleet.baseUrl}/health/liveness`)).status).toBe(200);
   }, 300_000);
+
+  it('answers an address that keeps sending wrong keys with 429 in the envelope, and still serves the right key', async () => {
+    const statuses: number[] = [];
+    let throttled: Response | null = null;
+    for (let attempt = 0; attempt < 200 && throttled === null; attempt += 1) {
+      const response = await fetch(`${fleet.baseUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': `sk-wrong-${attempt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-5.4-mini',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) throttled = response;
+      else await response.arrayBuffer();
+    }
+
+    expect(throttled).not.toBeNull();
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(await throttled!.json()).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringContaining('invalid API key') },
+    });
+    expect(Number(throttled!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await sample(1)).length).toBe(1);
+  }, 120_000);
 });
