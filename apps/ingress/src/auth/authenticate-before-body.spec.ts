@@ -214,6 +214,19 @@ describe(authenticateBeforeBody.name, () => {
     expect(answer.body).toEqual({ received: JSON.parse(body.toString('utf8')) });
   });
 
+  it('keeps the connection open once the body was read', async () => {
+    const body = Buffer.from('{"ok":true}');
+    const accepted = await send(
+      '/v1/chat/completions',
+      { authorization: `Bearer ${MASTER}` },
+      body,
+      body.length,
+    );
+
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.connection).toBe('keep-alive');
+  });
+
   it('throttles wrong keys per address with 429 in the envelope, without looking them up', async () => {
     for (let attempt = 0; attempt < FAILURES_PER_MINUTE; attempt += 1) {
       const refused = await send('/v1/chat/completions', { authorization: 'Bearer sk-guess' }, opening, 2000);
