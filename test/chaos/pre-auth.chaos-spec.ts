@@ -4,11 +4,14 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 
-/** Keyless requests a second while loaded: twice what saturated the ingress before (finding 5). */
-const KEYLESS_PER_SECOND = 25;
+/**
+ * Keyless requests a second while loaded: above the ~12/s of nested bodies that saturated the
+ * ingress when it parsed before authenticating (finding 5; it spent ~0.9 s of CPU on each).
+ */
+const KEYLESS_PER_SECOND = 15;
 const ROUNDS = 8;
 const SAMPLES_PER_PHASE = 30;
-/** authenticated samples are paced, so each loaded phase sees ~35 keyless bodies (240 samples in each state). */
+/** authenticated samples are paced, so each loaded phase sees ~20 keyless bodies (240 samples in each state). */
 const SAMPLE_SPACING_MS = 40;
 
 interface LoadSummary {
@@ -135,7 +138,7 @@ describe('Pre-auth load', () => {
     console.log(`pre-auth load: ${JSON.stringify(figures)}`);
     expect(summary.networkErrors).toEqual([]);
     expect(summary.badEnvelope).toEqual([]);
-    expect(summary.sent).toBeGreaterThanOrEqual(ROUNDS * 15);
+    expect(summary.sent).toBeGreaterThanOrEqual(ROUNDS * 10);
     expect(figures.loadedP99).toBeLessThanOrEqual(2 * figures.quietP99);
     // the same ingress process answered throughout, and still does
     expect(fleet.fleet.pid('ingress')).toBe(ingressPid);
