@@ -7,6 +7,9 @@ import {
   readEnvironment,
   runService,
 } from '@switchyard/config';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { authenticateBeforeBody } from './auth/authenticate-before-body';
+import { checkDemoKey } from './auth/demo-key-policy';
 import { MasterKey } from './auth/master-key';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { registerRequestMetrics } from './http/request-metrics';
@@ -18,11 +21,13 @@ runService('ingress', async () => {
   const environment = readEnvironment(IngressEnvironment);
   startTracing('ingress', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
-  MasterKey.fromConfiguration(configuration, environment); // fail before listening when it is missing
+  // fail before listening when the master key is missing, or is the public demo key where it would guard something
+  checkDemoKey(MasterKey.fromConfiguration(configuration, environment), configuration, environment);
   const bodyLimitMb = configuration.generalSettings.max_request_size_mb ?? environment.MAX_REQUEST_BODY_MB;
-  // the JSON parser enforces the limit itself (and answers 413 after draining); Fastify only caps the extreme
+  const bodyLimitBytes = Math.round(bodyLimitMb * 1024 * 1024);
+  // the JSON parser enforces the limit itself (a 413 in the surface's envelope); Fastify's is a backstop
   const adapter = new FastifyAdapter({
-    bodyLimit: Math.round(bodyLimitMb * 1024 * 1024) * 8,
+    bodyLimit: bodyLimitBytes,
     logger: false,
     frameworkErrors: sendFrameworkError,
   });
@@ -35,12 +40,11 @@ runService('ingress', async () => {
       logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
     },
   );
-  registerJsonBodyParser(
-    app.getHttpAdapter().getInstance(),
-    Math.round(bodyLimitMb * 1024 * 1024),
-    bodyLimitMb,
-  );
-  registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(IngressMetrics));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify, bodyLimitBytes, bodyLimitMb);
+  registerRequestMetrics(fastify, app.get(IngressMetrics));
+  // after the metrics hook, so refused calls are counted; before any body is read
+  authenticateBeforeBody(fastify, app.get(ApiKeyGuard));
   app.useGlobalFilters(new OpenAIExceptionFilter({ ...environment, MAX_REQUEST_BODY_MB: bodyLimitMb }));
   app.enableShutdownHooks();
   await app.listen(environment.PORT, environment.HOST);

@@ -57,6 +57,15 @@ export const IngressEnvironment = CommonEnvironment.extend(GatewayConfigEnvironm
     KEY_CACHE_TTL_SECONDS: z.coerce.number().positive().max(3600).default(30),
     /** output tokens a budget reservation assumes for a request without max_tokens. */
     BUDGET_OUTPUT_TOKEN_ALLOWANCE: z.coerce.number().int().nonnegative().default(4096),
+    /** wrong keys one client address may present per minute before it gets 429s (0: no limit). */
+    AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().nonnegative().default(60),
+    /** accept the demo master key (sk-local-master-key) with a config that is not the demo's (loopback only). */
+    SWITCHYARD_ALLOW_DEMO_KEY: flag.default(false),
+    /**
+     * the host address compose publishes the ingress port on (`BIND_ADDRESS`): inside a container the
+     * ingress listens on 0.0.0.0, and this says who can actually reach it.
+     */
+    INGRESS_PUBLISHED_ADDRESS: z.string().optional(),
   });
 export type IngressEnvironment = z.infer<typeof IngressEnvironment>;
 

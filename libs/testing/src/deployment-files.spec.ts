@@ -155,6 +155,13 @@ describe('docker-compose.yaml', () => {
     }
   });
 
+  it('publishes on 127.0.0.1 unless BIND_ADDRESS says otherwise', () => {
+    const ports = Object.values(services).flatMap((service) => service.ports ?? []);
+
+    expect(ports.length).toBeGreaterThan(0);
+    expect(ports.filter((port) => !port.startsWith('${BIND_ADDRESS:-127.0.0.1}:'))).toEqual([]);
+  });
+
   it('names no container, so every service can be scaled', () => {
     expect(Object.entries(services).filter(([, service]) => service.container_name !== undefined)).toEqual(
       [],

@@ -1,14 +1,17 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError } from '@switchyard/contracts';
-import { requestContext } from '../http/request-context';
+import { GatewayError, type VirtualKey } from '@switchyard/contracts';
+import { type Caller, requestContext } from '../http/request-context';
 import { extractApiKey } from './extract-api-key';
+import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
 import { MasterKey } from './master-key';
 import { VirtualKeys } from './virtual-keys';
 
 /**
  * Model routes: the master key or a virtual key (unknown, blocked or expired: 401). The caller is
- * stored on the request context, with the key's record for scope, budget and rate limits.
+ * stored on the request context, with the key's record for scope, budget and rate limits. Requests
+ * with a body are authenticated before it is read (`authenticateBeforeBody`); the guard then finds
+ * the caller already there.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -16,10 +19,20 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(MasterKey) private readonly masterKey: MasterKey,
     /** AuthModule always provides it; a test module without it accepts the master key alone. */
     @Optional() @Inject(VirtualKeys) private readonly virtualKeys: VirtualKeys | null = null,
+    @Optional()
+    @Inject(FailedAuthenticationThrottle)
+    private readonly throttle: FailedAuthenticationThrottle | null = null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.authenticate(context.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+
+  /** The request's caller (401 without a valid key, 429 after too many wrong keys from its address). */
+  async authenticate(request: FastifyRequest): Promise<Caller> {
+    const context = requestContext(request);
+    if (context.caller !== null) return context.caller;
     const key = extractApiKey(request);
     if (key === null) {
       throw GatewayError.unauthorized(
@@ -27,19 +40,27 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     if (this.masterKey.matches(key)) {
-      requestContext(request).caller = { kind: 'master' };
-      return true;
+      context.caller = { kind: 'master' };
+      return context.caller;
     }
     if (this.virtualKeys === null) throw GatewayError.unauthorized('Invalid API key.');
-    const record = await this.virtualKeys.authenticate(key);
-    requestContext(request).caller = {
+    // a key this replica already knows passes even when its address is throttled
+    if (!this.virtualKeys.isKnown(key)) this.throttle?.check(request.ip);
+    let record: VirtualKey;
+    try {
+      record = await this.virtualKeys.authenticate(key);
+    } catch (error) {
+      if (error instanceof GatewayError && error.status === 401) this.throttle?.recordFailure(request.ip);
+      throw error;
+    }
+    context.caller = {
       kind: 'virtual',
       keyId: record.key_id,
       keyHash: record.token,
       models: record.models,
       key: record,
     };
-    return true;
+    return context.caller;
   }
 }
 

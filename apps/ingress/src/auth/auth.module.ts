@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
 import { GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { ApiKeyGuard, MasterKeyGuard } from './api-key.guard';
+import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
 import { KeyHasher } from './key-hasher';
 import { MasterKey } from './master-key';
 import { VirtualKeys } from './virtual-keys';
@@ -21,6 +22,7 @@ import { VirtualKeys } from './virtual-keys';
         KeyHasher.fromConfiguration(configuration, environment),
     },
     VirtualKeys,
+    FailedAuthenticationThrottle,
     ApiKeyGuard,
     MasterKeyGuard,
   ],

@@ -118,6 +118,35 @@ describe(VirtualKeys.name, () => {
     expect(lookup).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps real keys cached however many made-up keys are tried, and forgets made-up ones first', async () => {
+    await sut.authenticate(KEY);
+    lookup.mockImplementation(async ({ keyHash }: { keyHash: string }) => ({
+      key: keyHash === hasher.hash(KEY) ? record() : null,
+    }));
+    for (let attempt = 0; attempt < 25_000; attempt += 1) {
+      await expect(sut.authenticate(`sk-made-up-${attempt}`)).rejects.toMatchObject({ status: 401 });
+    }
+    const lookupsOfMadeUpKeys = lookup.mock.calls.length;
+
+    await expect(sut.authenticate(KEY)).resolves.toEqual(record());
+    await expect(sut.authenticate('sk-made-up-24999')).rejects.toMatchObject({ status: 401 });
+    await expect(sut.authenticate('sk-made-up-0')).rejects.toMatchObject({ status: 401 });
+
+    // the real key and the latest unknown one came from the cache; the oldest unknown one was dropped
+    expect(lookup.mock.calls.length).toBe(lookupsOfMadeUpKeys + 1);
+    expect(lookup.mock.calls.at(-1)?.[1]).toEqual({ keyHash: hasher.hash('sk-made-up-0') });
+  });
+
+  it('knows a key it saw exist within the stale limit, even when its record is due for a refresh', async () => {
+    expect(sut.isKnown(KEY)).toBe(false);
+    await sut.authenticate(KEY);
+    now += 60_000;
+    expect(sut.isKnown(KEY)).toBe(true);
+    expect(sut.isKnown('sk-another')).toBe(false);
+    now += 10 * 60_000;
+    expect(sut.isKnown(KEY)).toBe(false);
+  });
+
   it('refuses blocked and expired keys with 401', async () => {
     lookup.mockResolvedValueOnce({ key: record({ blocked: true }) });
     await expect(sut.authenticate(KEY)).rejects.toThrow('blocked');

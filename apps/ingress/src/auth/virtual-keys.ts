@@ -13,7 +13,7 @@ import { BUS_CONNECTION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { KeyHasher } from './key-hasher';
 
 interface Entry {
-  key: VirtualKey | null;
+  key: VirtualKey;
   fetchedAt: number;
 }
 
@@ -21,7 +21,10 @@ interface Entry {
 const UNKNOWN_TTL_MS = 2000;
 /** While the ledger cannot answer, a record this old is still used (revocations arrive as events). */
 const STALE_LIMIT_MS = 10 * 60_000;
+/** Records of keys that exist; only a lookup that found a key adds one, so made-up keys never evict them. */
 const MAX_ENTRIES = 20_000;
+/** Hashes the ledger does not know, kept apart (the oldest go first when it is full). */
+const MAX_UNKNOWN = 10_000;
 const LOOKUP_TIMEOUT_MS = 2000;
 
 /**
@@ -34,6 +37,8 @@ const LOOKUP_TIMEOUT_MS = 2000;
 export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(VirtualKeys.name);
   private readonly entries = new Map<string, Entry>();
+  /** hash → when the ledger said it does not exist. */
+  private readonly unknown = new Map<string, number>();
   private readonly lookups = new Map<string, Promise<VirtualKey | null>>();
   private readonly ttlMs: number;
   /** bumped by every change event: a lookup that raced one is not cached. */
@@ -86,12 +91,24 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
   forget(keyHash: string): void {
     this.generation += 1;
     this.entries.delete(keyHash);
+    this.unknown.delete(keyHash);
+  }
+
+  /**
+   * true when this replica saw the key exist in the last minutes (its record may be due for a
+   * refresh): such a key is never throttled with the wrong ones sent from its address.
+   */
+  isKnown(key: string): boolean {
+    const entry = this.entries.get(this.hasher.hash(key));
+    return entry !== undefined && Date.now() - entry.fetchedAt < STALE_LIMIT_MS;
   }
 
   private async find(keyHash: string): Promise<VirtualKey | null> {
     const now = Date.now();
     const entry = this.entries.get(keyHash);
-    if (entry && now - entry.fetchedAt < (entry.key === null ? UNKNOWN_TTL_MS : this.ttlMs)) return entry.key;
+    if (entry && now - entry.fetchedAt < this.ttlMs) return entry.key;
+    const unknownSince = this.unknown.get(keyHash);
+    if (unknownSince !== undefined && now - unknownSince < UNKNOWN_TTL_MS) return null;
     let lookup = this.lookups.get(keyHash);
     if (!lookup) {
       lookup = this.lookup(keyHash).finally(() => this.lookups.delete(keyHash));
@@ -100,7 +117,7 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       return await lookup;
     } catch (error) {
-      if (entry?.key && now - entry.fetchedAt < STALE_LIMIT_MS) return entry.key;
+      if (entry && now - entry.fetchedAt < STALE_LIMIT_MS) return entry.key;
       throw error instanceof GatewayError
         ? GatewayError.unavailable(`The API key cannot be checked right now (${error.message}).`, {
             retryAfterMs: 1000,
@@ -118,11 +135,9 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     );
     if (generation === this.generation) {
       this.entries.delete(keyHash);
-      this.entries.set(keyHash, { key, fetchedAt: Date.now() });
-      if (this.entries.size > MAX_ENTRIES) {
-        const oldest = this.entries.keys().next();
-        if (!oldest.done) this.entries.delete(oldest.value);
-      }
+      this.unknown.delete(keyHash);
+      if (key === null) remember(this.unknown, keyHash, Date.now(), MAX_UNKNOWN);
+      else remember(this.entries, keyHash, { key, fetchedAt: Date.now() }, MAX_ENTRIES);
     }
     return key;
   }
@@ -133,8 +148,18 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
         // change events may have been missed while disconnected
         this.generation += 1;
         this.entries.clear();
+        this.unknown.clear();
         this.logger.log('reconnected to NATS: dropped every cached key record');
       }
     }
+  }
+}
+
+/** Adds a value to an insertion-ordered map, dropping the oldest entry past `limit`. */
+function remember<Value>(map: Map<string, Value>, key: string, value: Value, limit: number): void {
+  map.set(key, value);
+  if (map.size > limit) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
   }
 }

@@ -15,6 +15,7 @@ import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
+import { sessionOwnerOf } from '../routing/session-routes';
 import { assembleCompletion, completionToChunks } from '@switchyard/cache';
 import { CALL_ADMISSION, type CallAdmission } from './call-admission';
 import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
@@ -92,6 +93,7 @@ export class CompleteChat {
       requestId: context.callId,
       bodyBytes: context.bodyBytes,
       sessionId: context.sessionId,
+      sessionOwner: sessionOwnerOf(context.caller),
     });
     const candidates = this.candidates(resolved, context);
     this.candidatesByCall.set(resolved, candidates);

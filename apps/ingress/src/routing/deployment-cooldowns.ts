@@ -7,11 +7,14 @@ import { DeploymentCooldown, Subjects } from '@switchyard/contracts';
 import { BUS_CONNECTION, INGRESS_ENVIRONMENT, REDIS } from '../infrastructure/tokens';
 
 const UNTIL_KEY_PREFIX = 'cooldown:until:';
+/** How long start-up waits for Redis before serving without the cooldowns it holds (they load once it is up). */
+const REDIS_READY_WAIT_MS = 5000;
 
 /**
  * Which deployments are cooling down, known locally: announced by the dispatchers on
  * `deployments.cooldown.v1`, and read from Redis at start (the keys expire by themselves), so
- * choosing deployments never waits on Redis.
+ * choosing deployments never waits on Redis. The client takes no command before it is connected
+ * (no offline queue), so start-up waits for it (bounded) before reading.
  */
 @Injectable()
 export class DeploymentCooldowns implements OnModuleInit, OnApplicationShutdown {
@@ -26,7 +29,7 @@ export class DeploymentCooldowns implements OnModuleInit, OnApplicationShutdown 
     @Inject(INGRESS_ENVIRONMENT) private readonly environment: IngressEnvironment,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.subscription = this.connection.subscribe(this.namespace.subject(Subjects.deploymentCooldown), {
       callback: (error, message) => {
         if (error) return;
@@ -38,9 +41,14 @@ export class DeploymentCooldowns implements OnModuleInit, OnApplicationShutdown 
         }
       },
     });
-    this.loadFromRedis().catch((error: unknown) =>
-      this.logger.warn(`could not read current cooldowns from Redis: ${(error as Error).message}`),
+    if (await this.redisReady()) {
+      await this.load();
+      return;
+    }
+    this.logger.warn(
+      `Redis is not ready after ${REDIS_READY_WAIT_MS} ms: serving without the current cooldowns until it is`,
     );
+    this.redis.once('ready', () => void this.load());
   }
 
   onApplicationShutdown(): void {
@@ -55,6 +63,30 @@ export class DeploymentCooldowns implements OnModuleInit, OnApplicationShutdown 
     return false;
   }
 
+  /** true once the client is ready, false when it is not within `REDIS_READY_WAIT_MS`. */
+  private async redisReady(): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.redis.removeListener('ready', onReady);
+        resolve(false);
+      }, REDIS_READY_WAIT_MS);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.redis.once('ready', onReady);
+    });
+  }
+
+  private async load(): Promise<void> {
+    try {
+      await this.loadFromRedis();
+    } catch (error) {
+      this.logger.warn(`could not read current cooldowns from Redis: ${(error as Error).message}`);
+    }
+  }
+
   private async loadFromRedis(): Promise<void> {
     const prefix = this.environment.REDIS_KEY_PREFIX;
     const stream = this.redis.scanStream({ match: `${prefix}${UNTIL_KEY_PREFIX}*`, count: 200 });
@@ -62,8 +94,11 @@ export class DeploymentCooldowns implements OnModuleInit, OnApplicationShutdown 
       for (const key of keys) {
         const unprefixed = key.slice(prefix.length);
         const remainingMs = await this.redis.pttl(unprefixed);
-        if (remainingMs > 0)
-          this.until.set(unprefixed.slice(UNTIL_KEY_PREFIX.length), Date.now() + remainingMs);
+        const deploymentId = unprefixed.slice(UNTIL_KEY_PREFIX.length);
+        // an announcement that arrived meanwhile may say later
+        const until = Date.now() + remainingMs;
+        if (remainingMs > 0 && until > (this.until.get(deploymentId) ?? 0))
+          this.until.set(deploymentId, until);
       }
     }
   }

@@ -11,7 +11,7 @@ import {
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import type { AdmittedCall } from '../completion/call-admission';
 import { DeploymentRotation } from './deployment-rotation';
-import { SessionRoutes } from './session-routes';
+import { type SessionOwner, SessionRoutes } from './session-routes';
 
 const CLASSIFY_TIMEOUT_MS = 2000;
 
@@ -31,6 +31,8 @@ export interface ResolveContext {
   requestId: string;
   bodyBytes: number;
   sessionId: string | null;
+  /** whose session it is (`sessionOwnerOf(caller)`): sessions never cross keys. */
+  sessionOwner: SessionOwner;
 }
 
 /** Resolves a model name: a router through `classify.v1`, an alias to its target, a model to its deployments. */
@@ -49,14 +51,16 @@ export class ResolveModel {
     const router = this.configuration.router(name);
     if (router) {
       const affinity = router.config.session_affinity === true && context.sessionId !== null;
-      const session = affinity ? await this.sessions.lastRoute(router.name, context.sessionId!) : null;
+      const session = affinity
+        ? await this.sessions.lastRoute(context.sessionOwner, router.name, context.sessionId!)
+        : null;
       const started = performance.now();
       const decision = await this.bus.request(
         Subjects.classify,
         { router: router.name, body, requestBytes: context.bodyBytes, session },
         { timeoutMs: CLASSIFY_TIMEOUT_MS, requestId: context.requestId },
       );
-      if (affinity) this.sessions.remember(context.sessionId!, decision);
+      if (affinity) this.sessions.remember(context.sessionOwner, context.sessionId!, decision);
       this.metrics.busRequestDuration.observe(
         { subject: Subjects.classify },
         (performance.now() - started) / 1000,

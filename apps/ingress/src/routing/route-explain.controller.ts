@@ -9,6 +9,7 @@ import { callContextOf } from '../http/call-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { parseChatRequest } from '../openai/parse-chat-request';
 import { ResolveModel } from './resolve-model';
+import { sessionOwnerOf } from './session-routes';
 
 export interface RouteExplanation extends ClassifyDecision {
   /** the deployments the decided model would be dispatched to, in order. */
@@ -47,6 +48,7 @@ export class RouteExplainController {
       requestId: context.callId,
       bodyBytes: context.bodyBytes,
       sessionId: context.sessionId,
+      sessionOwner: sessionOwnerOf(context.caller),
     });
     return {
       ...resolved.decision!,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { type ClassifyDecision, type ClassifyRequest, Tier } from '@switchyard/contracts';
+import type { Caller } from '../http/request-context';
 import { REDIS } from '../infrastructure/tokens';
 
 /** How long a session's last routing is remembered after its last request. */
@@ -11,7 +12,8 @@ type SessionState = NonNullable<ClassifyRequest['session']>;
 /**
  * What each session (OpenCode's `x-session-id`) was last routed to, per router, for
  * `session_affinity`. Kept in Redis so every ingress replica agrees; when Redis is down the
- * request is simply routed without affinity.
+ * request is simply routed without affinity. Sessions belong to the key that made them (its key
+ * id, or the master key): another key naming the same session id neither reads nor steers it.
  */
 @Injectable()
 export class SessionRoutes {
@@ -19,9 +21,9 @@ export class SessionRoutes {
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async lastRoute(router: string, sessionId: string): Promise<SessionState> {
+  async lastRoute(owner: SessionOwner, router: string, sessionId: string): Promise<SessionState> {
     try {
-      const value = await this.redis.hmget(key(router, sessionId), 'tier', 'model');
+      const value = await this.redis.hmget(key(owner, router, sessionId), 'tier', 'model');
       const tier = Tier.safeParse(value[0]);
       return { id: sessionId, lastTier: tier.success ? tier.data : null, lastModel: value[1] ?? null };
     } catch (error) {
@@ -30,9 +32,9 @@ export class SessionRoutes {
     }
   }
 
-  remember(sessionId: string, decision: ClassifyDecision): void {
+  remember(owner: SessionOwner, sessionId: string, decision: ClassifyDecision): void {
     if (decision.tier === null) return;
-    const sessionKey = key(decision.router, sessionId);
+    const sessionKey = key(owner, decision.router, sessionId);
     this.redis
       .multi()
       .hset(sessionKey, 'tier', decision.tier, 'model', decision.model)
@@ -44,6 +46,14 @@ export class SessionRoutes {
   }
 }
 
-function key(router: string, sessionId: string): string {
-  return `session:${router}:${sessionId}`;
+/** Whose sessions: a virtual key's id, or `master`. */
+export type SessionOwner = string;
+
+/** The owner of a caller's sessions. */
+export function sessionOwnerOf(caller: Caller): SessionOwner {
+  return caller.kind === 'virtual' ? `key:${caller.keyId}` : 'master';
+}
+
+function key(owner: SessionOwner, router: string, sessionId: string): string {
+  return `session:${owner}:${router}:${sessionId}`;
 }
