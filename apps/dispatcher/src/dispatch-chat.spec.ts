@@ -124,6 +124,21 @@ describe(DispatchChat.name, () => {
     expect(records[0].usage?.output.total).toBe(0);
   });
 
+  it('records a call cancelled before it was sent at no cost, and never sends it', async () => {
+    behaviour = 'hang';
+    let arrivals = 0;
+    onArrival = () => (arrivals += 1);
+    const controller = new AbortController();
+    controller.abort();
+
+    await sut.execute(requestOf(false), channel as unknown as ReplyChannel, controller.signal);
+
+    expect(arrivals).toBe(0);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status: 'cancelled', usage: null, usageEstimated: false });
+    expect(replies).toEqual([expect.objectContaining({ type: 'error' })]);
+  });
+
   it('estimates a non-streaming call that timed out waiting for its answer', async () => {
     behaviour = 'hang';
     onArrival = () => undefined;

@@ -142,6 +142,12 @@ export class DispatchChat {
     }
 
     const timeouts = request.stream ? served.timeouts.stream : served.timeouts.chat;
+    if (signal.aborted) {
+      // cancelled before it was sent (e.g. queued behind a stalled event loop, then redispatched):
+      // the provider never saw it, so its row carries no usage and costs nothing
+      const failure = upstreamFailure(new Error('cancelled before it was sent'), provider, signal);
+      return failed(failure, record('cancelled', failure.status, null, failure));
+    }
     let response;
     try {
       response = await this.upstream.send(httpRequest, provider, timeouts, signal);
