@@ -102,7 +102,11 @@ export class DispatcherModule {
               user: env.NATS_USER,
               password: env.NATS_PASSWORD,
             });
-            await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+            await ensureUsageStreams(
+              await connection.jetstreamManager(),
+              namespace,
+              env.USAGE_STREAM_REPLICAS,
+            );
             return connection;
           },
         },

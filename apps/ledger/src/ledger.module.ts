@@ -192,6 +192,7 @@ export class LedgerModule {
                 maxBatchWaitMs: environment.LEDGER_BATCH_WAIT_MS,
                 ackWaitMs: 10_000,
                 writeConcurrency: environment.LEDGER_WRITE_CONCURRENCY,
+                streamReplicas: environment.USAGE_STREAM_REPLICAS,
               },
               {
                 onBatchWritten: (result, received, durationMs) => {

@@ -60,7 +60,11 @@ export class InfrastructureModule {
               user: environment.NATS_USER,
               password: environment.NATS_PASSWORD,
             });
-            await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+            await ensureUsageStreams(
+              await connection.jetstreamManager(),
+              namespace,
+              environment.USAGE_STREAM_REPLICAS,
+            );
             return connection;
           },
         },

@@ -31,6 +31,8 @@ export interface UsageConsumerOptions {
   ackWaitMs: number;
   /** batches written at the same time (each write takes one database connection). */
   writeConcurrency: number;
+  /** replicas of the USAGE streams if this consumer creates them (1 when unset). */
+  streamReplicas?: number;
 }
 
 export interface UsageConsumerListener {
@@ -88,7 +90,7 @@ export class UsageConsumer {
 
   async start(): Promise<void> {
     const manager = await this.connection.jetstreamManager();
-    await ensureUsageStreams(manager, this.namespace);
+    await ensureUsageStreams(manager, this.namespace, this.options.streamReplicas);
     const stream = this.namespace.name(Streams.usage.name);
     const durable = this.namespace.name(Consumers.ledger);
     const config = {
