@@ -60,6 +60,13 @@ interface Refused {
 
 /** Buffered messages, in bytes: a few full batches whatever the number of events per message. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Lifetime of each pull request. The client re-pulls when two idle heartbeats (half of this) are
+ * missed; on a JetStream cluster a pull held by a node that dies is lost with it, so this bounds
+ * how long the ledger stops consuming after a consumer leader's node dies (the 30 s default
+ * stalled it for a minute: test/chaos/nats-cluster.chaos-spec.ts).
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 /**
  * The durable JetStream consumer `ledger` on stream `USAGE`: collects usage events into batches
@@ -111,7 +118,7 @@ export class UsageConsumer {
       await manager.consumers.add(stream, config);
     }
     const consumer = await this.connection.jetstream().consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES });
+    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES, expires: PULL_EXPIRES_MS });
     this.loop = this.run(this.messages);
   }
 
