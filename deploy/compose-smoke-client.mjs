@@ -33,7 +33,8 @@ function loopback([rendered, out, ingressPort, grafanaPort]) {
     const target = name === 'ingress' ? 4000 : 3000;
     service.ports = [`127.0.0.1:${hostPorts[name]}:${target}`];
   }
-  writeFileSync(out, stringify(document));
+  // YAML 1.1, as docker-compose reads it: 'no' and 'on' stay strings
+  writeFileSync(out, stringify(document, { version: '1.1' }));
   console.log(`compose smoke: ingress on 127.0.0.1:${ingressPort}, grafana on 127.0.0.1:${grafanaPort}`);
 }
 
