@@ -107,7 +107,9 @@ export class DispatcherModule {
               user: env.NATS_USER,
               password: env.NATS_PASSWORD,
             });
-            await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+            await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+              replicas: env.USAGE_STREAM_REPLICAS,
+            });
             return connection;
           },
         },

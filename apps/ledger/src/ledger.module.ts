@@ -201,6 +201,7 @@ export class LedgerModule {
                   usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
                   deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
                 },
+                streamReplicas: environment.USAGE_STREAM_REPLICAS,
               },
               {
                 onBatchWritten: (result, received, durationMs) => {

@@ -22,6 +22,11 @@ export const CommonEnvironment = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+\.$/, 'must look like "name." (letters, digits, _ or -, then a dot)')
     .optional(),
+  /**
+   * replicas of the USAGE streams when a service creates them (whichever service starts first):
+   * 1 on a single NATS server, 3 on a 3-node JetStream cluster (deploy/kubernetes).
+   */
+  USAGE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   /** in-process span exporter for tests: spans are written as JSON lines to this file. */

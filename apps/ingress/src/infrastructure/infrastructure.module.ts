@@ -104,7 +104,9 @@ export class InfrastructureModule {
               user: environment.NATS_USER,
               password: environment.NATS_PASSWORD,
             });
-            await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+            await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+              replicas: environment.USAGE_STREAM_REPLICAS,
+            });
             return connection;
           },
         },

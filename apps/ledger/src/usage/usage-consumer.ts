@@ -35,6 +35,8 @@ export interface UsageConsumerOptions {
   writeConcurrency: number;
   /** `max_bytes` of the usage streams, applied to them at start (default: the streams' defaults). */
   streamLimits?: UsageStreamLimits;
+  /** replicas of the USAGE streams if this consumer creates them (1 when unset). */
+  streamReplicas?: number;
 }
 
 /** How full one usage stream is. */
@@ -74,6 +76,13 @@ const MINIMAL_ROW_NOTE = 'stored as a minimal row, its cost charged to its key';
 
 /** Buffered messages, in bytes: a few full batches whatever the number of events per message. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Lifetime of each pull request. The client re-pulls when two idle heartbeats (half of this) are
+ * missed; on a JetStream cluster a pull held by a node that dies is lost with it, so this bounds
+ * how long the ledger stops consuming after a consumer leader's node dies (the 30 s default
+ * stalled it for a minute: test/chaos/nats-cluster.chaos-spec.ts).
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 /**
  * The durable JetStream consumer `ledger` on stream `USAGE`: collects usage events into batches
@@ -106,7 +115,10 @@ export class UsageConsumer {
 
   async start(): Promise<void> {
     const manager = await this.connection.jetstreamManager();
-    await ensureUsageStreams(manager, this.namespace, { limits: this.options.streamLimits });
+    await ensureUsageStreams(manager, this.namespace, {
+      limits: this.options.streamLimits,
+      replicas: this.options.streamReplicas,
+    });
     const stream = this.namespace.name(Streams.usage.name);
     const durable = this.namespace.name(Consumers.ledger);
     const config = {
@@ -127,7 +139,7 @@ export class UsageConsumer {
       await manager.consumers.add(stream, config);
     }
     const consumer = await this.connection.jetstream().consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES });
+    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES, expires: PULL_EXPIRES_MS });
     this.loop = this.run(this.messages);
   }
 
