@@ -179,7 +179,8 @@ export class CompleteChat {
           },
           close: (outcome) => {
             sink.close(outcome);
-            const completion = collected ? assembleCompletion(collected) : null;
+            // a stream the client left is cut short of what the upstream sent: never a cache entry
+            const completion = collected && !signal.aborted ? assembleCompletion(collected) : null;
             if (completion) this.responseCache.save(lookup, completion, outcome);
           },
           fail: (error) => sink.fail(error, opened),

@@ -1,5 +1,11 @@
 import type { JsonRecord } from '../shared/json';
+import { malformedResponse } from '../shared/upstream-error';
 import type { GeminiPartialArg } from './gemini-wire';
+
+/** Keys that would reach an object's prototype, never a property of the arguments. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** How far past an array's end a piece may write: a path like `[20000000]` is not an argument. */
+const MAX_ARRAY_GAP = 1024;
 
 /**
  * A function call whose arguments Gemini streams as `partialArgs` (JSON path + value pieces):
@@ -25,6 +31,7 @@ export class GeminiStreamedFunctionCall {
     this.continuingPath = piece.willContinue === true ? piece.jsonPath : null;
     let node: Record<string | number, unknown> = this.args;
     for (const [position, step] of steps.entries()) {
+      refuseUnsafeStep(node, step, piece.jsonPath);
       if (position === steps.length - 1) {
         const current = node[step];
         node[step] = appending && typeof current === 'string' ? current + piece.stringValue : valueOf(piece);
@@ -36,6 +43,15 @@ export class GeminiStreamedFunctionCall {
       node = node[step] as Record<string | number, unknown>;
     }
   }
+}
+
+function refuseUnsafeStep(node: Record<string | number, unknown>, step: string | number, path: string): void {
+  const unsafe =
+    typeof step === 'string'
+      ? PROTOTYPE_KEYS.has(step)
+      : Array.isArray(node) && step > node.length + MAX_ARRAY_GAP;
+  if (unsafe)
+    throw malformedResponse('gemini', `a streamed function-call argument at ${JSON.stringify(path)}`);
 }
 
 function valueOf(piece: GeminiPartialArg): unknown {
