@@ -18,7 +18,7 @@ const environment = {
   REDIS_URL:
     env.REDIS_URL ??
     `redis://${env.REDIS_PASSWORD ? `:${encodeURIComponent(env.REDIS_PASSWORD)}@` : ''}${env.REDIS_HOST ?? '127.0.0.1'}:${env.REDIS_PORT ?? 6379}`,
-  LITELLM_MASTER_KEY: env.LITELLM_MASTER_KEY ?? 'sk-local-master-key',
+  LITELLM_MASTER_KEY: env.LITELLM_MASTER_KEY || 'sk-local-master-key',
   LITELLM_SALT_KEY: env.LITELLM_SALT_KEY ?? 'switchyard-development-salt-change-me',
   MOCK_PROVIDER_URL: env.MOCK_PROVIDER_URL ?? `http://127.0.0.1:${mockPort}`,
   LOG_LEVEL: env.LOG_LEVEL ?? 'info',
