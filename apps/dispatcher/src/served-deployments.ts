@@ -3,6 +3,7 @@ import {
   type Deployment,
   type GatewayConfiguration,
   type ProviderKind,
+  reasoningTokensRuleAt,
 } from '@switchyard/config';
 import { type ModelPrices, pricesOf, type UpstreamTarget } from '@switchyard/providers';
 import type { UpstreamTimeouts } from './upstream-client';
@@ -79,16 +80,20 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
   const timeoutS = params.timeout ?? router.timeout ?? litellm.request_timeout ?? DEFAULT_TIMEOUT_S;
   const streamTimeoutS = params.stream_timeout ?? timeoutS;
   const { model: _model, api_key: _key, api_base: _base, api_version: _version, ...rest } = params;
+  const apiBase = configuration.apiBaseOf(deployment);
   return {
     deployment,
     kind: deployment.provider.kind,
     target: {
       provider: deployment.provider.name,
       providerModel: deployment.providerModel,
-      apiBase: configuration.apiBaseOf(deployment),
+      apiBase,
       apiKey: configuration.apiKeyOf(deployment),
       paramMappings: deployment.provider.custom?.param_mappings,
-      reasoningTokens: deployment.provider.reasoningTokens,
+      // providers.json's explicit rule wins; else the rule of the host this deployment calls
+      reasoningTokens:
+        deployment.provider.custom?.reasoning_tokens ??
+        reasoningTokensRuleAt(apiBase, deployment.provider.reasoningTokens),
       defaults: requestDefaults(rest),
     },
     prices: pricesOf(deployment),

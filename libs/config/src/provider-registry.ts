@@ -35,6 +35,17 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * The rule of the host a deployment actually calls (`api_base` of an `openai/…` deployment that
+ * points at xAI, say), else the provider's own.
+ */
+export function reasoningTokensRuleAt(
+  apiBase: string,
+  providerRule: ReasoningTokensRule,
+): ReasoningTokensRule {
+  return KNOWN_REASONING_TOKENS_RULES[hostOf(apiBase)] ?? providerRule;
+}
+
 /** providers.json `reasoning_tokens`, else the known vendor's rule, else OpenAI's (`included`). */
 export function reasoningTokensRuleOf(spec: CustomProviderSpec): ReasoningTokensRule {
   return spec.reasoning_tokens ?? KNOWN_REASONING_TOKENS_RULES[hostOf(spec.base_url)] ?? 'included';
