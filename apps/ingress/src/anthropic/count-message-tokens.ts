@@ -3,7 +3,7 @@ import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
 import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import { admitWithoutCall, unresolvedRouter } from '../completion/admit-without-call';
+import { unresolvedRouter, withAdmissionWithoutCall } from '../completion/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
 import type { ChatCallContext } from '../completion/chat-context';
 import { ResolveModel } from '../routing/resolve-model';
@@ -35,7 +35,8 @@ export class CountMessageTokens {
       ? unresolvedRouter(request.model)
       : this.resolveModel.direct(request.model);
     const chat = toChatCompletionRequest(request);
-    await admitWithoutCall(this.admission, context, resolved, chat);
-    return { input_tokens: await countRequestTokens(chat) };
+    return withAdmissionWithoutCall(this.admission, context, resolved, chat, async () => ({
+      input_tokens: await countRequestTokens(chat),
+    }));
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { type ClassifyDecision, GatewayError } from '@switchyard/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { admitWithoutCall, unresolvedRouter } from '../completion/admit-without-call';
+import { unresolvedRouter, withAdmissionWithoutCall } from '../completion/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
 import { callContextOf } from '../http/call-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
@@ -43,13 +43,19 @@ export class RouteExplainController {
     }
     const context = callContextOf(request, 'chat', null, null);
     this.admission.authorize(context, chat.model);
-    await admitWithoutCall(this.admission, context, unresolvedRouter(chat.model), chat);
-    const resolved = await this.resolveModel.execute(chat.model, chat, {
-      requestId: context.callId,
-      bodyBytes: context.bodyBytes,
-      sessionId: context.sessionId,
-      sessionOwner: sessionOwnerOf(context.caller),
-    });
+    const resolved = await withAdmissionWithoutCall(
+      this.admission,
+      context,
+      unresolvedRouter(chat.model),
+      chat,
+      () =>
+        this.resolveModel.execute(chat.model, chat, {
+          requestId: context.callId,
+          bodyBytes: context.bodyBytes,
+          sessionId: context.sessionId,
+          sessionOwner: sessionOwnerOf(context.caller),
+        }),
+    );
     return {
       ...resolved.decision!,
       deployments: resolved.deployments.map((deployment) => ({
