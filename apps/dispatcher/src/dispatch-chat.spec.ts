@@ -139,6 +139,20 @@ describe(DispatchChat.name, () => {
     expect(replies).toEqual([expect.objectContaining({ type: 'error' })]);
   });
 
+  it('never sends a request whose cancel was read right behind it (a dispatcher that was stalled), and records it at no cost', async () => {
+    behaviour = 'hang';
+    let arrivals = 0;
+    onArrival = () => (arrivals += 1);
+    const controller = new AbortController();
+
+    const done = sut.execute(requestOf(true), channel as unknown as ReplyChannel, controller.signal);
+    controller.abort(); // the cancel, handled in the same turn as the request
+    await done;
+
+    expect(arrivals).toBe(0);
+    expect(records).toEqual([expect.objectContaining({ status: 'cancelled', usage: null })]);
+  });
+
   it('estimates a non-streaming call that timed out waiting for its answer', async () => {
     behaviour = 'hang';
     onArrival = () => undefined;

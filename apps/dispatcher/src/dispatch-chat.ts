@@ -142,6 +142,9 @@ export class DispatchChat {
     }
 
     const timeouts = request.stream ? served.timeouts.stream : served.timeouts.chat;
+    // Let the bus messages already read with this request run first: a request that waited behind
+    // a stalled process arrives with its cancel right behind it, and must not be sent at all.
+    await new Promise((resolve) => setImmediate(resolve));
     if (signal.aborted) {
       // cancelled before it was sent (e.g. queued behind a stalled event loop, then redispatched):
       // the provider never saw it, so its row carries no usage and costs nothing
