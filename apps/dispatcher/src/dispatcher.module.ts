@@ -109,6 +109,10 @@ export class DispatcherModule {
             });
             await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
               replicas: env.USAGE_STREAM_REPLICAS,
+              createWithLimits: {
+                usageMaxBytes: env.USAGE_STREAM_MAX_BYTES,
+                deadLetterMaxBytes: env.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+              },
             });
             return connection;
           },

@@ -1,6 +1,12 @@
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { Streams, type UsageBatch, type UsageEvent } from '@switchyard/contracts';
-import { eventually, makeUsageEvent, testInfrastructure, uniqueSuffix } from '@switchyard/testing';
+import {
+  eventually,
+  makeUsageEvent,
+  testInfrastructure,
+  uniqueSuffix,
+  TEST_USAGE_STREAM_LIMITS,
+} from '@switchyard/testing';
 import { BusNamespace } from './bus-namespace';
 import { ensureUsageStreams } from './usage-stream';
 import { UsagePublisher } from './usage-publisher';
@@ -50,7 +56,7 @@ describe(UsagePublisher.name, () => {
   async function freshNamespace(): Promise<BusNamespace> {
     const namespace = new BusNamespace(`t${uniqueSuffix()}.`);
     created.push(namespace);
-    await ensureUsageStreams(manager, namespace);
+    await ensureUsageStreams(manager, namespace, { createWithLimits: TEST_USAGE_STREAM_LIMITS });
     return namespace;
   }
 

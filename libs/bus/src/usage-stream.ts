@@ -25,6 +25,8 @@ export interface EnsureUsageStreamsOptions {
    * creates a missing stream with the defaults and changes nothing that exists.
    */
   limits?: UsageStreamLimits;
+  /** a publisher's configured limits: used only to create a missing stream. */
+  createWithLimits?: UsageStreamLimits;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function ensureUsageStreams(
   namespace: BusNamespace = new BusNamespace(),
   options: EnsureUsageStreamsOptions = {},
 ): Promise<void> {
-  const limits = options.limits ?? DEFAULT_USAGE_STREAM_LIMITS;
+  const limits = options.limits ?? options.createWithLimits ?? DEFAULT_USAGE_STREAM_LIMITS;
   for (const [stream, maxBytes] of [
     [Streams.usage, limits.usageMaxBytes],
     [Streams.usageDeadLetter, limits.deadLetterMaxBytes],

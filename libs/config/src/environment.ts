@@ -27,6 +27,21 @@ export const CommonEnvironment = z.object({
    * 1 on a single NATS server, 3 on a 3-node JetStream cluster (deploy/kubernetes).
    */
   USAGE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /**
+   * `max_bytes` of the JetStream stream USAGE (the oldest messages are discarded beyond it): held by
+   * the ledger, used by whichever service creates the stream first.
+   */
+  USAGE_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(1024 * 1024 * 1024),
+  /** `max_bytes` of the dead-letter stream USAGE_DEAD. */
+  USAGE_DEAD_LETTER_STREAM_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(256 * 1024 * 1024),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   /** in-process span exporter for tests: spans are written as JSON lines to this file. */
@@ -99,18 +114,6 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
   LEDGER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
   /** batches written at the same time (each on its own connection). */
   LEDGER_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
-  /** `max_bytes` of the JetStream stream USAGE (the oldest messages are discarded beyond it). */
-  USAGE_STREAM_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024 * 1024)
-    .default(1024 * 1024 * 1024),
-  /** `max_bytes` of the dead-letter stream USAGE_DEAD. */
-  USAGE_DEAD_LETTER_STREAM_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024 * 1024)
-    .default(256 * 1024 * 1024),
 });
 export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
 

@@ -48,5 +48,10 @@ export default async function globalSetup(): Promise<void> {
         .join('\n')}\nor point DATABASE_URL / REDIS_URL / NATS_URL at running servers.`,
     );
   }
+  // usage streams left by killed runs hold reservations in the shared JetStream store
+  const { deleteStaleTestStreams } = await import('./test-streams');
+  await deleteStaleTestStreams(infrastructure.natsUrl, 10 * 60 * 1000).catch((error: unknown) => {
+    console.warn(`could not delete stale test streams: ${(error as Error).message}`);
+  });
   process.env[INFRASTRUCTURE_FILE_ENV] = JSON.stringify(infrastructure);
 }

@@ -9,3 +9,4 @@ export * from './test-config';
 export * from './dashboard-queries';
 export * from './tcp-proxy';
 export * from './nats-server-process';
+export * from './test-streams';

@@ -3,6 +3,7 @@ import { Fleet, freePort, planFleet, type ServiceSpec } from '@switchyard/fleet'
 import { hostPort, testInfrastructure, uniqueSuffix } from './infrastructure';
 import { TcpProxy } from './tcp-proxy';
 import { TestDatabase } from './test-database';
+import { deleteNamespaceStreams, TEST_USAGE_STREAM_ENVIRONMENT } from './test-streams';
 
 export const REPO_ROOT = join(__dirname, '../../..');
 export const TEST_MASTER_KEY = 'sk-test-master-key-0123456789';
@@ -69,6 +70,7 @@ export class TestFleet {
         // background health probes would add model lookups to the mock's request log at times no
         // test controls; a test of health checks turns them on
         BACKGROUND_HEALTH_CHECKS: 'false',
+        ...TEST_USAGE_STREAM_ENVIRONMENT,
         ...options.environment,
       },
       ingressPort,
@@ -124,5 +126,7 @@ export class TestFleet {
     await this.fleet.stop();
     await this.databaseProxy?.close();
     await this.database.drop().catch(() => undefined);
+    const natsUrl = this.specs.find((spec) => spec.environment.NATS_URL)?.environment.NATS_URL;
+    if (natsUrl) await deleteNamespaceStreams(natsUrl, this.namespace).catch(() => undefined);
   }
 }

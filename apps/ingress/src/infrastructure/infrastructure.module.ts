@@ -106,6 +106,10 @@ export class InfrastructureModule {
             });
             await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
               replicas: environment.USAGE_STREAM_REPLICAS,
+              createWithLimits: {
+                usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
+                deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+              },
             });
             return connection;
           },

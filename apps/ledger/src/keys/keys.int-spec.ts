@@ -18,7 +18,13 @@ import {
   Subjects,
   type UsageEvent,
 } from '@switchyard/contracts';
-import { eventually, makeUsageEvent, TestFleet, testInfrastructure } from '@switchyard/testing';
+import {
+  eventually,
+  makeUsageEvent,
+  TestFleet,
+  testInfrastructure,
+  TEST_USAGE_STREAM_LIMITS,
+} from '@switchyard/testing';
 
 const randomHash = () => randomBytes(32).toString('hex');
 
@@ -34,7 +40,9 @@ describe('the key API of the ledger (keys.*.v1)', () => {
     fleet = await TestFleet.start({ only: (spec) => spec.name === 'ledger' });
     namespace = new BusNamespace(fleet.namespace);
     connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+      createWithLimits: TEST_USAGE_STREAM_LIMITS,
+    });
     bus = new BusClient(connection, namespace);
     redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
     connection.subscribe(namespace.subject(Subjects.keysChanged), {

@@ -10,7 +10,13 @@ import {
   type UsageEvent,
   type VirtualKeyInfo,
 } from '@switchyard/contracts';
-import { eventually, makeUsageEvent, TestFleet, testInfrastructure } from '@switchyard/testing';
+import {
+  eventually,
+  makeUsageEvent,
+  TestFleet,
+  testInfrastructure,
+  TEST_USAGE_STREAM_LIMITS,
+} from '@switchyard/testing';
 
 const DISTINCT = 47_500;
 const DUPLICATES = 2_500; // 5% of the 50,000 messages published
@@ -52,7 +58,9 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
     });
     namespace = new BusNamespace(fleet.namespace);
     connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+      createWithLimits: TEST_USAGE_STREAM_LIMITS,
+    });
     bus = new BusClient(connection, namespace);
     redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
   });

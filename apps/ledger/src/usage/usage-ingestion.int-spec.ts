@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
 import { BusNamespace, encodeJson, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
 import { Subjects, type UsageEvent } from '@switchyard/contracts';
-import { eventually, makeUsageEvent, TestFleet, testInfrastructure } from '@switchyard/testing';
+import {
+  eventually,
+  makeUsageEvent,
+  TestFleet,
+  testInfrastructure,
+  TEST_USAGE_STREAM_LIMITS,
+} from '@switchyard/testing';
 
 async function rowCount(fleet: TestFleet): Promise<number> {
   try {
@@ -33,7 +39,9 @@ describe('usage ingestion (ledger)', () => {
     fleet = await TestFleet.start({ only: (spec) => spec.name === 'ledger' });
     namespace = new BusNamespace(fleet.namespace);
     connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace);
+    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+      createWithLimits: TEST_USAGE_STREAM_LIMITS,
+    });
   });
 
   afterAll(async () => {
