@@ -14,7 +14,10 @@ describe(readLedgerBacklog.name, () => {
   beforeAll(async () => {
     connection = await connect({ servers: testInfrastructure().natsUrl, name: 'ledger-backlog-test' });
     manager = await connection.jetstreamManager();
-    await ensureUsageStreams(manager, namespace);
+    // small limits: JetStream reserves max_bytes of storage per stream
+    await ensureUsageStreams(manager, namespace, {
+      limits: { usageMaxBytes: 1024 * 1024, deadLetterMaxBytes: 1024 * 1024 },
+    });
     await manager.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
