@@ -69,7 +69,7 @@ export class DispatchServer {
           callback: guardCallback(
             'dispatch.embed',
             (error, message) => {
-              if (!error) this.onEmbed(message);
+              if (!error) this.onEmbed(provider, message);
             },
             (_failure, message) => this.replyInternalError(message),
           ),
@@ -163,7 +163,7 @@ export class DispatchServer {
       });
   }
 
-  private onEmbed(message: Msg): void {
+  private onEmbed(provider: string, message: Msg): void {
     if (!message.reply) return;
     const reply = message.reply;
     const parsed = DispatchEmbedRequest.safeParse(safeDecode(message));
@@ -175,7 +175,8 @@ export class DispatchServer {
       return;
     }
     const request = parsed.data;
-    const abort = new AbortController();
+    // in flight like a chat, so a shutdown waits for it (then cancels it) before flushing usage
+    const abort = this.inFlight.add(request.requestId, provider, null);
     this.dispatchEmbeddings
       .execute(request, abort.signal)
       .catch((error: unknown) => ({
@@ -188,7 +189,8 @@ export class DispatchServer {
       .then((result) => this.connection.publish(reply, encodeJson(result)))
       .catch((error: unknown) =>
         this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`),
-      );
+      )
+      .finally(() => this.inFlight.remove(request.requestId, abort));
   }
 
   /** `dispatch.<p>.probe.v1`: a health check of one deployment; no usage event (it is nobody's request). */

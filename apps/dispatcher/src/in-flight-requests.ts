@@ -3,7 +3,8 @@ import type { ReplyChannel } from './reply-channel';
 
 interface InFlight {
   abort: AbortController;
-  channel: ReplyChannel;
+  /** null for a single-reply request (embeddings): nothing to heartbeat. */
+  channel: ReplyChannel | null;
   provider: string;
 }
 
@@ -25,7 +26,7 @@ export class InFlightRequests {
     this.heartbeat.unref();
   }
 
-  add(requestId: string, provider: string, channel: ReplyChannel): AbortController {
+  add(requestId: string, provider: string, channel: ReplyChannel | null): AbortController {
     const abort = new AbortController();
     const entries = this.requests.get(requestId);
     if (entries) entries.push({ abort, channel, provider });
@@ -84,7 +85,7 @@ export class InFlightRequests {
     const now = Date.now();
     for (const entries of this.requests.values()) {
       for (const { channel } of entries) {
-        if (now - channel.lastSentAt >= HEARTBEAT_INTERVAL_MS) channel.send({ type: 'heartbeat' });
+        if (channel && now - channel.lastSentAt >= HEARTBEAT_INTERVAL_MS) channel.send({ type: 'heartbeat' });
       }
     }
   }

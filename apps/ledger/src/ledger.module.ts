@@ -64,7 +64,9 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.consumer.start();
     this.every(RESEED_INTERVAL_MS, () => this.reseed());
     this.every(BACKLOG_INTERVAL_MS, async () => {
-      this.metrics.consumerPending.set(await this.consumer.backlog());
+      const backlog = await this.consumer.backlog();
+      this.metrics.consumerPending.set(backlog.unreadMessages);
+      this.metrics.consumerOldestUnreadAge.set(backlog.oldestUnreadAgeSeconds);
       for (const state of await this.consumer.streamStates()) {
         this.metrics.streamBytes.set({ stream: state.stream }, state.bytes);
         this.metrics.streamMaxBytes.set({ stream: state.stream }, state.maxBytes);

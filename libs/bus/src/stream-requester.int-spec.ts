@@ -4,7 +4,7 @@ import { testInfrastructure, uniqueSuffix } from '@switchyard/testing';
 import { busCallbackFailures } from '@switchyard/telemetry/bus-metrics';
 import { BusNamespace } from './bus-namespace';
 import { decodeJson, encodeJson } from './json-codec';
-import { StreamRequester } from './stream-requester';
+import { NO_SUBSCRIBERS, StreamRequester } from './stream-requester';
 
 interface Outcome {
   messages: unknown[];
@@ -39,11 +39,15 @@ describe(StreamRequester.name, () => {
     await responderConnection.close();
   });
 
-  function request(text: string, onMessage: (message: unknown) => void = () => undefined): Promise<Outcome> {
+  function request(
+    text: string,
+    onMessage: (message: unknown) => void = () => undefined,
+    subject = 'echo.v1',
+  ): Promise<Outcome> {
     return new Promise((resolve) => {
       const outcome: Outcome = { messages: [], failure: null };
       const stream = sut.start(
-        'echo.v1',
+        subject,
         { text },
         { firstReplyTimeoutMs: 5000, idleTimeoutMs: 5000 },
         {
@@ -86,5 +90,12 @@ describe(StreamRequester.name, () => {
     )?.value;
     expect((failuresAfter ?? 0) - (failuresBefore ?? 0)).toBe(1);
     expect(requesterConnection.isClosed()).toBe(false);
+  });
+
+  it('marks a request nobody subscribes to, the one failure that needs no cancel', async () => {
+    const outcome = await request('nobody', undefined, 'nobody-listens.v1');
+
+    expect(outcome.failure?.code).toBe(NO_SUBSCRIBERS);
+    expect(outcome.messages).toEqual([]);
   });
 });

@@ -6,6 +6,12 @@ import { CoalescingPublisher } from './coalescing-publisher';
 import { guardCallback, reportCallbackFailure } from './guard-callback';
 import { decodeJson, encodeJson } from './json-codec';
 
+/**
+ * The error code of a request nobody subscribes to (NATS "no responders"): the only failure after
+ * which no responder can be holding the request, so the only one a requester need not cancel.
+ */
+export const NO_SUBSCRIBERS = 'no_subscribers';
+
 export interface StreamHandlers {
   /** a decoded reply message; the caller validates it. */
   onMessage(message: unknown): void;
@@ -108,7 +114,9 @@ export class StreamRequester {
     if (message.data.length === 0 && message.headers?.code === 503) {
       this.streams.delete(token);
       stream.handlers.onFailure(
-        GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`),
+        GatewayError.unavailable(`no service answers ${stream.subject}; is it running?`, {
+          code: NO_SUBSCRIBERS,
+        }),
       );
       return;
     }

@@ -148,4 +148,25 @@ describe(UsagePublisher.name, () => {
     expect(sut.backlogBytes).toBeLessThanOrEqual(100_000 + 11_000);
     expect(sut.backlog).toBeLessThanOrEqual(10);
   });
+
+  it('reports how long its backlog has gone without an acknowledgement, and 0 once JetStream takes it', async () => {
+    // a namespace without streams: every publish is refused until the streams exist
+    const namespace = new BusNamespace(`t${uniqueSuffix()}.`);
+    const sut = new UsagePublisher(connection, namespace);
+    expect(sut.stalledMs).toBe(0);
+    sut.publish(makeUsageEvent());
+    const stalled = await eventually(
+      () => Promise.resolve(sut.stalledMs),
+      (milliseconds) => milliseconds > 200,
+    );
+    expect(stalled).toBeGreaterThan(200);
+    expect(sut.backlog).toBe(1);
+
+    created.push(namespace);
+    await ensureUsageStreams(manager, namespace, {
+      limits: { usageMaxBytes: 1024 * 1024, deadLetterMaxBytes: 1024 * 1024 },
+    });
+    expect(await sut.flush(20_000)).toBe(true);
+    expect(sut.stalledMs).toBe(0);
+  });
 });

@@ -77,6 +77,8 @@ export class UsagePublisher {
   private readonly maxBatchEvents: number;
   private readonly maxBatchDelayMs: number;
   private readonly idleWaiters: (() => void)[] = [];
+  /** the last acknowledgement, or when the backlog last went from empty to not empty. */
+  private progressAt = Date.now();
 
   constructor(
     private readonly connection: NatsConnection,
@@ -97,6 +99,9 @@ export class UsagePublisher {
   }
 
   publish(event: UsageEvent): void {
+    if (this.gathering.size === 0 && this.inFlightEvents === 0 && this.retrying.length === 0) {
+      this.progressAt = Date.now();
+    }
     const subject = this.namespace.subject(Subjects.usage(event.provider));
     const traceparent = outgoingHeaders()?.get('traceparent') || null;
     const json = this.encode(event, traceparent);
@@ -129,6 +134,15 @@ export class UsagePublisher {
     return (
       gathering + this.inFlightEvents + this.retrying.reduce((sum, batch) => sum + batch.events.length, 0)
     );
+  }
+
+  /**
+   * How long the backlog has gone without an acknowledgement (0 when it is empty). Under steady
+   * traffic the backlog is rarely empty but acknowledgements keep coming, so this stays near 0;
+   * it grows only while JetStream is unreachable or refusing publishes.
+   */
+  get stalledMs(): number {
+    return this.backlog === 0 ? 0 : Date.now() - this.progressAt;
   }
 
   /** bytes not yet acknowledged by JetStream (gathering, in flight, or waiting for a retry). */
@@ -195,6 +209,7 @@ export class UsagePublisher {
     (async () => this.jetstream.publish(batch.subject, data, { msgID: batch.batchId }))().then(
       () => {
         done();
+        this.progressAt = Date.now();
         this.retryDelayMs = 100;
         this.options.onPublished?.(count, data.byteLength);
         this.notifyIfIdle();

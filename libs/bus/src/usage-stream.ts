@@ -35,7 +35,9 @@ export interface EnsureUsageStreamsOptions {
  * re-published event id a no-op on the server; the ledger's primary key covers what is older.
  * Both streams are bounded by age (7 days) and by bytes (`max_bytes`, the oldest messages
  * discarded first: on `USAGE` those are long acknowledged unless the ledger has been down for
- * that long, which `switchyard_usage_stream_bytes` and the `UsageStreamFilling` alert show).
+ * that long). `USAGE` keeps acknowledged messages, so a busy one sits at `max_bytes` for good: the
+ * ledger's lag is its consumer's backlog (`switchyard_ledger_consumer_pending_messages`, the
+ * `UsageLedgerBehind` and `UsageUnreadNearStreamLimit` alerts), not the stream's size.
  */
 export async function ensureUsageStreams(
   manager: JetStreamManager,

@@ -191,6 +191,7 @@ export class LedgerMetrics {
   readonly insertDuration: Histogram;
   readonly lag: Histogram;
   readonly consumerPending: Gauge;
+  readonly consumerOldestUnreadAge: Gauge;
   readonly writeFailures: Counter;
   readonly streamBytes: Gauge<'stream'>;
   readonly streamMaxBytes: Gauge<'stream'>;
@@ -224,7 +225,12 @@ export class LedgerMetrics {
     });
     this.consumerPending = new Gauge({
       name: 'switchyard_ledger_consumer_pending_messages',
-      help: 'Usage events in JetStream not yet delivered to the ledger (consumer lag).',
+      help: 'Usage messages in JetStream the ledger has not yet acknowledged (not yet delivered, or not yet committed): its lag. USAGE keeps acknowledged messages, so its size is not the lag.',
+      registers,
+    });
+    this.consumerOldestUnreadAge = new Gauge({
+      name: 'switchyard_ledger_consumer_oldest_unread_age_seconds',
+      help: 'Age of the oldest usage message the ledger has not yet acknowledged (0 when it is caught up).',
       registers,
     });
     this.streamBytes = new Gauge({
@@ -257,6 +263,8 @@ export class LedgerMetrics {
 export interface UsageBacklogSource {
   readonly backlog: number;
   readonly backlogBytes: number;
+  /** how long the backlog has gone without an acknowledgement (0 when empty). */
+  readonly stalledMs: number;
 }
 
 /**
@@ -282,6 +290,7 @@ export class UsagePublisherMetrics {
       this.source ? pick(this.source) : 0;
     const events = read((source) => source.backlog);
     const bytes = read((source) => source.backlogBytes);
+    const stalledSeconds = read((source) => source.stalledMs / 1000);
     new Gauge({
       name: 'switchyard_usage_publisher_backlog_events',
       help: 'Usage events not yet acknowledged by JetStream (gathering, in flight or waiting for a retry).',
@@ -296,6 +305,14 @@ export class UsagePublisherMetrics {
       registers,
       collect() {
         this.set(bytes());
+      },
+    });
+    new Gauge({
+      name: 'switchyard_usage_publisher_stalled_seconds',
+      help: 'How long the usage backlog has gone without a JetStream acknowledgement (0 when empty): the age of its oldest event, at most.',
+      registers,
+      collect() {
+        this.set(stalledSeconds());
       },
     });
     this.trimmed = new Counter({

@@ -233,7 +233,9 @@ describe('docker-compose.yaml', () => {
     };
     const known = knownMetricNames();
     const alerts = rules.groups.flatMap((group) => group.rules);
-    expect(alerts.map((rule) => rule.alert)).toEqual(expect.arrayContaining(['UsageStreamFilling']));
+    expect(alerts.map((rule) => rule.alert)).toEqual(
+      expect.arrayContaining(['UsageLedgerBehind', 'UsageUnreadNearStreamLimit', 'UsagePublisherStalled']),
+    );
     for (const rule of alerts) {
       const unknown = metricNamesOf(rule.expr).filter((name) => !known.has(name));
       expect([rule.alert, unknown]).toEqual([rule.alert, []]);

@@ -1,6 +1,11 @@
 import type { NatsConnection } from 'nats';
 import { Registry } from 'prom-client';
-import type { BusNamespace, StreamHandlers, StreamRequester } from '@switchyard/bus';
+import {
+  type BusNamespace,
+  NO_SUBSCRIBERS,
+  type StreamHandlers,
+  type StreamRequester,
+} from '@switchyard/bus';
 import { type AttemptOutcome, type DispatchChatRequest, GatewayError, Subjects } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { CANCELLED_REPLY_WAIT_MS, DispatchClient, type DispatchHandlers } from './dispatch-client';
@@ -116,9 +121,35 @@ describe(DispatchClient.name, () => {
     expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'responder_lost' }), null);
   });
 
-  it('sends no cancel when nothing can be running (an invalid reply ends the stream)', () => {
+  it.each([
+    ['a reply handler threw', GatewayError.internal('the gateway failed to handle a reply')],
+    ['a reply was not JSON', GatewayError.unavailable('sent a reply that is not JSON')],
+  ])('tells the dispatcher to cancel when %s, so the upstream call stops billing', (_case, failure) => {
     sut.chat('openai', request, handlers);
-    replies.onFailure(GatewayError.unavailable('no service answers'));
+    replies.onMessage({ type: 'chunk', chunk });
+    replies.onFailure(failure);
+    expect(notified).toEqual([
+      { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
+    ]);
+    expect(handlers.onError).toHaveBeenCalledWith(failure, null);
+  });
+
+  it('tells the dispatcher to cancel after an invalid reply, and ends the call once', () => {
+    sut.chat('openai', request, handlers);
+    replies.onMessage({ type: 'chunk', chunk: { not: 'a chunk' } });
+    replies.onMessage({ type: 'final', outcome, response: null });
+    expect(notified).toEqual([
+      { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
+    ]);
+    expect(handlers.onError).toHaveBeenCalledTimes(1);
+    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ status: 503 }), null);
+    expect(handlers.onFinal).not.toHaveBeenCalled();
+  });
+
+  it('sends no cancel when nobody subscribes to the subject (nothing can be running)', () => {
+    sut.chat('openai', request, handlers);
+    replies.onFailure(GatewayError.unavailable('no service answers', { code: NO_SUBSCRIBERS }));
     expect(notified).toEqual([]);
+    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ code: NO_SUBSCRIBERS }), null);
   });
 });

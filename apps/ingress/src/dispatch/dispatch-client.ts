@@ -6,6 +6,7 @@ import {
   type BusStream,
   decodeJson,
   encodeJson,
+  NO_SUBSCRIBERS,
   outgoingHeaders,
   StreamRequester,
 } from '@switchyard/bus';
@@ -32,8 +33,6 @@ const EMBED_TIMEOUT_MS = 120_000;
  * attempt's usage) before giving up on it; the stream's own silence timeout usually ends it first.
  */
 export const CANCELLED_REPLY_WAIT_MS = 10_000;
-/** Bus failures after which the dispatcher may still hold the request (a stalled or lost one). */
-const MAYBE_STILL_RUNNING = new Set(['responder_lost', 'no_responder']);
 
 export interface DispatchHandlers {
   onChunk(chunk: ChatCompletionChunk): void;
@@ -85,6 +84,7 @@ export class DispatchClient {
           const parsed = DispatchReply.safeParse(message);
           if (!parsed.success) {
             finish();
+            this.sendCancel(provider, request.requestId);
             handlers.onError(GatewayError.unavailable('the dispatcher sent an invalid reply'), null);
             return;
           }
@@ -115,8 +115,11 @@ export class DispatchClient {
         onFailure: (error) => {
           if (finished) return;
           finished = true;
-          // a silent dispatcher may still be calling upstream: stop it before anyone dispatches again
-          if (MAYBE_STILL_RUNNING.has(error.code ?? '')) this.sendCancel(provider, request.requestId);
+          // whatever ended the stream here (silence, a reply that is not JSON, a handler that threw),
+          // the dispatcher may still be calling upstream and billing: stop it before anyone
+          // dispatches again. Its usage reaches the ledger on its own; only a request nobody
+          // subscribed to has nothing to stop.
+          if (error.code !== NO_SUBSCRIBERS) this.sendCancel(provider, request.requestId);
           handlers.onError(error, null);
         },
       },

@@ -23,6 +23,7 @@ import { SpanKind, tracer } from '@switchyard/telemetry';
 import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
 import type { InsertResult, UsageStore } from './usage-store';
+import { type LedgerBacklog, readLedgerBacklog } from './ledger-backlog';
 
 export interface UsageConsumerOptions {
   /** usage events per database write (a full batch is written at once). */
@@ -152,14 +153,9 @@ export class UsageConsumer {
     while (this.writing.size > 0) await Promise.all([...this.writing]);
   }
 
-  /** Usage messages in the stream not yet delivered to this consumer. */
-  async backlog(): Promise<number> {
-    const manager = await this.connection.jetstreamManager();
-    const info = await manager.consumers.info(
-      this.namespace.name(Streams.usage.name),
-      this.namespace.name(Consumers.ledger),
-    );
-    return info.num_pending;
+  /** Usage messages this consumer has not yet acknowledged, and the age of the oldest. */
+  async backlog(): Promise<LedgerBacklog> {
+    return readLedgerBacklog(await this.connection.jetstreamManager(), this.namespace);
   }
 
   /** Bytes, limit and messages of `USAGE` and `USAGE_DEAD` (for the fill-ratio metrics and alert). */

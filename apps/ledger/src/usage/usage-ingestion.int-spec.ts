@@ -91,7 +91,7 @@ describe('usage ingestion (ledger)', () => {
     expect(Number(totals.cost)).toBeCloseTo(expectedCost, 9);
   });
 
-  it('exports how full each usage stream is against its max_bytes (the UsageStreamFilling alert reads it)', async () => {
+  it('exports how full each usage stream is against its max_bytes (the UsageUnreadNearStreamLimit alert reads it)', async () => {
     const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
     const text = await eventually(
       async () => (await fetch(metrics.url)).text(),
