@@ -97,8 +97,17 @@ describe('usage ingestion (ledger)', () => {
       async () => (await fetch(metrics.url)).text(),
       (body) => /switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} \d+/.test(body),
     );
-    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage"[^}]*\} 1073741824\b/);
-    expect(text).toMatch(/switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} 268435456\b/);
+    // the test fleet's configured limits (USAGE_STREAM_MAX_BYTES, USAGE_DEAD_LETTER_STREAM_MAX_BYTES)
+    expect(text).toMatch(
+      new RegExp(
+        `switchyard_usage_stream_max_bytes\\{[^}]*stream="usage"[^}]*\\} ${TEST_USAGE_STREAM_LIMITS.usageMaxBytes}\\b`,
+      ),
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `switchyard_usage_stream_max_bytes\\{[^}]*stream="usage_dead"[^}]*\\} ${TEST_USAGE_STREAM_LIMITS.deadLetterMaxBytes}\\b`,
+      ),
+    );
     expect(text).toMatch(/switchyard_usage_stream_bytes\{[^}]*stream="usage"[^}]*\} [1-9]\d*/);
   });
 
