@@ -33,7 +33,9 @@ function loopback([rendered, out, ingressPort, grafanaPort]) {
   for (const [name, service] of Object.entries(document.services)) {
     if (!service.ports) continue;
     service.ports = service.ports.map((port) => {
-      const target = typeof port === 'object' ? port.target : Number(String(port).split(':').pop());
+      // a short form ends in the container port, with a protocol when docker-compose config adds one ('3000/tcp')
+      const target =
+        typeof port === 'object' ? port.target : Number.parseInt(String(port).split(':').pop(), 10);
       return `127.0.0.1:${hostPorts[name] ?? ''}:${target}`;
     });
   }
