@@ -124,11 +124,16 @@ export class ManageKeys {
       keyId: row.key_id,
       window: currentWindowOf(row, nowMs),
     }));
-    const settled = await this.counters.settledReservations(windows.map((item) => item.keyId));
+    // Redis away: the counters are still seeded (and retried); the sweep waits for the next reseed
+    const settled = await this.counters
+      .settledReservations(windows.map((item) => item.keyId))
+      .catch(() => []);
     const stored = await this.storedEvents(settled.map((reservation) => reservation.eventId));
     const spends = await this.store.windowSpends(manager, windows);
     await this.counters.seed(windows.map((item) => ({ ...item, spendUsd: spends.get(item.keyId) ?? '0' })));
-    await this.counters.releaseCounted(settled.filter((reservation) => stored.has(reservation.eventId)));
+    await this.counters
+      .releaseCounted(settled.filter((reservation) => stored.has(reservation.eventId)))
+      .catch(() => 0);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
   }
