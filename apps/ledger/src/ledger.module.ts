@@ -207,7 +207,7 @@ export class LedgerModule {
               },
               {
                 onBatchWritten: (result, received, durationMs) => {
-                  counters.apply(result.keyWindows, result.inserted);
+                  counters.apply(result.keyWindows, result.inserted, result.budgetedKeyIds);
                   metrics.events.inc({ result: 'written' }, result.inserted.length);
                   metrics.events.inc({ result: 'duplicate' }, received - result.inserted.length);
                   metrics.batchSize.observe(received);

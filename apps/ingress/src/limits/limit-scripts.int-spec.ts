@@ -135,6 +135,27 @@ describe(LimitScripts.name, () => {
     expect(await redis.hlen(BudgetRedisKeys.reserved(keyId))).toBe(2);
   });
 
+  it('reserves nothing again for an attempt the ledger has already counted', async () => {
+    const keyId = randomUUID();
+    const spendKey = BudgetRedisKeys.spend(keyId, { startMs: 0, endMs: Number.MAX_SAFE_INTEGER });
+    const call = admission(keyId, { spendKey, maxBudget: 1, estimateUsd: 0.4 });
+    await sut.admit(call);
+    // the silent attempt's event reached the ledger before the call is dispatched again
+    await redis.set(BudgetRedisKeys.countedAttempt(keyId, call.callId, 0), '1', 'PX', 60_000);
+    const again = {
+      keyId,
+      callId: call.callId,
+      nowMs: start,
+      spendKey,
+      maxBudget: 1,
+      estimateUsd: 0.4,
+      holdMs: 60_000,
+    };
+    expect(await sut.reserveAgain({ ...again, lostAttempt: 0 })).toBe(true);
+    expect(await redis.hget(BudgetRedisKeys.reserved(keyId), lostAttemptField(call.callId, 0))).toBeNull();
+    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal(keyId)))).toBeCloseTo(0.4, 12);
+  });
+
   it('forgets a reservation whose call never settled once its hold is over', async () => {
     const keyId = randomUUID();
     await sut.admit(admission(keyId, { maxBudget: 1, estimateUsd: 0.9, holdMs: 1000 }));

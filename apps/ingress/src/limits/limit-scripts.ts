@@ -129,9 +129,12 @@ return 1`;
  * Reserves a call's estimate once more, under `<callId>#<attempt>`, for an attempt whose dispatcher
  * went silent before the call is dispatched again: when the budget still covers it (spend +
  * reserved + estimate ≤ max_budget), held until the ledger counts an event of that attempt or the
- * in-flight hold ends (a dispatcher that died records nothing). Replies 1, or 0 when refused.
+ * in-flight hold ends (a dispatcher that died records nothing). When the ledger counted that
+ * attempt already (`counted-attempt:` marker), its cost is in the spend: nothing is reserved.
+ * Replies 1, or 0 when refused.
  */
 const RESERVE_AGAIN = `
+if redis.call('EXISTS', KEYS[5]) == 1 then return 1 end
 local budget = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
 local hold = tonumber(ARGV[5])
@@ -217,7 +220,7 @@ export class LimitScripts {
   constructor(redis: Redis) {
     redis.defineCommand('limitsAdmit', { numberOfKeys: 8, lua: ADMIT });
     redis.defineCommand('limitsSettle', { numberOfKeys: 6, lua: SETTLE });
-    redis.defineCommand('limitsReserveAgain', { numberOfKeys: 4, lua: RESERVE_AGAIN });
+    redis.defineCommand('limitsReserveAgain', { numberOfKeys: 5, lua: RESERVE_AGAIN });
     this.commands = redis as unknown as LimitCommands;
   }
 
@@ -296,6 +299,7 @@ export class LimitScripts {
       BudgetRedisKeys.reservedExpiry(request.keyId),
       BudgetRedisKeys.reservedTotal(request.keyId),
       request.spendKey,
+      BudgetRedisKeys.countedAttempt(request.keyId, request.callId, request.lostAttempt),
       lostAttemptField(request.callId, request.lostAttempt),
       request.nowMs,
       String(request.maxBudget),

@@ -192,6 +192,39 @@ describe('the key API of the ledger (keys.*.v1)', () => {
     expect(Number(await redis.get(BudgetRedisKeys.spend(key.key_id, window)))).toBeCloseTo(sum(recent), 9);
   });
 
+  it('releases at start a settled reservation whose event it counted before a crash lost the release', async () => {
+    const key = await generate({ max_budget: 10 });
+    const counted = makeUsageEvent({ keyId: key.key_id, costUsd: 0.3 });
+    const publisher = new UsagePublisher(connection, namespace);
+    publisher.publish(counted);
+    expect(await publisher.flush()).toBe(true);
+    await eventually(
+      () => bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } }),
+      (info) => Math.abs(info.spend - 0.3) < 1e-9,
+      { description: 'the counted event in the spend of the key' },
+    );
+    // SIGKILL between the commit and Redis: the call's settled cost stays reserved while also in spend
+    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    const uncounted = makeUsageEvent({ keyId: key.key_id });
+    await redis.hset(BudgetRedisKeys.reserved(key.key_id), {
+      [counted.requestId]: `0.3|${counted.eventId}`,
+      [uncounted.requestId]: `0.2|${uncounted.eventId}`,
+    });
+    await redis.set(BudgetRedisKeys.reservedTotal(key.key_id), '0.5');
+
+    await fleet.fleet.startService(fleet.spec('ledger'));
+    await eventually(
+      () => redis.hgetall(BudgetRedisKeys.reserved(key.key_id)),
+      (reserved) => !(counted.requestId in reserved),
+      { timeoutMs: 30_000, description: 'the release of the counted reservation after the restart' },
+    );
+    // the event it has not counted keeps its cost reserved
+    expect(await redis.hgetall(BudgetRedisKeys.reserved(key.key_id))).toEqual({
+      [uncounted.requestId]: `0.2|${uncounted.eventId}`,
+    });
+    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal(key.key_id)))).toBeCloseTo(0.2, 12);
+  }, 120_000);
+
   it('lists keys newest first, one page at a time', async () => {
     const first = await bus.request(Subjects.keysList, { page: 1, size: 2, userId: null, keyAlias: null });
     const second = await bus.request(Subjects.keysList, { page: 2, size: 2, userId: null, keyAlias: null });

@@ -28,6 +28,8 @@ import {
 } from './key-store';
 import type { SpendCounters } from './spend-counters';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * The key API of the ledger: every change in one transaction, then `keys.changed.v1` so every
  * ingress drops its cached record of the old hash at once, then the key's spend counter (a changed
@@ -109,7 +111,12 @@ export class ManageKeys {
     return { key: row === null ? null : toVirtualKey(row) };
   }
 
-  /** Reseeds the spend counter of every key with a budget from Postgres (start, then periodically). */
+  /**
+   * Reseeds the spend counter of every key with a budget from Postgres (start, then periodically),
+   * and releases its settled reservations whose event Postgres already stores (a release the
+   * ledger lost: it crashed between its commit and Redis, or dropped it while Redis was away).
+   * The events are looked up before the spends are read, so a released cost is in its counter.
+   */
   async reseedCounters(): Promise<number> {
     const manager = this.dataSource.manager;
     const nowMs = this.clock().getTime();
@@ -117,10 +124,28 @@ export class ManageKeys {
       keyId: row.key_id,
       window: currentWindowOf(row, nowMs),
     }));
+    // Redis away: the counters are still seeded (and retried); the sweep waits for the next reseed
+    const settled = await this.counters
+      .settledReservations(windows.map((item) => item.keyId))
+      .catch(() => []);
+    const stored = await this.storedEvents(settled.map((reservation) => reservation.eventId));
     const spends = await this.store.windowSpends(manager, windows);
     await this.counters.seed(windows.map((item) => ({ ...item, spendUsd: spends.get(item.keyId) ?? '0' })));
+    await this.counters
+      .releaseCounted(settled.filter((reservation) => stored.has(reservation.eventId)))
+      .catch(() => 0);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
+  }
+
+  private async storedEvents(eventIds: readonly string[]): Promise<Set<string>> {
+    const uuids = eventIds.filter((eventId) => UUID.test(eventId));
+    if (uuids.length === 0) return new Set();
+    const rows: { event_id: string }[] = await this.dataSource.query(
+      `SELECT event_id::text FROM usage_events WHERE event_id = ANY($1::uuid[])`,
+      [uuids],
+    );
+    return new Set(rows.map((row) => row.event_id));
   }
 
   private async change(

@@ -69,6 +69,42 @@ describe(SpendCounters.name, () => {
     expect(await redis.exists(BudgetRedisKeys.counted('key-b', otherAttempt.eventId))).toBe(0);
   });
 
+  it('marks a counted event of a budgeted key whose reservation is gone (a call past its in-flight hold), and its attempt', async () => {
+    const swept = makeUsageEvent({ keyId: 'key-d', attempt: 1 });
+    const unbudgeted = makeUsageEvent({ keyId: 'key-e', attempt: 0 });
+
+    sut.apply([], [swept, unbudgeted], ['key-d']);
+    await eventually(
+      async () => sut.settled,
+      (settled) => settled,
+    );
+    expect(await redis.get(BudgetRedisKeys.counted('key-d', swept.eventId))).toBe('1');
+    expect(await redis.get(BudgetRedisKeys.countedAttempt('key-d', swept.requestId, 1))).toBe('1');
+    expect(await redis.pttl(BudgetRedisKeys.counted('key-d', swept.eventId))).toBeGreaterThan(0);
+    // a key without a budget never reserves: nothing to mark
+    expect(await redis.exists(BudgetRedisKeys.counted('key-e', unbudgeted.eventId))).toBe(0);
+    expect(await redis.exists(BudgetRedisKeys.countedAttempt('key-e', unbudgeted.requestId, 0))).toBe(0);
+  });
+
+  it('releases, from a sweep, only settled reservations still holding what was read', async () => {
+    const reserved = BudgetRedisKeys.reserved('key-f');
+    await redis.hset(reserved, { 'call-1': '0.4|event-1', 'call-2': '0.3|event-2', 'call-3': '0.2' });
+    await redis.set(BudgetRedisKeys.reservedTotal('key-f'), '0.9');
+    const settled = await sut.settledReservations(['key-f', 'key-none']);
+    expect(settled).toEqual(
+      expect.arrayContaining([
+        { keyId: 'key-f', field: 'call-1', value: '0.4|event-1', eventId: 'event-1' },
+        { keyId: 'key-f', field: 'call-2', value: '0.3|event-2', eventId: 'event-2' },
+      ]),
+    );
+    expect(settled).toHaveLength(2);
+    // call-2 settled again meanwhile (another value): left alone
+    await redis.hset(reserved, 'call-2', '0.35|event-3');
+    expect(await sut.releaseCounted(settled)).toBe(1);
+    expect(await redis.hgetall(reserved)).toEqual({ 'call-2': '0.35|event-3', 'call-3': '0.2' });
+    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal('key-f')))).toBeCloseTo(0.5, 12);
+  });
+
   it("releases what a call reserved for an attempt whose dispatcher went silent once that attempt's event is counted", async () => {
     const lost = makeUsageEvent({ keyId: 'key-c', attempt: 0 });
     await redis.hset(BudgetRedisKeys.reserved('key-c'), {

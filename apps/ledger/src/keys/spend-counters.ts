@@ -18,10 +18,13 @@ if ARGV[2] == '0' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET'
 return 1`;
 
 /**
- * For each counted event (KEYS[4..], ARGV triples of call id, event id and attempt): release the
- * call's reservation when it settled with this event, or leave a marker when the call is still in
- * flight, so its settlement releases instead of holding the cost again; and release what the call
- * reserved for that attempt when its dispatcher went silent (`<callId>#<attempt>`).
+ * For each counted event (KEYS[4..] pairs of its `counted:` and `counted-attempt:` markers, ARGV
+ * triples of call id, event id and attempt): release the call's reservation when it settled with
+ * this event; otherwise, when the key has a budget (ARGV[2]) and no other settlement of the call is
+ * held, leave both markers, so a later settlement of the call (in flight, or past its in-flight hold
+ * and swept) releases instead of holding the cost again, and a later reservation for this attempt
+ * is not made; and release what the call reserved for that attempt when its dispatcher went silent
+ * (`<callId>#<attempt>`).
  */
 const CLEAR_RESERVATIONS = `${RESERVATION_VALUE_LUA}
 local released = 0
@@ -31,21 +34,39 @@ local function release(field, value)
   redis.call('INCRBYFLOAT', KEYS[3], -reservationAmount(value))
   released = released + 1
 end
-for index = 4, #KEYS do
-  local call = ARGV[(index - 4) * 3 + 2]
-  local event = ARGV[(index - 4) * 3 + 3]
-  local lost = call .. '#' .. ARGV[(index - 4) * 3 + 4]
+for index = 0, (#KEYS - 3) / 2 - 1 do
+  local call = ARGV[index * 3 + 3]
+  local event = ARGV[index * 3 + 4]
+  local lost = call .. '#' .. ARGV[index * 3 + 5]
   local value = redis.call('HGET', KEYS[1], call)
-  if value then
-    local settledWith = reservationEvent(value)
-    if settledWith == nil then
-      redis.call('SET', KEYS[index], '1', 'PX', ARGV[1])
-    elseif settledWith == event then
-      release(call, value)
-    end
+  local settledWith = nil
+  if value then settledWith = reservationEvent(value) end
+  if settledWith == event then
+    release(call, value)
+  elseif settledWith == nil and (value or ARGV[2] == '1') then
+    redis.call('SET', KEYS[index * 2 + 4], '1', 'PX', ARGV[1])
+    redis.call('SET', KEYS[index * 2 + 5], '1', 'PX', ARGV[1])
   end
   local lostValue = redis.call('HGET', KEYS[1], lost)
   if lostValue then release(lost, lostValue) end
+end
+if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
+return released`;
+
+/**
+ * Releases reservations (ARGV pairs of field and value) still holding the value they were read
+ * with: settled reservations whose event Postgres already stores.
+ */
+const RELEASE_UNCHANGED = `${RESERVATION_VALUE_LUA}
+local released = 0
+for index = 1, #ARGV, 2 do
+  local value = redis.call('HGET', KEYS[1], ARGV[index])
+  if value == ARGV[index + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[index])
+    redis.call('ZREM', KEYS[2], ARGV[index])
+    redis.call('INCRBYFLOAT', KEYS[3], -reservationAmount(value))
+    released = released + 1
+  end
 end
 if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
 return released`;
@@ -63,11 +84,20 @@ interface CounterUpdate {
 
 interface ClearUpdate {
   keyId: string;
+  budgeted: boolean;
   calls: { requestId: string; eventId: string; attempt: number }[];
 }
 
 export interface SpendCounterListener {
   onFailure?(error: Error): void;
+}
+
+/** A reservation settled with the cost of usage event `eventId`, as read from Redis. */
+export interface SettledReservation {
+  keyId: string;
+  field: string;
+  value: string;
+  eventId: string;
 }
 
 /**
@@ -90,10 +120,20 @@ export class SpendCounters {
   ) {
     redis.defineCommand('raiseSpend', { numberOfKeys: 1, lua: RAISE_SPEND });
     redis.defineCommand('clearReservations', { lua: CLEAR_RESERVATIONS });
+    redis.defineCommand('releaseUnchanged', { lua: RELEASE_UNCHANGED });
   }
 
-  /** After a batch committed: the new window totals and the keyed events it stored. */
-  apply(keyWindows: readonly KeyWindowSpend[], inserted: readonly UsageEvent[]): void {
+  /**
+   * After a batch committed: the new window totals, the keyed events it stored and which of their
+   * keys have a budget. The releases are made after the commit, so a crash can lose them: the
+   * ledger's sweep (`settledReservations` + `releaseCounted`, at start and every minute) makes them.
+   */
+  apply(
+    keyWindows: readonly KeyWindowSpend[],
+    inserted: readonly UsageEvent[],
+    budgetedKeyIds: readonly string[] = [],
+  ): void {
+    const budgeted = new Set(budgetedKeyIds);
     const nowMs = Date.now();
     for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     const byKey = new Map<string, ClearUpdate>();
@@ -101,16 +141,13 @@ export class SpendCounters {
       if (event.keyId === null) continue;
       let clear = byKey.get(event.keyId);
       if (!clear) {
-        clear = { keyId: event.keyId, calls: [] };
+        clear = { keyId: event.keyId, budgeted: budgeted.has(event.keyId), calls: [] };
         byKey.set(event.keyId, clear);
       }
       clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
     }
     this.pendingClears.push(...byKey.values());
-    if (this.pendingClears.length > MAX_PENDING_CLEARS) {
-      // reservations expire by themselves; the oldest releases are the least useful
-      this.pendingClears = this.pendingClears.slice(-MAX_PENDING_CLEARS);
-    }
+    this.boundPendingClears();
     void this.flush();
   }
 
@@ -119,6 +156,50 @@ export class SpendCounters {
     const nowMs = Date.now();
     for (const spend of spends) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     await this.flush();
+  }
+
+  /** The settled reservations (`<usd>|<eventId>`) of these keys. */
+  async settledReservations(keyIds: readonly string[]): Promise<SettledReservation[]> {
+    if (keyIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const keyId of keyIds) pipeline.hgetall(BudgetRedisKeys.reserved(keyId));
+    const results = (await pipeline.exec()) ?? [];
+    const settled: SettledReservation[] = [];
+    results.forEach(([error, fields], index) => {
+      if (error !== null) throw error;
+      for (const [field, value] of Object.entries(fields as Record<string, string>)) {
+        const bar = value.indexOf('|');
+        if (bar >= 0) settled.push({ keyId: keyIds[index], field, value, eventId: value.slice(bar + 1) });
+      }
+    });
+    return settled;
+  }
+
+  /** Releases these reservations, each only if it still holds the value it was read with. */
+  async releaseCounted(reservations: readonly SettledReservation[]): Promise<number> {
+    const byKey = new Map<string, string[]>();
+    for (const reservation of reservations) {
+      const pairs = byKey.get(reservation.keyId) ?? [];
+      pairs.push(reservation.field, reservation.value);
+      byKey.set(reservation.keyId, pairs);
+    }
+    if (byKey.size === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const [keyId, pairs] of byKey) {
+      pipeline.releaseUnchanged(
+        3,
+        BudgetRedisKeys.reserved(keyId),
+        BudgetRedisKeys.reservedExpiry(keyId),
+        BudgetRedisKeys.reservedTotal(keyId),
+        ...pairs,
+      );
+    }
+    let released = 0;
+    for (const [error, count] of (await pipeline.exec()) ?? []) {
+      if (error !== null) throw error;
+      released += Number(count);
+    }
+    return released;
   }
 
   /** True when every update so far reached Redis. */
@@ -140,6 +221,17 @@ export class SpendCounters {
     this.pendingCounters.set(redisKey, { redisKey, spendUsd, ttlMs });
   }
 
+  /**
+   * Past MAX_PENDING_CLEARS (Redis unreachable for long), the oldest releases are dropped, loudly:
+   * the ledger's sweep of settled reservations whose event is stored makes them once Redis is back.
+   */
+  private boundPendingClears(): void {
+    const excess = this.pendingClears.length - MAX_PENDING_CLEARS;
+    if (excess <= 0) return;
+    this.pendingClears = this.pendingClears.slice(excess);
+    this.logger.warn(`${excess} reservation releases dropped from memory; the reservation sweep makes them`);
+  }
+
   private hasPending(): boolean {
     return this.pendingCounters.size > 0 || this.pendingClears.length > 0;
   }
@@ -156,12 +248,16 @@ export class SpendCounters {
     }
     for (const clear of clears) {
       pipeline.clearReservations(
-        3 + clear.calls.length,
+        3 + clear.calls.length * 2,
         BudgetRedisKeys.reserved(clear.keyId),
         BudgetRedisKeys.reservedExpiry(clear.keyId),
         BudgetRedisKeys.reservedTotal(clear.keyId),
-        ...clear.calls.map((call) => BudgetRedisKeys.counted(clear.keyId, call.eventId)),
+        ...clear.calls.flatMap((call) => [
+          BudgetRedisKeys.counted(clear.keyId, call.eventId),
+          BudgetRedisKeys.countedAttempt(clear.keyId, call.requestId, call.attempt),
+        ]),
         String(COUNTED_MARKER_TTL_MS),
+        clear.budgeted ? '1' : '0',
         ...clear.calls.flatMap((call) => [call.requestId, call.eventId, String(call.attempt)]),
       );
     }
@@ -186,7 +282,8 @@ export class SpendCounters {
       if (!newer || Number(newer.spendUsd) < Number(counter.spendUsd))
         this.pendingCounters.set(counter.redisKey, counter);
     }
-    this.pendingClears = [...clears, ...this.pendingClears].slice(-MAX_PENDING_CLEARS);
+    this.pendingClears = [...clears, ...this.pendingClears];
+    this.boundPendingClears();
     this.listener.onFailure?.(failure);
     if (!this.failing) this.logger.warn(`spend counters cannot reach Redis (${failure.message}); retrying`);
     this.failing = true;
@@ -207,5 +304,6 @@ declare module 'ioredis' {
   interface ChainableCommander {
     raiseSpend(key: string, spendUsd: string, ttlMs: string): ChainableCommander;
     clearReservations(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
+    releaseUnchanged(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
   }
 }

@@ -262,6 +262,7 @@ export class UsageConsumer {
         result: {
           inserted: [...first.result.inserted, ...second.result.inserted],
           keyWindows: [...first.result.keyWindows, ...second.result.keyWindows],
+          budgetedKeyIds: [...first.result.budgetedKeyIds, ...second.result.budgetedKeyIds],
         },
         refused: [...first.refused, ...second.refused],
       };
@@ -279,7 +280,7 @@ export class UsageConsumer {
       return { result, refused: [{ event, reason: `${reason}; ${MINIMAL_ROW_NOTE}` }] };
     } catch (minimalError) {
       if (!isRefusedData(minimalError)) throw minimalError;
-      return { result: { inserted: [], keyWindows: [] }, refused: [{ event, reason }] };
+      return { result: { inserted: [], keyWindows: [], budgetedKeyIds: [] }, refused: [{ event, reason }] };
     }
   }
 

@@ -120,12 +120,15 @@ export interface InsertResult {
   inserted: UsageEvent[];
   /** the budget windows these events added to, with their new totals. */
   keyWindows: KeyWindowSpend[];
+  /** the keys of these events that have a budget (`max_budget`). */
+  budgetedKeyIds: string[];
 }
 
 interface KeyBudgetRow {
   key_id: string;
   budget_duration: string | null;
   created_at: Date;
+  max_budget: string | null;
 }
 
 /**
@@ -140,7 +143,7 @@ export class UsageStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async insert(events: readonly UsageEvent[]): Promise<InsertResult> {
-    if (events.length === 0) return { inserted: [], keyWindows: [] };
+    if (events.length === 0) return { inserted: [], keyWindows: [], budgetedKeyIds: [] };
     // sorted, so concurrent writers lock rows in the same order
     const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((left, right) =>
       left.eventId < right.eventId ? -1 : left.eventId > right.eventId ? 1 : 0,
@@ -150,16 +153,24 @@ export class UsageStore {
     ].sort();
     if (keyIds.length === 0) {
       // no key to charge: the statement alone is atomic
-      return { inserted: await this.insertRows(this.dataSource.manager, unique), keyWindows: [] };
+      return {
+        inserted: await this.insertRows(this.dataSource.manager, unique),
+        keyWindows: [],
+        budgetedKeyIds: [],
+      };
     }
     return this.dataSource.transaction(async (manager) => {
       const keys: KeyBudgetRow[] = await manager.query(
-        `SELECT key_id, budget_duration, created_at FROM virtual_keys
+        `SELECT key_id, budget_duration, created_at, max_budget FROM virtual_keys
          WHERE key_id = ANY($1::text[]) ORDER BY key_id FOR SHARE`,
         [keyIds],
       );
       const inserted = await this.insertRows(manager, unique);
-      return { inserted, keyWindows: await this.chargeKeys(manager, inserted, keys) };
+      return {
+        inserted,
+        keyWindows: await this.chargeKeys(manager, inserted, keys),
+        budgetedKeyIds: keys.filter((key) => key.max_budget !== null).map((key) => key.key_id),
+      };
     });
   }
 

@@ -10,8 +10,11 @@ import { ALL_TIME_END_MS, type BudgetWindow } from './budget-window';
  * `<usd>|<eventId>` once it settled with the real cost of its usage event `eventId`, until the
  * ledger has counted that event (it deletes the field) or the entry expires. Sorted set
  * `reserved:expiry` holds each field's expiry, string `reserved:total` their sum. When the ledger
- * counts an event before the ingress settled its call, it leaves `counted:<eventId>` so the
- * settlement releases the reservation instead of holding the cost twice.
+ * counts an event of a budgeted key that no settled reservation waits for (the call is still in
+ * flight, or its reservation is gone), it leaves `counted:<eventId>` so a later settlement releases
+ * the reservation instead of holding the cost twice, and `counted-attempt:<callId>#<attempt>` so a
+ * later reservation for that attempt (a silent dispatcher's) is not made. A release the ledger lost
+ * (it crashed after its commit) is made by its sweep of settled reservations whose event is stored.
  */
 export const BudgetRedisKeys = {
   /** the key's spend in one budget window (absolute USD, set by the ledger from Postgres). */
@@ -23,6 +26,9 @@ export const BudgetRedisKeys = {
   reservedExpiry: (keyId: string) => `budget:{${keyId}}:reserved:expiry`,
   reservedTotal: (keyId: string) => `budget:{${keyId}}:reserved:total`,
   counted: (keyId: string, eventId: string) => `budget:{${keyId}}:counted:${eventId}`,
+  /** left by the ledger with `counted`: an event of this attempt of the call is counted. */
+  countedAttempt: (keyId: string, callId: string, attempt: number) =>
+    `budget:{${keyId}}:counted-attempt:${callId}#${attempt}`,
   /** sliding log of the last minute's requests (sorted set, score = time). */
   requests: (keyId: string) => `limits:{${keyId}}:rpm`,
   /** tokens counted in one minute (string). */
@@ -56,7 +62,7 @@ end
 export const SETTLED_RESERVATION_TTL_MS = 7 * 24 * 3600_000;
 
 /**
- * How long the ledger's `counted:<eventId>` marker is kept: only until the call settles, which it
- * does within the in-flight hold of an admitted call (an ingress that died never settles).
+ * How long the ledger's `counted:` markers are kept: only until the call settles (or is dispatched
+ * again), which it does soon after its event is produced (an ingress that died never settles).
  */
 export const COUNTED_MARKER_TTL_MS = 15 * 60_000;
