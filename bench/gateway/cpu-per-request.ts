@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Fleet, freePort, planFleet } from '@switchyard/fleet';
 import { processEnvironment } from '@switchyard/config';
+import { deleteNamespaceStreams } from '@switchyard/testing';
 import { generateLoad } from './load-generator';
 import { cpuSeconds, memoryMb } from './process-stats';
 
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await fleet.stop();
+    await deleteNamespaceStreams(environment.NATS_URL ?? 'nats://127.0.0.1:4222', `cpu${suffix}.`);
     const client = new Client({ connectionString: adminUrl });
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Fleet, freePort, planFleet } from '@switchyard/fleet';
 import { processEnvironment } from '@switchyard/config';
+import { deleteNamespaceStreams } from '@switchyard/testing';
 import { generateLoad, type LoadResult, percentile, type RequestSpec } from './load-generator';
 import { cpuSeconds, memoryMb, trendPerSample } from './process-stats';
 
@@ -154,6 +155,8 @@ async function main(): Promise<void> {
   portkey.kill('SIGTERM');
   await fleet.stop();
   await dropDatabase();
+  // JetStream reserves a stream's max_bytes while it exists: leave none behind on the shared server
+  await deleteNamespaceStreams(environment.NATS_URL ?? 'nats://127.0.0.1:4222', `bench${suffix}.`);
 
   const report = {
     date: new Date().toISOString(),
