@@ -40,16 +40,7 @@ describe('resilience: retries, cooldowns, fallbacks, cut streams, disconnects', 
     await fleet?.stop();
   });
 
-  async function rowsOf(callId: string, count: number): Promise<UsageRow[]> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1 ORDER BY started_at', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length >= count || Date.now() > deadline) return rows;
-      await sleep(100);
-    }
-  }
+  const rowsOf = (callId: string, count: number) => fleet.usageRowsOf<UsageRow>(callId, count);
 
   it('retries a 429 after its retry-after and succeeds, recording both attempts', async () => {
     await mock.setFaults([
