@@ -9,7 +9,6 @@ import {
   MockControl,
   type MockRequestEntry,
   REPO_ROOT,
-  TEST_MASTER_KEY,
   TestFleet,
   testInfrastructure,
 } from '@switchyard/testing';
@@ -228,16 +227,7 @@ describe('Usage-field fuzz', () => {
     await fleet?.stop();
   });
 
-  async function admin<T>(path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${fleet.baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const admin = <T>(path: string, body?: unknown) => fleet.admin<T>(path, body);
 
   const accepted = () => answers.filter((answer) => answer.fuzz.status === 200);
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 import { buildToolArguments } from '../../apps/mock-provider/src/tool-arguments';
@@ -70,16 +69,7 @@ describe('Anthropic Messages API end to end (@anthropic-ai/sdk, demo fleet)', ()
     await fleet?.stop();
   });
 
-  async function usageRowsOf(requestId: string, timeoutMs = 5000): Promise<UsageRow[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [requestId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length > 0 || Date.now() > deadline) return rows;
-      await sleep(100);
-    }
-  }
+  const usageRowsOf = (requestId: string) => fleet.usageRowsOf<UsageRow>(requestId);
 
   function expectUsageRow(row: UsageRow, usage: Anthropic.Usage): void {
     expect(row.endpoint).toBe('messages');

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
-import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { startFleetWithOpenAI, TEST_MASTER_KEY, type TestFleet } from '@switchyard/testing';
 
 interface UsageRow {
   request_id: string;
@@ -23,24 +22,11 @@ describe('gateway end to end (openai client, demo fleet)', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start();
-    client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
+    ({ fleet, client } = await startFleetWithOpenAI());
   });
+  afterAll(() => fleet?.stop());
 
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  async function usageRowsOf(requestId: string, timeoutMs = 5000): Promise<UsageRow[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [requestId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length > 0 || Date.now() > deadline) return rows;
-      await sleep(100);
-    }
-  }
+  const usageRowsOf = (requestId: string) => fleet.usageRowsOf<UsageRow>(requestId);
 
   it.each([
     ['gpt-5.4-mini', 'gpt-5.4-mini', 'openai'],

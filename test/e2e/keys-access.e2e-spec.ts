@@ -49,16 +49,7 @@ describe('virtual keys: scope, budgets, rate limits, revocation (two ingress rep
     await fleet?.stop();
   });
 
-  async function admin<T>(path: string, body?: unknown, baseUrl = fleet.baseUrl): Promise<T> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const admin = <T>(path: string, body?: unknown, baseUrl?: string) => fleet.admin<T>(path, body, baseUrl);
 
   async function generate(settings: Record<string, unknown>): Promise<MintedKey> {
     const minted = await admin<MintedKey>('/key/generate', settings);

@@ -4,8 +4,9 @@ import {
   eventually,
   exposes,
   REPO_ROOT,
+  startFleetWithOpenAI,
   TEST_MASTER_KEY,
-  TestFleet,
+  type TestFleet,
 } from '@switchyard/testing';
 
 /** Series Prometheus makes itself (not exposed by any service). */
@@ -16,8 +17,7 @@ describe('observability end to end (demo fleet): every metric the dashboard quer
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start();
-    client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
+    ({ fleet, client } = await startFleetWithOpenAI());
 
     // direct and routed traffic, JSON and SSE, a repeat (cache), a refusal and an unknown model
     const ask = (model: string, content: string) =>

@@ -64,16 +64,7 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
     await redisProxy?.close();
   });
 
-  async function rowsOf(callId: string): Promise<UsageRow[]> {
-    for (let waited = 0; waited < 5000; waited += 100) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length > 0) return rows;
-      await sleep(100);
-    }
-    return [];
-  }
+  const rowsOf = (callId: string) => fleet.usageRowsOf<UsageRow>(callId);
 
   const callsTo = async (model: string) => (await mock.requests({ model })).length;
 

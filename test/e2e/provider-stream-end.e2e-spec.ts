@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
-import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { startFleetWithOpenAI, type TestFleet } from '@switchyard/testing';
 
 interface UsageRow {
   status: string;
@@ -20,24 +19,11 @@ describe('an OpenAI-style stream that ends without [DONE] (demo fleet, mock omit
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start();
-    client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
+    ({ fleet, client } = await startFleetWithOpenAI());
   });
+  afterAll(() => fleet?.stop());
 
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  async function rowOf(callId: string): Promise<UsageRow | undefined> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length > 0 || Date.now() > deadline) return rows[0];
-      await sleep(100);
-    }
-  }
+  const rowOf = async (callId: string) => (await fleet.usageRowsOf<UsageRow>(callId))[0];
 
   it.each(['mistral-small-4', 'gpt-5.5'])(
     '%s: the client gets its text, finish reason and usage, and the ledger the provider’s counts',

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { parse } from 'yaml';
-import { REPO_ROOT, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { REPO_ROOT, startFleetWithOpenAI, type TestFleet } from '@switchyard/testing';
 import { buildToolArguments } from '../../apps/mock-provider/src/tool-arguments';
 
 interface UsageRow {
@@ -67,24 +66,11 @@ describe('every provider through the gateway (openai client, demo fleet)', () =>
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start();
-    client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
+    ({ fleet, client } = await startFleetWithOpenAI());
   });
+  afterAll(() => fleet?.stop());
 
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  async function usageRow(callId: string): Promise<UsageRow[]> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length > 0 || Date.now() > deadline) return rows;
-      await sleep(100);
-    }
-  }
+  const usageRow = (callId: string) => fleet.usageRowsOf<UsageRow>(callId);
 
   describe.each([
     ['gpt-5.5', 'gpt-5.5', 'openai'],

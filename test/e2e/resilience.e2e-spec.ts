@@ -40,16 +40,7 @@ describe('resilience: retries, cooldowns, fallbacks, cut streams, disconnects', 
     await fleet?.stop();
   });
 
-  async function rowsOf(callId: string, count: number): Promise<UsageRow[]> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const rows = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1 ORDER BY started_at', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (rows.length >= count || Date.now() > deadline) return rows;
-      await sleep(100);
-    }
-  }
+  const rowsOf = (callId: string, count: number) => fleet.usageRowsOf<UsageRow>(callId, count);
 
   it('retries a 429 after its retry-after and succeeds, recording both attempts', async () => {
     await mock.setFaults([
@@ -123,7 +114,7 @@ describe('resilience: retries, cooldowns, fallbacks, cut streams, disconnects', 
     expect(row.input_tokens).toBeGreaterThan(0);
   });
 
-  it('closes the upstream connection within 200 ms of the client going away', async () => {
+  it('closes the upstream connection when the client goes away, before the upstream finishes', async () => {
     const controller = new AbortController();
     const response = await fetch(`${fleet.baseUrl}/v1/chat/completions`, {
       method: 'POST',
@@ -140,13 +131,18 @@ describe('resilience: retries, cooldowns, fallbacks, cut streams, disconnects', 
     await sleep(150);
     const abortedAt = Date.now();
     controller.abort();
+    // wait until the upstream response is over, however it ended: no clock in the assertions
     let entry;
-    for (let waited = 0; waited < 3000; waited += 50) {
+    for (;;) {
       [entry] = await mock.requests({ model: 'gemini-2.5-pro' });
-      if (entry?.closedEarlyAt) break;
+      if (entry?.closedEarly || entry?.completed) break;
       await sleep(50);
     }
+    // the order of events: the client aborted, then the gateway closed the upstream connection,
+    // and that happened while the upstream still had chunks to send (without the cancel, the
+    // dispatcher reads all 40 and the mock records a completed response)
     expect(entry?.closedEarly).toBe(true);
-    expect(Date.parse(entry?.closedEarlyAt ?? '') - abortedAt).toBeLessThan(200);
+    expect(Date.parse(entry?.closedEarlyAt ?? '')).toBeGreaterThanOrEqual(abortedAt);
+    expect(entry?.eventsWritten).toBeLessThan(40);
   });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Fleet, freePort } from '@switchyard/fleet';
 import {
   MockControl,
@@ -52,16 +51,7 @@ describe('complexity routers through the gateway', () => {
       body: JSON.stringify(body),
     });
 
-  async function usageRow(callId: string): Promise<UsageRow | undefined> {
-    for (let waited = 0; waited < 5000; waited += 100) {
-      const [row] = await fleet.database
-        .query<UsageRow>('SELECT * FROM usage_events WHERE request_id = $1', [callId])
-        .catch(() => [] as UsageRow[]);
-      if (row) return row;
-      await sleep(100);
-    }
-    return undefined;
-  }
+  const usageRow = async (callId: string) => (await fleet.usageRowsOf<UsageRow>(callId))[0];
 
   it("routes OpenCode's real request (ask: Hello) through opencodego-router to the SIMPLE model", async () => {
     const { 'content-type': _type, 'accept-encoding': _encoding, ...headers } = fixture.headers;

@@ -96,16 +96,7 @@ describe('spend reports and logs after routed traffic', () => {
     await fleet?.stop();
   });
 
-  async function admin<T>(path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${fleet.baseUrl}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const admin = <T>(path: string, body?: unknown) => fleet.admin<T>(path, body);
 
   async function sqlGroups(expression: string): Promise<Map<string, SqlGroup>> {
     const rows = await fleet.database.query<SqlGroup>(

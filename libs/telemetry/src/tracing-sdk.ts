@@ -4,7 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Tracing, TracingSettings } from './tracing';
+import type { Tracing, TracingSettings } from './tracing-settings';
 
 /** The SDK side of `startTracing`, in its own module so it loads only when tracing is on. */
 export function startTracingSdk(service: string, settings: TracingSettings): Tracing {

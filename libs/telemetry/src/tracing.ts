@@ -7,16 +7,9 @@ import {
   trace,
   type Context,
 } from '@opentelemetry/api';
+import type { Tracing, TracingSettings } from './tracing-settings';
 
-export interface TracingSettings {
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
-  OTEL_SERVICE_NAME?: string;
-  OTEL_TEST_SPAN_FILE?: string;
-}
-
-export interface Tracing {
-  shutdown(): Promise<void>;
-}
+export type { Tracing, TracingSettings };
 
 /**
  * Starts the OpenTelemetry Node SDK for a service when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (OTLP

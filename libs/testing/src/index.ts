@@ -10,3 +10,4 @@ export * from './dashboard-queries';
 export * from './tcp-proxy';
 export * from './nats-server-process';
 export * from './test-streams';
+export * from './openai-fleet';

@@ -11,6 +11,8 @@ export interface MockRequestEntry {
   completed: boolean;
   closedEarly: boolean;
   closedEarlyAt: string | null;
+  /** stream events (or JSON bodies) the mock wrote before the response ended. */
+  eventsWritten: number;
   /** the token counts the chat reply reported (null when none was planned). */
   usage: {
     promptTokens: number;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Fleet, freePort, planFleet, type ServiceSpec } from '@switchyard/fleet';
 import { hostPort, testInfrastructure, uniqueSuffix } from './infrastructure';
 import { TcpProxy } from './tcp-proxy';
@@ -120,6 +121,34 @@ export class TestFleet {
       const port = spec.environment.METRICS_PORT;
       return port ? [{ service: spec.name, url: `http://127.0.0.1:${port}/metrics` }] : [];
     });
+  }
+
+  /**
+   * The usage rows of one call (`request_id`), oldest first, as soon as at least `count` are
+   * written; after `timeoutMs` whatever is there (a deadline for the ledger to catch up, never a
+   * timing assertion: the caller asserts on the rows).
+   */
+  async usageRowsOf<Row>(requestId: string, count = 1, timeoutMs = 5000): Promise<Row[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await this.database
+        .query<Row>('SELECT * FROM usage_events WHERE request_id = $1 ORDER BY started_at', [requestId])
+        .catch(() => [] as Row[]);
+      if (rows.length >= count || Date.now() > deadline) return rows;
+      await sleep(100);
+    }
+  }
+
+  /** A master-key call to the admin API (`/key/…`, `/spend/…`): the parsed answer, or an error naming the status. */
+  async admin<T>(path: string, body?: unknown, baseUrl = this.baseUrl): Promise<T> {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
   }
 
   async stop(): Promise<void> {

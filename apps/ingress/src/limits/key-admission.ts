@@ -25,7 +25,7 @@ import type { ResolvedModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
 import { AdmittedCalls } from './admitted-calls';
 import { type CallEstimate, estimateCall } from './estimate-call';
-import { type AdmitResult, LimitScripts, minuteOf } from './limit-scripts';
+import { type AdmitResult, LimitScripts, minuteOf, type SettleRequest } from './limit-scripts';
 import { mayCall } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
 
@@ -272,23 +272,16 @@ export class KeyAdmission implements CallAdmission {
       settled = true;
       forget();
       const used = outcome ? outcome.usage.input.total + outcome.usage.output.total : 0;
-      const write = this.scripts
-        .settle({
-          keyId: key.key_id,
-          callId,
-          nowMs: Date.now(),
-          parallel: key.max_parallel_requests !== null,
-          budget: key.max_budget !== null,
-          costUsd: outcome?.costUsd ?? null,
-          eventId: outcome?.eventId ?? null,
-          tokensMinute: key.tpm_limit === null ? null : minuteOf(admittedAtMs),
-          tokensDelta: used - estimate.inputTokens,
-        })
-        .catch((error: unknown) => {
-          this.degraded(error);
-          // it may have run late, or not at all: release (never hold twice), the ledger counts the cost
-          this.release(key, callId, 1);
-        });
+      const write = this.settleCall(key, callId, {
+        costUsd: outcome?.costUsd ?? null,
+        eventId: outcome?.eventId ?? null,
+        tokensMinute: key.tpm_limit === null ? null : minuteOf(admittedAtMs),
+        tokensDelta: used - estimate.inputTokens,
+      }).catch((error: unknown) => {
+        this.degraded(error);
+        // it may have run late, or not at all: release (never hold twice), the ledger counts the cost
+        this.release(key, callId, 1);
+      });
       this.calls.track(write);
     };
     const forget = this.calls.hold(() => settle(null));
@@ -322,25 +315,34 @@ export class KeyAdmission implements CallAdmission {
    */
   private release(key: VirtualKey, callId: string, attempt: number): void {
     if (key.max_parallel_requests === null && key.max_budget === null) return;
-    const write = this.scripts
-      .settle({
-        keyId: key.key_id,
-        callId,
-        nowMs: Date.now(),
-        parallel: key.max_parallel_requests !== null,
-        budget: key.max_budget !== null,
-        costUsd: null,
-        eventId: null,
-        tokensMinute: null,
-        tokensDelta: 0,
-      })
-      .catch(() => {
-        // the failure that made this release necessary was counted and logged already
-        if (attempt >= RELEASE_RETRIES) return;
-        const retry = setTimeout(() => this.release(key, callId, attempt + 1), RELEASE_RETRY_MS);
-        retry.unref();
-      });
+    const write = this.settleCall(key, callId, {
+      costUsd: null,
+      eventId: null,
+      tokensMinute: null,
+      tokensDelta: 0,
+    }).catch(() => {
+      // the failure that made this release necessary was counted and logged already
+      if (attempt >= RELEASE_RETRIES) return;
+      const retry = setTimeout(() => this.release(key, callId, attempt + 1), RELEASE_RETRY_MS);
+      retry.unref();
+    });
     this.calls.track(write);
+  }
+
+  /** One settle script call for the key's call; `outcome` says what the call cost and used. */
+  private settleCall(
+    key: VirtualKey,
+    callId: string,
+    outcome: Pick<SettleRequest, 'costUsd' | 'eventId' | 'tokensMinute' | 'tokensDelta'>,
+  ): Promise<void> {
+    return this.scripts.settle({
+      keyId: key.key_id,
+      callId,
+      nowMs: Date.now(),
+      parallel: key.max_parallel_requests !== null,
+      budget: key.max_budget !== null,
+      ...outcome,
+    });
   }
 
   private refuse(
