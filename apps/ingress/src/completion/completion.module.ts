@@ -8,6 +8,7 @@ import { CALL_ADMISSION } from './call-admission';
 import { ChatResponseCache } from './chat-response-cache';
 import { CompleteChat } from './complete-chat';
 import { CreateEmbeddings } from './create-embeddings';
+import { FallbackPolicy } from './fallback-policy';
 import { RecordRefusal } from './record-refusal';
 
 @Module({
@@ -17,6 +18,7 @@ import { RecordRefusal } from './record-refusal';
     DeploymentCooldowns,
     SessionRoutes,
     RecordRefusal,
+    FallbackPolicy,
     CompleteChat,
     ChatResponseCache,
     CreateEmbeddings,
