@@ -17,8 +17,8 @@ import { routeSummaryOf } from '../routing/route-summary';
 import { sessionOwnerOf } from '../routing/session-routes';
 import { CALL_ADMISSION, type AdmittedCall, type CallAdmission } from './call-admission';
 import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
-import type { ChatCallContext } from './chat-context';
-import { type AdmittedModel, FallbackPolicy } from './fallback-policy';
+import { accountingOf, type ChatCallContext } from './chat-context';
+import { type AdmittedModel, type Candidate, FallbackPolicy } from './fallback-policy';
 import { upstreamBody } from './upstream-body';
 
 /** Which deployment answered, for the response headers. */
@@ -213,15 +213,7 @@ export class CompleteChat {
             deploymentId: candidate.deployment.id,
             stream,
             body,
-            accounting: {
-              endpoint: context.endpoint,
-              modelGroup: resolved.modelGroup,
-              route,
-              keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-              sessionId: context.sessionId,
-              user: context.user,
-              metadata: context.metadata,
-            },
+            accounting: accountingOf(context, resolved.modelGroup, route),
           },
           signal,
         );
@@ -232,18 +224,27 @@ export class CompleteChat {
       },
     );
     return {
-      meta: {
-        callId: context.callId,
-        modelGroup: resolved.modelGroup,
-        modelName: candidate.modelName,
-        deployment: candidate.deployment,
-        decision: resolved.decision,
-        admissionHeaders: admitted.headers,
-        cacheKey: null,
-      },
+      meta: answeredBy(candidate, call, context),
       parts: answerParts(value.first, value.replies, admitted, context),
     };
   }
+}
+
+/** Who answers a call: the candidate whose attempt opened, for the response headers. */
+export function answeredBy(
+  candidate: Candidate,
+  call: AdmittedModel,
+  context: ChatCallContext,
+): ChatResponseMeta {
+  return {
+    callId: context.callId,
+    modelGroup: call.resolved.modelGroup,
+    modelName: candidate.modelName,
+    deployment: candidate.deployment,
+    decision: call.resolved.decision,
+    admissionHeaders: call.admitted.headers,
+    cacheKey: null,
+  };
 }
 
 /**

@@ -12,8 +12,8 @@ import { DispatchClient } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { ResolveModel } from '../routing/resolve-model';
 import { CALL_ADMISSION, type CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
-import type { ChatResponseMeta } from './complete-chat';
+import { accountingOf, type ChatCallContext } from './chat-context';
+import { answeredBy, type ChatResponseMeta } from './complete-chat';
 import { FallbackPolicy } from './fallback-policy';
 
 export interface EmbeddingsResult {
@@ -64,23 +64,16 @@ export class CreateEmbeddings {
       estimateRequest,
       candidates.map((candidate) => candidate.deployment),
     );
+    const call = { resolved, admitted, candidates };
     const { candidate, value: reply } = await this.fallbacks.firstAnswer(
-      { resolved, admitted, candidates, context, signal, stream: false, route: null },
+      { ...call, context, signal, stream: false, route: null },
       async ({ deployment }, attempt) => {
         const answer = await this.dispatchClient.embed(deployment.provider.name, {
           requestId: context.callId,
           attempt,
           deploymentId: deployment.id,
           body: request,
-          accounting: {
-            endpoint: 'embeddings',
-            modelGroup: resolved.modelGroup,
-            route: null,
-            keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-            sessionId: context.sessionId,
-            user: context.user,
-            metadata: context.metadata,
-          },
+          accounting: accountingOf(context, resolved.modelGroup, null),
         });
         if (answer.type === 'error') {
           throw new AttemptFailure(GatewayError.fromPayload(answer.error), answer.outcome);
@@ -91,15 +84,7 @@ export class CreateEmbeddings {
     admitted.settle(reply.outcome);
     context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
     return {
-      meta: {
-        callId: context.callId,
-        modelGroup: resolved.modelGroup,
-        modelName: candidate.modelName,
-        deployment: candidate.deployment,
-        decision: null,
-        admissionHeaders: admitted.headers,
-        cacheKey: null,
-      },
+      meta: answeredBy(candidate, call, context),
       response: reply.response as unknown as EmbeddingResponse,
       outcome: reply.outcome,
     };
