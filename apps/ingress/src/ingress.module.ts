@@ -3,9 +3,12 @@ import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/confi
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { HealthModule } from './health/health.module';
+import { InfrastructureShutdown } from './ingress-shutdown';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
 import { RoutingModule } from './routing/routing.module';
@@ -13,10 +16,13 @@ import { RoutingModule } from './routing/routing.module';
 @Module({})
 export class IngressModule {
   static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
+    InfrastructureModule.configure(environment, configuration);
     return {
       module: IngressModule,
       imports: [
-        InfrastructureModule.forRoot(environment, configuration),
+        InfrastructureModule,
+        LimitsModule,
+        DispatchModule,
         HealthModule,
         IntegrationsModule,
         MetricsModule,
@@ -26,6 +32,8 @@ export class IngressModule {
         AnthropicModule,
         AdminModule,
       ],
+      // the shutdown order spans the bus, Redis and the calls holding limits
+      providers: [InfrastructureShutdown],
     };
   }
 }

@@ -14,7 +14,14 @@ import { convertOpenAIUsage } from '@switchyard/providers';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { MasterKey } from '../auth/master-key';
 import type { ChatCallContext } from '../completion/chat-context';
-import { CompleteChat, type ChatResponseMeta, type ChatStreamSink } from '../completion/complete-chat';
+import {
+  type ChatAnswer,
+  type ChatPart,
+  CompleteChat,
+  type ChatResponseMeta,
+} from '../completion/complete-chat';
+import type { AdmittedModel } from '../completion/fallback-policy';
+import { NOTHING_TO_SETTLE } from '../completion/call-admission';
 import { registerJsonBodyParser } from '../http/json-body-parser';
 import { OpenAIExceptionFilter } from '../openai/openai-exception.filter';
 import type { ResolvedModel } from '../routing/resolve-model';
@@ -33,6 +40,11 @@ const resolved: ResolvedModel = {
   modelName: 'opencode-deepseek-v4-flash',
   deployments: [deployment],
   decision: null,
+};
+const call: AdmittedModel = {
+  resolved,
+  admitted: NOTHING_TO_SETTLE,
+  candidates: [{ modelName: resolved.modelName, deployment }],
 };
 
 function metaOf(context: ChatCallContext): ChatResponseMeta {
@@ -64,29 +76,37 @@ function outcomeOf(usage: unknown): AttemptOutcome {
 /** Stands in for CompleteChat: records what it was given, answers as each test says. */
 class FakeCompleteChat {
   calls: { request: ChatCompletionRequest; context: ChatCallContext }[] = [];
-  resolveWith: () => Promise<ResolvedModel> = async () => resolved;
+  resolveWith: () => Promise<AdmittedModel> = async () => call;
   completion: ChatCompletion | null = null;
-  streamWith: (sink: ChatStreamSink, context: ChatCallContext) => void = () => undefined;
+  streamWith: (context: ChatCallContext) => Promise<ChatAnswer> = () => new Promise(() => undefined);
 
-  async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
+  async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<AdmittedModel> {
     this.calls.push({ request, context });
     return this.resolveWith();
   }
 
-  async complete(_request: ChatCompletionRequest, _resolved: ResolvedModel, context: ChatCallContext) {
+  async complete(_request: ChatCompletionRequest, _call: AdmittedModel, context: ChatCallContext) {
     const completion = this.completion!;
     return { meta: metaOf(context), completion, outcome: outcomeOf(completion.usage) };
   }
 
   stream(
     _request: ChatCompletionRequest,
-    _resolved: ResolvedModel,
+    _call: AdmittedModel,
     context: ChatCallContext,
     _signal: AbortSignal,
-    sink: ChatStreamSink,
-  ): void {
-    this.streamWith(sink, context);
+  ): Promise<ChatAnswer> {
+    return this.streamWith(context);
   }
+}
+
+/** an answer whose parts are `parts`, then `error` thrown (when given). */
+function answerOf(context: ChatCallContext, parts: ChatPart[], error?: GatewayError): ChatAnswer {
+  async function* iterate(): AsyncGenerator<ChatPart> {
+    yield* parts;
+    if (error) throw error;
+  }
+  return { meta: metaOf(context), parts: iterate() };
 }
 
 describe(MessagesController.name, () => {
@@ -197,11 +217,11 @@ describe(MessagesController.name, () => {
 
   it('streams Anthropic events byte for byte, with the headers first', async () => {
     const chunks = JSON.parse(readFixture('openai-chunks-tool-calls.json')) as ChatCompletionChunk[];
-    completeChat.streamWith = (sink, context) => {
-      sink.open(metaOf(context));
-      for (const chunk of chunks) sink.chunk(chunk);
-      sink.close(outcomeOf(chunks.at(-1)!.usage));
-    };
+    completeChat.streamWith = async (context) =>
+      answerOf(context, [
+        ...chunks.map((chunk): ChatPart => ({ type: 'chunk', chunk })),
+        { type: 'finish', outcome: outcomeOf(chunks.at(-1)!.usage), completion: null },
+      ]);
 
     const response = await post({
       ...ask,
@@ -235,10 +255,8 @@ describe(MessagesController.name, () => {
   });
 
   it('ends a stream that fails after it opened with an error event', async () => {
-    completeChat.streamWith = (sink, context) => {
-      sink.open(metaOf(context));
-      sink.fail(new GatewayError(529, 'overloaded_error', 'anthropic: Overloaded'), true);
-    };
+    completeChat.streamWith = async (context) =>
+      answerOf(context, [], new GatewayError(529, 'overloaded_error', 'anthropic: Overloaded'));
 
     const response = await post({ ...ask, stream: true });
 
@@ -249,8 +267,8 @@ describe(MessagesController.name, () => {
   });
 
   it('answers a stream that failed before opening with the status and retry-after', async () => {
-    completeChat.streamWith = (sink) =>
-      sink.fail(GatewayError.rateLimited('opencodego: rate limited', 2500), false);
+    completeChat.streamWith = () =>
+      Promise.reject(GatewayError.rateLimited('opencodego: rate limited', 2500));
 
     const response = await post({ ...ask, stream: true });
 

@@ -4,6 +4,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CompleteChat } from '../completion/complete-chat';
 import { completedResponseHeaders, responseHeaders } from '../completion/response-headers';
 import { callContextOf, clientGone } from '../http/call-context';
+import { toGatewayError } from '../http/to-gateway-error';
 import { AnthropicExceptionFilter } from './anthropic-exception.filter';
 import { AnthropicSseWriter } from './anthropic-sse-writer';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator';
@@ -45,10 +46,10 @@ export class MessagesController {
       includeThinking: wantsThinking(messages),
     };
     const signal = clientGone(reply);
-    const resolved = await this.completeChat.resolve(chat, context);
+    const call = await this.completeChat.resolve(chat, context);
 
     if (!chat.stream) {
-      const result = await this.completeChat.complete(chat, resolved, context, signal);
+      const result = await this.completeChat.complete(chat, call, context, signal);
       await reply
         .headers({
           ...completedResponseHeaders(result.meta, result.outcome, context.receivedAt),
@@ -58,29 +59,22 @@ export class MessagesController {
       return;
     }
 
+    const answer = await this.completeChat.stream(chat, call, context, signal);
     const writer = new AnthropicSseWriter(reply.raw);
     const translator = new AnthropicStreamTranslator({
       ...options,
       estimatedInputTokens: estimateInputTokens(chat),
     });
-    await new Promise<void>((resolve, reject) => {
-      this.completeChat.stream(chat, resolved, context, signal, {
-        open: (meta) => {
-          reply.hijack();
-          writer.open({ ...responseHeaders(meta), 'request-id': context.callId });
-        },
-        chunk: (chunk) => writer.write(translator.push(chunk)),
-        close: (outcome) => {
-          writer.end(translator.finish(outcome.usage));
-          resolve();
-        },
-        fail: (error, opened) => {
-          if (!opened) return reject(error);
-          writer.fail(error);
-          resolve();
-        },
-      });
-    });
+    reply.hijack();
+    writer.open({ ...responseHeaders(answer.meta), 'request-id': context.callId });
+    try {
+      for await (const part of answer.parts) {
+        if (part.type === 'chunk') writer.write(translator.push(part.chunk));
+        else writer.end(translator.finish(part.outcome.usage));
+      }
+    } catch (error) {
+      writer.fail(toGatewayError(error));
+    }
   }
 
   @Post(['v1/messages/count_tokens', 'messages/count_tokens'])

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/config';
+import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { ApiKeyGuard, MasterKeyGuard } from './api-key.guard';
 import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
@@ -8,6 +9,7 @@ import { MasterKey } from './master-key';
 import { VirtualKeys } from './virtual-keys';
 
 @Module({
+  imports: [InfrastructureModule],
   providers: [
     {
       provide: MasterKey,

@@ -1,4 +1,4 @@
-import type { Endpoint } from '@switchyard/contracts';
+import type { DispatchAccounting, Endpoint, RouteSummary } from '@switchyard/contracts';
 import type { CallObservation } from '../http/call-observation';
 import type { Caller } from '../http/request-context';
 
@@ -16,4 +16,21 @@ export interface ChatCallContext {
   cacheControl: string | null;
   /** labels for this call's metrics, filled in by `CompleteChat`. */
   observation: CallObservation;
+}
+
+/** What the dispatcher records of a call with each attempt's usage. */
+export function accountingOf(
+  context: ChatCallContext,
+  modelGroup: string,
+  route: RouteSummary | null,
+): DispatchAccounting {
+  return {
+    endpoint: context.endpoint,
+    modelGroup,
+    route,
+    keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+    sessionId: context.sessionId,
+    user: context.user,
+    metadata: context.metadata,
+  };
 }

@@ -3,6 +3,8 @@ import { Registry } from 'prom-client';
 import { type IngressEnvironment, parseGatewayConfig } from '@switchyard/config';
 import {
   type AttemptOutcome,
+  type ChatCompletion,
+  type ChatCompletionChunk,
   type ChatCompletionRequest,
   type ClassifyDecision,
   type DispatchChatRequest,
@@ -10,14 +12,17 @@ import {
   type VirtualKey,
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import type { DispatchClient, DispatchHandlers } from '../dispatch/dispatch-client';
+import { AttemptFailure } from '../dispatch/attempt-failure';
+import type { DispatchChatPart, DispatchClient } from '../dispatch/dispatch-client';
+import { ReplyQueue } from '../dispatch/reply-queue';
 import { KeyAdmission } from '../limits/key-admission';
 import type { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import type { ResolvedModel, ResolveModel } from '../routing/resolve-model';
 import type { AdmittedCall, CallAdmission } from './call-admission';
 import type { ChatCallContext } from './chat-context';
 import type { ChatResponseCache } from './chat-response-cache';
-import { CompleteChat } from './complete-chat';
+import { type ChatPart, CompleteChat } from './complete-chat';
+import { FallbackPolicy } from './fallback-policy';
 import type { RecordRefusal } from './record-refusal';
 
 const configuration = parseGatewayConfig(
@@ -99,8 +104,41 @@ function contextOf(key: VirtualKey): ChatCallContext {
 
 interface Dispatched {
   request: DispatchChatRequest;
-  handlers: DispatchHandlers;
+  /** the attempt's replies, as the dispatcher sends them */
+  replies: ReplyQueue<DispatchChatPart>;
+  /** called when the call's signal tells the attempt to cancel */
   cancel: jest.Mock;
+}
+
+const chunk = {
+  id: 'chatcmpl-1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-5.4-mini',
+  choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
+} as ChatCompletionChunk;
+
+const completion = {
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-5.4-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }],
+} as unknown as ChatCompletion;
+
+function failedWith(error: GatewayError, attemptOutcome: AttemptOutcome | null = null): AttemptFailure {
+  return new AttemptFailure(error, attemptOutcome);
+}
+
+/** reads every part of an answer; the error that ended it, if one did. */
+async function readAll(parts: AsyncIterable<ChatPart>): Promise<{ parts: ChatPart[]; error: unknown }> {
+  const read: ChatPart[] = [];
+  try {
+    for await (const part of parts) read.push(part);
+    return { parts: read, error: null };
+  } catch (error) {
+    return { parts: read, error };
+  }
 }
 
 const routerDecision = {
@@ -118,6 +156,8 @@ describe(CompleteChat.name, () => {
   let settle: jest.Mock;
   let reserveAgain: jest.Mock;
   let admission: CallAdmission;
+  let coolingDown: Set<string>;
+  let refusals: jest.Mock;
 
   function build(callAdmission: CallAdmission): CompleteChat {
     const resolveModel = {
@@ -130,20 +170,28 @@ describe(CompleteChat.name, () => {
       deploymentsOf: (name: string) => [...configuration.deploymentsFor(name)],
     };
     const dispatchClient = {
-      chat: (_provider: string, dispatchRequest: DispatchChatRequest, handlers: DispatchHandlers) => {
+      chat: (_provider: string, dispatchRequest: DispatchChatRequest, signal: AbortSignal) => {
         const cancel = jest.fn();
-        dispatched.push({ request: dispatchRequest, handlers, cancel });
-        return { cancel };
+        const replies = new ReplyQueue<DispatchChatPart>();
+        signal.addEventListener('abort', cancel, { once: true });
+        dispatched.push({ request: dispatchRequest, replies, cancel });
+        return replies;
       },
     };
+    const fallbacks = new FallbackPolicy(
+      configuration,
+      resolveModel as unknown as ResolveModel,
+      callAdmission,
+      { isCoolingDown: (id: string) => coolingDown.has(id) } as unknown as DeploymentCooldowns,
+      new IngressMetrics(new Registry()),
+      { execute: refusals } as unknown as RecordRefusal,
+    );
     return new CompleteChat(
       configuration,
       resolveModel as unknown as ResolveModel,
       dispatchClient as unknown as DispatchClient,
-      { execute: () => undefined } as unknown as RecordRefusal,
       callAdmission,
-      new IngressMetrics(new Registry()),
-      { isCoolingDown: () => false } as unknown as DeploymentCooldowns,
+      fallbacks,
       {
         lookup: async () => ({ key: null, policy: null, hit: null }),
         save: () => undefined,
@@ -168,6 +216,8 @@ describe(CompleteChat.name, () => {
   }
 
   beforeEach(() => {
+    coolingDown = new Set();
+    refusals = jest.fn();
     decision = null;
     dispatched = [];
     admitLimits = jest.fn(async () => ['ok', 1, 0, 1, '0', '0', 0]);
@@ -198,7 +248,7 @@ describe(CompleteChat.name, () => {
     expect(estimateUsd).toBeCloseTo((Math.ceil(5 / 4) + 4) * 0.000001 + 10 * 0.000002, 12);
     const failure = sut.complete(request, resolved, context, new AbortController().signal);
     await flush();
-    dispatched[0].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
+    dispatched[0].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded'), outcome));
     await expect(failure).rejects.toMatchObject({ status: 503 });
     expect(dispatched.map((call) => call.request.deploymentId)).toEqual([
       configuration.deploymentsFor('gpt-5.4-mini')[0].id,
@@ -211,7 +261,8 @@ describe(CompleteChat.name, () => {
     const resolved = await sut.resolve(request, context);
     void sut.complete(request, resolved, context, new AbortController().signal).catch(() => undefined);
     await flush();
-    dispatched[0].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
+    dispatched[0].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded'), outcome));
+    await flush();
     expect(dispatched[1].request.deploymentId).toBe(configuration.deploymentsFor('gpt-5.5')[0].id);
   });
 
@@ -223,8 +274,10 @@ describe(CompleteChat.name, () => {
     const resolved = await sut.resolve(routed, context);
     void sut.complete(routed, resolved, context, new AbortController().signal).catch(() => undefined);
     await flush();
-    dispatched[0].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
-    dispatched[1].handlers.onError(GatewayError.upstream(503, 'overloaded'), outcome);
+    dispatched[0].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded'), outcome));
+    await flush();
+    dispatched[1].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded'), outcome));
+    await flush();
     expect(dispatched.map((call) => call.request.deploymentId)).toEqual([
       configuration.deploymentsFor('gpt-5.4-mini')[0].id,
       configuration.deploymentsFor('gpt-5.5')[0].id,
@@ -237,10 +290,15 @@ describe(CompleteChat.name, () => {
     const resolved = await sut.resolve(request, context);
     void sut.complete(request, resolved, context, new AbortController().signal).catch(() => undefined);
     await flush();
-    dispatched[0].handlers.onError(GatewayError.unavailable('silent', { code: 'responder_lost' }), null);
-    expect(dispatched).toHaveLength(1);
-    expect(reserveAgain).toHaveBeenCalledWith(0);
+    const dispatchedWhenReserved: number[] = [];
+    reserveAgain.mockImplementation(async () => {
+      dispatchedWhenReserved.push(dispatched.length);
+      return true;
+    });
+    dispatched[0].replies.fail(failedWith(GatewayError.unavailable('silent', { code: 'responder_lost' })));
     await flush();
+    expect(reserveAgain).toHaveBeenCalledWith(0);
+    expect(dispatchedWhenReserved).toEqual([1]);
     expect(dispatched).toHaveLength(2);
     expect(dispatched[1].request).toMatchObject({
       attempt: 1,
@@ -255,7 +313,7 @@ describe(CompleteChat.name, () => {
     const resolved = await sut.resolve(request, context);
     const failure = sut.complete(request, resolved, context, new AbortController().signal);
     await flush();
-    dispatched[0].handlers.onError(GatewayError.unavailable('silent', { code: 'no_responder' }), null);
+    dispatched[0].replies.fail(failedWith(GatewayError.unavailable('silent', { code: 'no_responder' })));
     await expect(failure).rejects.toMatchObject({ code: 'no_responder' });
     expect(dispatched).toHaveLength(1);
     expect(settle).toHaveBeenCalledWith(null);
@@ -271,12 +329,144 @@ describe(CompleteChat.name, () => {
     abort.abort();
     expect(dispatched[0].cancel).toHaveBeenCalled();
     expect(settle).not.toHaveBeenCalled();
-    dispatched[0].handlers.onError(
-      GatewayError.upstream(499, 'the client went away', { code: 'client_closed_request' }),
-      outcome,
+    dispatched[0].replies.fail(
+      failedWith(
+        GatewayError.upstream(499, 'the client went away', { code: 'client_closed_request' }),
+        outcome,
+      ),
     );
     await expect(failure).rejects.toMatchObject({ status: 499 });
     expect(settle).toHaveBeenCalledWith(outcome);
     expect(dispatched).toHaveLength(1);
+  });
+
+  describe('streams as values', () => {
+    const mini = () => configuration.deploymentsFor('gpt-5.4-mini')[0].id;
+    const frontier = () => configuration.deploymentsFor('gpt-5.5')[0].id;
+
+    it.each([
+      ['a 429', GatewayError.rateLimited('rate limited', 1000)],
+      ['a 503', GatewayError.upstream(503, 'overloaded')],
+    ])('falls back after %s before the first chunk, and answers from the fallback', async (_case, error) => {
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve({ ...request, stream: true }, context);
+      const answering = sut.stream({ ...request, stream: true }, call, context, new AbortController().signal);
+      await flush();
+      dispatched[0].replies.fail(failedWith(error));
+      await flush();
+      dispatched[1].replies.push({ type: 'chunk', chunk });
+      const answer = await answering;
+      expect(answer.meta.deployment.id).toBe(frontier());
+      dispatched[1].replies.push({ type: 'final', outcome, response: null });
+      dispatched[1].replies.end();
+      await expect(readAll(answer.parts)).resolves.toEqual({
+        parts: [
+          { type: 'chunk', chunk },
+          { type: 'finish', outcome, completion: null },
+        ],
+        error: null,
+      });
+      expect(dispatched.map((attempt) => [attempt.request.deploymentId, attempt.request.attempt])).toEqual([
+        [mini(), 0],
+        [frontier(), 1],
+      ]);
+      expect(settle.mock.calls).toEqual([[outcome]]);
+    });
+
+    it('does not fall back once the first chunk reached the client: the stream ends with the error', async () => {
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      const answering = sut.stream(request, call, context, new AbortController().signal);
+      await flush();
+      dispatched[0].replies.push({ type: 'chunk', chunk });
+      const answer = await answering;
+      dispatched[0].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded'), outcome));
+      const read = await readAll(answer.parts);
+      expect(read.parts).toEqual([{ type: 'chunk', chunk }]);
+      expect(read.error).toMatchObject({ status: 503 });
+      expect(dispatched).toHaveLength(1);
+      expect(settle.mock.calls).toEqual([[outcome]]);
+    });
+
+    it('cancels the attempt when the client leaves mid-stream, and settles with its last reply', async () => {
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      const client = new AbortController();
+      const answering = sut.stream(request, call, context, client.signal);
+      await flush();
+      dispatched[0].replies.push({ type: 'chunk', chunk });
+      const answer = await answering;
+      client.abort();
+      expect(dispatched[0].cancel).toHaveBeenCalledTimes(1);
+      expect(settle).not.toHaveBeenCalled();
+      dispatched[0].replies.push({ type: 'final', outcome, response: null });
+      dispatched[0].replies.end();
+      const read = await readAll(answer.parts);
+      expect(read.parts.at(-1)).toEqual({ type: 'finish', outcome, completion: null });
+      expect(settle.mock.calls).toEqual([[outcome]]);
+    });
+
+    it('collects the same parts for a non-streaming call', async () => {
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      const completing = sut.complete(request, call, context, new AbortController().signal);
+      await flush();
+      expect(dispatched[0].request.stream).toBe(false);
+      dispatched[0].replies.push({ type: 'final', outcome, response: completion });
+      dispatched[0].replies.end();
+      await expect(completing).resolves.toMatchObject({
+        completion,
+        outcome,
+        meta: { modelName: 'gpt-5.4-mini' },
+      });
+      expect(settle.mock.calls).toEqual([[outcome]]);
+      expect(context.observation.upstreamMs).toBe(outcome.upstreamLatencyMs);
+    });
+
+    it('tries a deployment that is cooling down last', async () => {
+      coolingDown.add(mini());
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      void sut.stream(request, call, context, new AbortController().signal).catch(() => undefined);
+      await flush();
+      expect(dispatched[0].request.deploymentId).toBe(frontier());
+      dispatched[0].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded')));
+      await flush();
+      dispatched[1].replies.fail(failedWith(GatewayError.upstream(503, 'overloaded')));
+      await flush();
+      expect(dispatched.at(-1)!.request.deploymentId).toBe(mini());
+    });
+
+    it('records a refusal when every candidate failed and none recorded usage, and settles with nothing', async () => {
+      const sut = build({ ...admission, permits: () => false });
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      const answering = sut.stream(request, call, context, new AbortController().signal);
+      await flush();
+      dispatched[0].replies.fail(failedWith(GatewayError.upstream(502, 'bad gateway')));
+      await expect(answering).rejects.toMatchObject({ status: 502 });
+      expect(refusals).toHaveBeenCalledWith(
+        expect.objectContaining({ modelGroup: 'gpt-5.4-mini', deploymentId: mini(), stream: true }),
+      );
+      expect(settle.mock.calls).toEqual([[null]]);
+    });
+
+    it('records no refusal when an attempt already recorded its usage', async () => {
+      const sut = build(admission);
+      const context = contextOf(virtualKey());
+      const call = await sut.resolve(request, context);
+      const answering = sut.stream(request, call, context, new AbortController().signal);
+      await flush();
+      dispatched[0].replies.fail(failedWith(GatewayError.invalidRequest('bad request', null), outcome));
+      await expect(answering).rejects.toMatchObject({ status: 400 });
+      expect(dispatched).toHaveLength(1);
+      expect(refusals).not.toHaveBeenCalled();
+      expect(settle.mock.calls).toEqual([[outcome]]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
 import {
   type AttemptOutcome,
@@ -8,25 +8,18 @@ import {
   type ClassifyDecision,
   GatewayError,
 } from '@switchyard/contracts';
-import { referencedModels } from '@switchyard/complexity/router-config';
-import { IngressMetrics } from '@switchyard/telemetry';
-import { DispatchClient, type DispatchHandle, type DispatchHandlers } from '../dispatch/dispatch-client';
+import { assembleCompletion, completionToChunks } from '@switchyard/cache';
+import { AttemptFailure } from '../dispatch/attempt-failure';
+import { DispatchClient, type DispatchChatPart } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
-import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
+import { ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
 import { sessionOwnerOf } from '../routing/session-routes';
-import { assembleCompletion, completionToChunks } from '@switchyard/cache';
-import { CALL_ADMISSION, type CallAdmission } from './call-admission';
+import { CALL_ADMISSION, type AdmittedCall, type CallAdmission } from './call-admission';
 import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
+import { accountingOf, type ChatCallContext } from './chat-context';
+import { type AdmittedModel, type Candidate, FallbackPolicy } from './fallback-policy';
 import { upstreamBody } from './upstream-body';
-import type { ChatCallContext } from './chat-context';
-import { RecordRefusal } from './record-refusal';
-
-const MAX_ATTEMPTS = 6;
-/** the dispatcher holding the request died or none took it: another replica can take the same deployment. */
-const BUS_FAILURES = new Set(['responder_lost', 'no_responder']);
-const MAX_REDISPATCHES = 2;
 
 /** Which deployment answered, for the response headers. */
 export interface ChatResponseMeta {
@@ -41,45 +34,40 @@ export interface ChatResponseMeta {
   cacheKey: string | null;
 }
 
+/** One part of an answer: a chunk, then exactly one `finish` with the attempt's usage outcome. */
+export type ChatPart =
+  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  | { type: 'finish'; outcome: AttemptOutcome; completion: ChatCompletion | null };
+
+/**
+ * An answer that has begun: who answers, and its parts. Iterating the parts throws a
+ * `GatewayError` when the answer fails after it began (nothing is tried again then).
+ */
+export interface ChatAnswer {
+  meta: ChatResponseMeta;
+  parts: AsyncIterable<ChatPart>;
+}
+
 export interface ChatResult {
   meta: ChatResponseMeta;
   completion: ChatCompletion;
   outcome: AttemptOutcome;
 }
 
-/** Receives one streamed answer. Nothing reaches the client before `open`. */
-export interface ChatStreamSink {
-  open(meta: ChatResponseMeta): void;
-  chunk(chunk: ChatCompletionChunk): void;
-  close(outcome: AttemptOutcome): void;
-  /** before `open`: answer with an error response; after: end the stream with an error event. */
-  fail(error: GatewayError, opened: boolean): void;
-}
-
-interface Candidate {
-  modelName: string;
-  deployment: Deployment;
-}
-
 /**
  * Completes one chat call: resolve the model (routers through the classifier), then dispatch to
- * its deployments in order and to the configured `fallbacks`, moving on after a retryable failure
- * as long as nothing has reached the client.
+ * its deployments in order and to the configured `fallbacks` (`FallbackPolicy`), moving on after
+ * a retryable failure as long as nothing has reached the client. A surface turns the answer's
+ * parts into its own events; a non-streaming call collects them.
  */
 @Injectable()
 export class CompleteChat {
-  private readonly logger = new Logger(CompleteChat.name);
-  /** the candidates `resolve` admitted each call for (its estimate covers them all). */
-  private readonly candidatesByCall = new WeakMap<ResolvedModel, Candidate[]>();
-
   constructor(
     @Inject(GATEWAY_CONFIGURATION) private readonly configuration: GatewayConfiguration,
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(DispatchClient) private readonly dispatchClient: DispatchClient,
-    @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
-    @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
-    @Inject(DeploymentCooldowns) private readonly cooldowns: DeploymentCooldowns,
+    @Inject(FallbackPolicy) private readonly fallbacks: FallbackPolicy,
     @Inject(ChatResponseCache) private readonly responseCache: ChatResponseCache,
   ) {}
 
@@ -87,7 +75,7 @@ export class CompleteChat {
    * Authorizes the caller, resolves the model (routers through the classifier), admits the call
    * with an estimate that covers every deployment that may answer it, fallbacks included.
    */
-  async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<ResolvedModel> {
+  async resolve(request: ChatCompletionRequest, context: ChatCallContext): Promise<AdmittedModel> {
     this.admission.authorize(context, request.model);
     const resolved = await this.resolveModel.execute(request.model, request, {
       requestId: context.callId,
@@ -95,9 +83,8 @@ export class CompleteChat {
       sessionId: context.sessionId,
       sessionOwner: sessionOwnerOf(context.caller),
     });
-    const candidates = this.candidates(resolved, context);
-    this.candidatesByCall.set(resolved, candidates);
-    resolved.admitted = await this.admission.admit(
+    const candidates = this.fallbacks.candidatesFor(resolved, context);
+    const admitted = await this.admission.admit(
       context,
       resolved,
       request,
@@ -106,311 +93,205 @@ export class CompleteChat {
     context.observation.modelGroup = resolved.modelGroup;
     context.observation.stream = request.stream === true;
     context.observation.tier = resolved.decision?.tier ?? 'none';
-    return resolved;
+    return { resolved, admitted, candidates };
   }
 
-  /** Non-streaming: resolves with the completion (from the cache or a dispatch) or rejects with the last failure. */
+  /** Non-streaming: the completion (from the cache or a dispatch), or the last failure thrown. */
   async complete(
     request: ChatCompletionRequest,
-    resolved: ResolvedModel,
+    call: AdmittedModel,
     context: ChatCallContext,
     signal: AbortSignal,
   ): Promise<ChatResult> {
-    let lookup: CacheLookup;
-    try {
-      lookup = await this.responseCache.lookup(request, resolved, context);
-    } catch (error) {
-      resolved.admitted?.settle(null);
-      throw error;
-    }
+    const lookup = await this.lookup(request, call, context);
     if (lookup.hit) {
-      resolved.admitted?.settle(null);
       return {
-        meta: this.cachedMeta(resolved, context, lookup),
+        meta: this.cachedMeta(call, context, lookup),
         completion: lookup.hit.completion,
         outcome: lookup.hit.outcome,
       };
     }
-    const result = await new Promise<ChatResult>((resolve, reject) => {
-      let meta: ChatResponseMeta | null = null;
-      this.run(request, resolved, context, false, signal, {
-        open: (opened) => (meta = opened),
-        chunk: () => undefined,
-        close: () => undefined,
-        fail: (error) => reject(error),
-        done: (openedMeta, outcome, completion) => {
-          if (!completion) reject(GatewayError.upstream(502, 'the dispatcher returned no completion'));
-          else resolve({ meta: meta ?? openedMeta, completion, outcome });
-        },
-      });
-    });
-    this.responseCache.save(lookup, result.completion, result.outcome);
-    return result;
+    const answer = await this.dispatch(request, call, context, signal, false);
+    let finish: Extract<ChatPart, { type: 'finish' }> | null = null;
+    for await (const part of answer.parts) if (part.type === 'finish') finish = part;
+    if (!finish?.completion) throw GatewayError.upstream(502, 'the dispatcher returned no completion');
+    this.responseCache.save(lookup, finish.completion, finish.outcome);
+    return { meta: answer.meta, completion: finish.completion, outcome: finish.outcome };
   }
 
-  /** Streaming: feeds the sink (a cached answer is replayed as a stream); returns at once. */
-  stream(
+  /**
+   * Streaming: resolves once the first part is there (a cached answer is replayed as a stream);
+   * rejects when no deployment answered, before anything reached the client.
+   */
+  async stream(
     request: ChatCompletionRequest,
-    resolved: ResolvedModel,
+    call: AdmittedModel,
     context: ChatCallContext,
     signal: AbortSignal,
-    sink: ChatStreamSink,
-  ): void {
-    this.responseCache
-      .lookup(request, resolved, context)
-      .then((lookup) => {
-        if (lookup.hit) {
-          resolved.admitted?.settle(null);
-          sink.open(this.cachedMeta(resolved, context, lookup));
-          for (const chunk of completionToChunks(lookup.hit.completion)) sink.chunk(chunk);
-          sink.close(lookup.hit.outcome);
-          return;
-        }
-        const collected: ChatCompletionChunk[] | null = lookup.key && lookup.policy?.write ? [] : null;
-        let opened = false;
-        this.run(request, resolved, context, true, signal, {
-          open: (meta) => {
-            opened = true;
-            sink.open(meta);
-          },
-          chunk: (chunk) => {
-            collected?.push(chunk);
-            sink.chunk(chunk);
-          },
-          close: (outcome) => {
-            sink.close(outcome);
-            // a stream the client left is cut short of what the upstream sent: never a cache entry
-            const completion = collected && !signal.aborted ? assembleCompletion(collected) : null;
-            if (completion) this.responseCache.save(lookup, completion, outcome);
-          },
-          fail: (error) => sink.fail(error, opened),
-          done: () => undefined,
-        });
-      })
-      .catch((error: unknown) => {
-        resolved.admitted?.settle(null);
-        sink.fail(error instanceof GatewayError ? error : GatewayError.internal(String(error)), false);
-      });
+  ): Promise<ChatAnswer> {
+    let lookup: CacheLookup;
+    try {
+      lookup = await this.lookup(request, call, context);
+    } catch (error) {
+      throw error instanceof GatewayError ? error : GatewayError.internal(String(error));
+    }
+    if (lookup.hit) return { meta: this.cachedMeta(call, context, lookup), parts: replay(lookup) };
+    const answer = await this.dispatch(request, call, context, signal, true);
+    if (!lookup.key || !lookup.policy?.write) return answer;
+    return { meta: answer.meta, parts: this.savedOnFinish(answer.parts, lookup, signal) };
   }
 
-  private cachedMeta(
-    resolved: ResolvedModel,
+  /** The cache lookup; a hit or a failed lookup settles the call (nothing is dispatched). */
+  private async lookup(
+    request: ChatCompletionRequest,
+    call: AdmittedModel,
     context: ChatCallContext,
+  ): Promise<CacheLookup> {
+    let lookup: CacheLookup;
+    try {
+      lookup = await this.responseCache.lookup(request, call.resolved, context);
+    } catch (error) {
+      call.admitted.settle(null);
+      throw error;
+    }
+    if (lookup.hit) call.admitted.settle(null);
+    return lookup;
+  }
+
+  /** Passes the parts on and saves the streamed answer once it finished, unless the client left. */
+  private async *savedOnFinish(
+    parts: AsyncIterable<ChatPart>,
     lookup: CacheLookup,
-  ): ChatResponseMeta {
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatPart> {
+    const collected: ChatCompletionChunk[] = [];
+    for await (const part of parts) {
+      if (part.type === 'chunk') collected.push(part.chunk);
+      yield part;
+      if (part.type === 'finish') {
+        // a stream the client left is cut short of what the upstream sent: never a cache entry
+        const completion = signal.aborted ? null : assembleCompletion(collected);
+        if (completion) this.responseCache.save(lookup, completion, part.outcome);
+      }
+    }
+  }
+
+  private cachedMeta(call: AdmittedModel, context: ChatCallContext, lookup: CacheLookup): ChatResponseMeta {
     const hit = lookup.hit!;
     context.observation.model = hit.outcome.model;
     context.observation.provider = hit.outcome.provider;
     return {
       callId: context.callId,
-      modelGroup: resolved.modelGroup,
+      modelGroup: call.resolved.modelGroup,
       modelName: hit.outcome.model,
       deployment: hit.deployment,
-      decision: resolved.decision,
-      admissionHeaders: resolved.admitted?.headers ?? {},
+      decision: call.resolved.decision,
+      admissionHeaders: call.admitted.headers,
       cacheKey: this.responseCache.fullKey(lookup.key!),
     };
   }
 
-  private run(
+  /** Tries the candidates until one sends its first reply; that attempt's replies are the answer. */
+  private async dispatch(
     request: ChatCompletionRequest,
-    resolved: ResolvedModel,
+    call: AdmittedModel,
     context: ChatCallContext,
-    stream: boolean,
     signal: AbortSignal,
-    events: {
-      open(meta: ChatResponseMeta): void;
-      chunk(chunk: ChatCompletionChunk): void;
-      close(outcome: AttemptOutcome): void;
-      fail(error: GatewayError): void;
-      done(meta: ChatResponseMeta, outcome: AttemptOutcome, completion: ChatCompletion | null): void;
-    },
-  ): void {
-    const candidates = this.coolingLast(
-      this.candidatesByCall.get(resolved) ?? this.candidates(resolved, context),
-    );
+    stream: boolean,
+  ): Promise<ChatAnswer> {
+    const { resolved, admitted } = call;
     const route = routeSummaryOf(resolved.decision);
-    let recorded = false;
-    let handle: DispatchHandle | null = null;
-    const onAbort = () => handle?.cancel();
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    let dispatches = 0;
-    let redispatches = 0;
-    const attempt = (index: number, lastError: GatewayError | null): void => {
-      const candidate = candidates[index];
-      if (!candidate || index >= MAX_ATTEMPTS || signal.aborted) {
-        signal.removeEventListener('abort', onAbort);
-        resolved.admitted?.settle(null);
-        const error =
-          lastError ?? GatewayError.unavailable(`no deployment can serve "${resolved.modelGroup}"`);
-        if (!recorded) {
-          const first = candidates[0];
-          this.recordRefusal.execute({
-            context,
-            modelGroup: resolved.modelGroup,
-            model: first?.modelName ?? resolved.modelName,
-            provider: first?.deployment.provider.name ?? 'gateway',
-            deploymentId: first?.deployment.id ?? null,
-            stream,
-            route,
-            error,
-          });
-        }
-        events.fail(error);
-        return;
-      }
-      const meta: ChatResponseMeta = {
-        callId: context.callId,
-        modelGroup: resolved.modelGroup,
-        modelName: candidate.modelName,
-        deployment: candidate.deployment,
-        decision: resolved.decision,
-        admissionHeaders: resolved.admitted?.headers ?? {},
-        cacheKey: null,
-      };
-      let opened = false;
-      context.observation.model = candidate.modelName;
-      context.observation.provider = candidate.deployment.provider.name;
-      const handlers: DispatchHandlers = {
-        onChunk: (chunk) => {
-          if (!opened) {
-            opened = true;
-            events.open(meta);
-          }
-          events.chunk(chunk);
-        },
-        onFinal: (outcome, completion) => {
-          recorded = true;
-          context.observation.upstreamMs = outcome.upstreamLatencyMs;
-          signal.removeEventListener('abort', onAbort);
-          resolved.admitted?.settle(outcome);
-          if (!opened) {
-            opened = true;
-            events.open(meta);
-          }
-          events.close(outcome);
-          events.done(meta, outcome, completion);
-        },
-        onError: (error, outcome) => {
-          if (outcome) recorded = true;
-          if (
-            !opened &&
-            !signal.aborted &&
-            BUS_FAILURES.has(error.code ?? '') &&
-            redispatches < MAX_REDISPATCHES
-          ) {
-            // the silent dispatcher was told to cancel (DispatchClient); it may still have been
-            // billed, so the budget holds its estimate apart before another attempt is made
-            redispatches += 1;
-            const redispatch = (reserved: boolean) =>
-              attempt(reserved && !signal.aborted ? index : Number.MAX_SAFE_INTEGER, error);
-            if (!resolved.admitted) redispatch(true);
-            else {
-              resolved.admitted
-                .reserveAgain(dispatched)
-                .then(redispatch, () => redispatch(false))
-                .catch((failure: unknown) =>
-                  this.logger.error(`call ${context.callId}: redispatch failed: ${String(failure)}`),
-                );
-            }
-            return;
-          }
-          if (!opened && error.isRetryable && !signal.aborted) {
-            this.metrics.fallbacks.inc({
-              model_group: resolved.modelGroup,
-              reason: error.code ?? String(error.status),
-            });
-            attempt(index + 1, error);
-            return;
-          }
-          signal.removeEventListener('abort', onAbort);
-          if (!recorded && !opened) {
-            attempt(Number.MAX_SAFE_INTEGER, error);
-            return;
-          }
-          resolved.admitted?.settle(outcome);
-          events.fail(error);
-        },
-      };
-      const dispatched = dispatches++;
-      try {
-        handle = this.dispatchClient.chat(
+    const body = upstreamBody(request, this.configuration.litellmSettings.drop_params === true);
+    const { candidate, value } = await this.fallbacks.firstAnswer(
+      { ...call, context, signal, stream, route },
+      async (candidate, attempt) => {
+        const replies = this.dispatchClient.chat(
           candidate.deployment.provider.name,
           {
             requestId: context.callId,
-            attempt: dispatched,
+            attempt,
             deploymentId: candidate.deployment.id,
             stream,
-            body: upstreamBody(request, this.configuration.litellmSettings.drop_params === true),
-            accounting: {
-              endpoint: context.endpoint,
-              modelGroup: resolved.modelGroup,
-              route,
-              keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-              sessionId: context.sessionId,
-              user: context.user,
-              metadata: context.metadata,
-            },
+            body,
+            accounting: accountingOf(context, resolved.modelGroup, route),
           },
-          handlers,
+          signal,
         );
-      } catch (error) {
-        // refused before it left (a request too large for the bus): no attempt was made
-        handlers.onError(error instanceof GatewayError ? error : GatewayError.internal(String(error)), null);
-      }
+        const first = await replies.next();
+        if (first.done)
+          throw new AttemptFailure(GatewayError.unavailable('the dispatcher sent no reply'), null);
+        return { first: first.value, replies };
+      },
+    );
+    return {
+      meta: answeredBy(candidate, call, context),
+      parts: answerParts(value.first, value.replies, admitted, context),
     };
-    attempt(0, null);
   }
+}
 
-  /**
-   * The resolved model's deployments, then those of its `fallbacks` that the caller may call
-   * itself (a key scoped to one model is never answered by another; a router the caller called
-   * stands for every model it routes to), without repeats.
-   */
-  private candidates(resolved: ResolvedModel, context: ChatCallContext): Candidate[] {
-    const candidates: Candidate[] = resolved.deployments.map((deployment) => ({
-      modelName: resolved.modelName,
-      deployment,
-    }));
-    const router = resolved.decision ? this.configuration.router(resolved.modelGroup) : undefined;
-    const routed = new Set(
-      router
-        ? referencedModels(router.config).map((reference) =>
-            this.configuration.canonicalName(reference.model),
-          )
-        : [],
-    );
-    const seen = new Set([resolved.modelName]);
-    for (const fallback of this.fallbacksOf([resolved.modelGroup, resolved.modelName])) {
-      const modelName = this.configuration.canonicalName(fallback);
-      if (seen.has(modelName)) continue;
-      seen.add(modelName);
-      if (!routed.has(modelName) && this.admission.permits?.(context, fallback) === false) continue;
-      for (const deployment of this.resolveModel.deploymentsOf(modelName))
-        candidates.push({ modelName, deployment });
+/** Who answers a call: the candidate whose attempt opened, for the response headers. */
+export function answeredBy(
+  candidate: Candidate,
+  call: AdmittedModel,
+  context: ChatCallContext,
+): ChatResponseMeta {
+  return {
+    callId: context.callId,
+    modelGroup: call.resolved.modelGroup,
+    modelName: candidate.modelName,
+    deployment: candidate.deployment,
+    decision: call.resolved.decision,
+    admissionHeaders: call.admitted.headers,
+    cacheKey: null,
+  };
+}
+
+/**
+ * The answering attempt's replies as parts; the call settles with the attempt's outcome when the
+ * last reply comes (or with none when the reader stops before it).
+ */
+async function* answerParts(
+  first: DispatchChatPart,
+  replies: AsyncIterator<DispatchChatPart>,
+  admitted: AdmittedCall,
+  context: ChatCallContext,
+): AsyncGenerator<ChatPart> {
+  let settled = false;
+  try {
+    let reply: DispatchChatPart | null = first;
+    while (reply) {
+      if (reply.type === 'final') {
+        settled = true;
+        context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
+        admitted.settle(reply.outcome);
+        yield { type: 'finish', outcome: reply.outcome, completion: reply.response };
+        return;
+      }
+      yield reply;
+      const next = await replies.next();
+      reply = next.done ? null : next.value;
     }
-    return candidates;
-  }
-
-  /** Deployments cooling down go last: tried only when nothing else is left. */
-  private coolingLast(candidates: Candidate[]): Candidate[] {
-    const available = candidates.filter(
-      (candidate) => !this.cooldowns.isCoolingDown(candidate.deployment.id),
+    throw new AttemptFailure(
+      GatewayError.unavailable('the dispatcher ended the stream without a final reply'),
+      null,
     );
-    if (available.length === candidates.length) return candidates;
-    return [...available, ...candidates.filter((candidate) => !available.includes(candidate))];
-  }
-
-  private fallbacksOf(names: readonly string[]): string[] {
-    const rules = [
-      ...(this.configuration.routerSettings.fallbacks ?? []),
-      ...(this.configuration.litellmSettings.fallbacks ?? []),
-    ];
-    const result: string[] = [];
-    for (const name of names) {
-      for (const rule of rules) result.push(...(rule[name] ?? []));
+  } catch (thrown) {
+    const failure = AttemptFailure.of(thrown);
+    settled = true;
+    admitted.settle(failure.outcome);
+    throw failure.error;
+  } finally {
+    if (!settled) {
+      await replies.return?.();
+      admitted.settle(null);
     }
-    return result;
   }
+}
+
+/** A cached answer as the parts of a stream. */
+async function* replay(lookup: CacheLookup): AsyncGenerator<ChatPart> {
+  const hit = lookup.hit!;
+  for (const chunk of completionToChunks(hit.completion)) yield { type: 'chunk', chunk };
+  yield { type: 'finish', outcome: hit.outcome, completion: hit.completion };
 }

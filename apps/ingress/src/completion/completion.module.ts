@@ -1,35 +1,17 @@
 import { Module } from '@nestjs/common';
-import { DispatchClient } from '../dispatch/dispatch-client';
-import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
-import { ResolveModel } from '../routing/resolve-model';
-import { SessionRoutes } from '../routing/session-routes';
-import { KeyAdmission } from '../limits/key-admission';
-import { CALL_ADMISSION } from './call-admission';
+import { DispatchModule } from '../dispatch/dispatch.module';
+import { InfrastructureModule } from '../infrastructure/infrastructure.module';
+import { LimitsModule } from '../limits/limits.module';
+import { RoutingModule } from '../routing/routing.module';
 import { ChatResponseCache } from './chat-response-cache';
 import { CompleteChat } from './complete-chat';
 import { CreateEmbeddings } from './create-embeddings';
-import { RecordRefusal } from './record-refusal';
+import { FallbackPolicy } from './fallback-policy';
 
+/** The completion use cases (chat, embeddings) that every surface calls. */
 @Module({
-  providers: [
-    DispatchClient,
-    ResolveModel,
-    DeploymentCooldowns,
-    SessionRoutes,
-    RecordRefusal,
-    CompleteChat,
-    ChatResponseCache,
-    CreateEmbeddings,
-    { provide: CALL_ADMISSION, useClass: KeyAdmission },
-  ],
-  exports: [
-    CompleteChat,
-    ChatResponseCache,
-    CreateEmbeddings,
-    ResolveModel,
-    DispatchClient,
-    RecordRefusal,
-    CALL_ADMISSION,
-  ],
+  imports: [InfrastructureModule, RoutingModule, LimitsModule, DispatchModule],
+  providers: [FallbackPolicy, CompleteChat, ChatResponseCache, CreateEmbeddings],
+  exports: [CompleteChat, ChatResponseCache, CreateEmbeddings],
 })
 export class CompletionModule {}

@@ -7,13 +7,14 @@ import {
   type EmbeddingResponse,
   GatewayError,
 } from '@switchyard/contracts';
+import { AttemptFailure } from '../dispatch/attempt-failure';
 import { DispatchClient } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { ResolveModel } from '../routing/resolve-model';
 import { CALL_ADMISSION, type CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
-import type { ChatResponseMeta } from './complete-chat';
-import { RecordRefusal } from './record-refusal';
+import { accountingOf, type ChatCallContext } from './chat-context';
+import { answeredBy, type ChatResponseMeta } from './complete-chat';
+import { FallbackPolicy } from './fallback-policy';
 
 export interface EmbeddingsResult {
   meta: ChatResponseMeta;
@@ -21,7 +22,10 @@ export interface EmbeddingsResult {
   outcome: AttemptOutcome;
 }
 
-/** Embeddings: a model's deployments in order, moving on after a retryable failure. */
+/**
+ * Embeddings: a model's deployments in order, then its `fallbacks`, moving on after a retryable
+ * failure (`FallbackPolicy`, as chat does).
+ */
 @Injectable()
 export class CreateEmbeddings {
   constructor(
@@ -29,10 +33,14 @@ export class CreateEmbeddings {
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(DispatchClient) private readonly dispatchClient: DispatchClient,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
-    @Inject(RecordRefusal) private readonly recordRefusal: RecordRefusal,
+    @Inject(FallbackPolicy) private readonly fallbacks: FallbackPolicy,
   ) {}
 
-  async execute(request: EmbeddingRequest, context: ChatCallContext): Promise<EmbeddingsResult> {
+  async execute(
+    request: EmbeddingRequest,
+    context: ChatCallContext,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<EmbeddingsResult> {
     this.admission.authorize(context, request.model);
     if (this.configuration.router(request.model)) {
       throw GatewayError.invalidRequest(
@@ -49,71 +57,36 @@ export class CreateEmbeddings {
       messages: [{ role: 'user', content: input }],
       max_tokens: 1,
     };
-    const admitted = await this.admission.admit(context, resolved, estimateRequest);
-    let lastError: GatewayError | null = null;
-    let recorded = false;
-    for (const [attempt, deployment] of resolved.deployments.entries()) {
-      context.observation.model = resolved.modelName;
-      context.observation.provider = deployment.provider.name;
-      let reply;
-      try {
-        reply = await this.dispatchClient.embed(deployment.provider.name, {
+    const candidates = this.fallbacks.candidatesFor(resolved, context);
+    const admitted = await this.admission.admit(
+      context,
+      resolved,
+      estimateRequest,
+      candidates.map((candidate) => candidate.deployment),
+    );
+    const call = { resolved, admitted, candidates };
+    const { candidate, value: reply } = await this.fallbacks.firstAnswer(
+      { ...call, context, signal, stream: false, route: null },
+      async ({ deployment }, attempt) => {
+        const answer = await this.dispatchClient.embed(deployment.provider.name, {
           requestId: context.callId,
           attempt,
           deploymentId: deployment.id,
           body: request,
-          accounting: {
-            endpoint: 'embeddings',
-            modelGroup: resolved.modelGroup,
-            route: null,
-            keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-            sessionId: context.sessionId,
-            user: context.user,
-            metadata: context.metadata,
-          },
+          accounting: accountingOf(context, resolved.modelGroup, null),
         });
-      } catch (error) {
-        // no reply (a bus timeout, no dispatcher): whatever the attempt cost reaches the ledger
-        // through the dispatcher's usage event; the call's slot and reservation are released now
-        admitted.settle(null);
-        throw error;
-      }
-      if (reply.type === 'final') {
-        admitted.settle(reply.outcome);
-        context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
-        return {
-          meta: {
-            callId: context.callId,
-            modelGroup: resolved.modelGroup,
-            modelName: resolved.modelName,
-            deployment,
-            decision: null,
-            admissionHeaders: admitted.headers,
-            cacheKey: null,
-          },
-          response: reply.response as unknown as EmbeddingResponse,
-          outcome: reply.outcome,
-        };
-      }
-      if (reply.outcome) recorded = true;
-      lastError = GatewayError.fromPayload(reply.error);
-      if (!lastError.isRetryable) break;
-    }
-    admitted.settle(null);
-    const error = lastError ?? GatewayError.unavailable(`no deployment can serve "${request.model}"`);
-    if (!recorded) {
-      const first = resolved.deployments[0];
-      this.recordRefusal.execute({
-        context,
-        modelGroup: resolved.modelGroup,
-        model: resolved.modelName,
-        provider: first?.provider.name ?? 'gateway',
-        deploymentId: first?.id ?? null,
-        stream: false,
-        route: null,
-        error,
-      });
-    }
-    throw error;
+        if (answer.type === 'error') {
+          throw new AttemptFailure(GatewayError.fromPayload(answer.error), answer.outcome);
+        }
+        return answer;
+      },
+    );
+    admitted.settle(reply.outcome);
+    context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
+    return {
+      meta: answeredBy(candidate, call, context),
+      response: reply.response as unknown as EmbeddingResponse,
+      outcome: reply.outcome,
+    };
   }
 }

@@ -8,7 +8,8 @@ import {
 } from '@switchyard/bus';
 import { type AttemptOutcome, type DispatchChatRequest, GatewayError, Subjects } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import { CANCELLED_REPLY_WAIT_MS, DispatchClient, type DispatchHandlers } from './dispatch-client';
+import { AttemptFailure } from './attempt-failure';
+import { CANCELLED_REPLY_WAIT_MS, DispatchClient, type DispatchChatPart } from './dispatch-client';
 
 const request: DispatchChatRequest = {
   requestId: 'call-1',
@@ -47,16 +48,30 @@ const chunk = {
   choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
 };
 
+/** every reply of an attempt, and the failure that ended it (if one did). */
+async function read(
+  replies: AsyncIterable<DispatchChatPart>,
+): Promise<{ parts: DispatchChatPart[]; failure: AttemptFailure | null }> {
+  const parts: DispatchChatPart[] = [];
+  try {
+    for await (const part of replies) parts.push(part);
+    return { parts, failure: null };
+  } catch (failure) {
+    return { parts, failure: failure as AttemptFailure };
+  }
+}
+
 describe(DispatchClient.name, () => {
   let replies: StreamHandlers;
   let notified: { subject: string; payload: unknown }[];
   let closed: number;
-  let handlers: { [name in keyof DispatchHandlers]: jest.Mock };
+  let client: AbortController;
   let sut: DispatchClient;
 
   beforeEach(() => {
     notified = [];
     closed = 0;
+    client = new AbortController();
     const streams = {
       start: (_subject: string, _payload: unknown, _options: unknown, streamHandlers: StreamHandlers) => {
         replies = streamHandlers;
@@ -64,7 +79,6 @@ describe(DispatchClient.name, () => {
       },
       notify: (subject: string, payload: unknown) => notified.push({ subject, payload }),
     };
-    handlers = { onChunk: jest.fn(), onFinal: jest.fn(), onError: jest.fn() };
     sut = new DispatchClient(
       streams as unknown as StreamRequester,
       {} as NatsConnection,
@@ -75,10 +89,25 @@ describe(DispatchClient.name, () => {
 
   afterEach(() => jest.useRealTimers());
 
-  it("after a cancel, drops the chunks but still delivers the attempt's last reply, which carries its usage", () => {
-    const handle = sut.chat('openai', request, handlers);
+  it('yields the chunks and the final reply in order, then ends', async () => {
+    const answer = sut.chat('openai', request, client.signal);
+    replies.onMessage({ type: 'heartbeat' });
     replies.onMessage({ type: 'chunk', chunk });
-    handle.cancel();
+    replies.onMessage({ type: 'final', outcome, response: null });
+    await expect(read(answer)).resolves.toEqual({
+      parts: [
+        { type: 'chunk', chunk },
+        { type: 'final', outcome, response: null },
+      ],
+      failure: null,
+    });
+    expect(closed).toBe(1);
+  });
+
+  it("after a cancel, drops the chunks but still delivers the attempt's last reply, which carries its usage", async () => {
+    const answer = sut.chat('openai', request, client.signal);
+    replies.onMessage({ type: 'chunk', chunk });
+    client.abort();
     expect(notified).toEqual([
       { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
     ]);
@@ -90,66 +119,95 @@ describe(DispatchClient.name, () => {
       }).toPayload(),
       outcome,
     });
-    expect(handlers.onChunk).toHaveBeenCalledTimes(1);
-    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ status: 499 }), outcome);
+    const { parts, failure } = await read(answer);
+    expect(parts).toHaveLength(1);
+    expect(failure).toBeInstanceOf(AttemptFailure);
+    expect(failure).toMatchObject({ error: { status: 499 }, outcome });
     expect(closed).toBe(1);
   });
 
-  it('gives up on a cancelled call whose dispatcher never confirms, so its limits can be released', () => {
+  it('gives up on a cancelled call whose dispatcher never confirms, so its limits can be released', async () => {
     jest.useFakeTimers();
-    const handle = sut.chat('openai', request, handlers);
-    handle.cancel();
-    handle.cancel();
+    const answer = sut.chat('openai', request, client.signal);
+    client.abort();
+    client.signal.dispatchEvent(new Event('abort'));
     expect(notified).toHaveLength(1);
+    let ended = false;
+    const reading = read(answer).finally(() => (ended = true));
     jest.advanceTimersByTime(CANCELLED_REPLY_WAIT_MS - 1);
-    expect(handlers.onError).not.toHaveBeenCalled();
+    await Promise.resolve();
+    expect(ended).toBe(false);
     jest.advanceTimersByTime(1);
-    expect(handlers.onError).toHaveBeenCalledWith(
-      expect.objectContaining({ code: 'cancel_unconfirmed' }),
-      null,
-    );
     replies.onMessage({ type: 'final', outcome, response: null });
-    expect(handlers.onFinal).not.toHaveBeenCalled();
+    await expect(reading).resolves.toEqual({
+      parts: [],
+      failure: expect.objectContaining({
+        error: expect.objectContaining({ code: 'cancel_unconfirmed' }),
+        outcome: null,
+      }),
+    });
   });
 
-  it('tells a dispatcher that went silent to cancel, before anyone dispatches the call again', () => {
-    sut.chat('openai', request, handlers);
+  it('cancels an attempt that is already aborted when it is dispatched', () => {
+    client.abort();
+    sut.chat('openai', request, client.signal);
+    expect(notified).toEqual([
+      { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
+    ]);
+  });
+
+  it('cancels the attempt when its reader stops early', async () => {
+    const answer = sut.chat('openai', request, client.signal);
+    replies.onMessage({ type: 'chunk', chunk });
+    for await (const part of answer) if (part.type === 'chunk') break;
+    expect(notified).toEqual([
+      { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
+    ]);
+    expect(closed).toBe(1);
+  });
+
+  it('tells a dispatcher that went silent to cancel, before anyone dispatches the call again', async () => {
+    const answer = sut.chat('openai', request, client.signal);
     replies.onFailure(GatewayError.unavailable('silent', { code: 'responder_lost' }));
     expect(notified).toEqual([
       { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
     ]);
-    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'responder_lost' }), null);
+    const { failure } = await read(answer);
+    expect(failure).toMatchObject({ error: { code: 'responder_lost' }, outcome: null });
   });
 
   it.each([
     ['a reply handler threw', GatewayError.internal('the gateway failed to handle a reply')],
     ['a reply was not JSON', GatewayError.unavailable('sent a reply that is not JSON')],
-  ])('tells the dispatcher to cancel when %s, so the upstream call stops billing', (_case, failure) => {
-    sut.chat('openai', request, handlers);
+  ])('tells the dispatcher to cancel when %s, so the upstream call stops billing', async (_case, failure) => {
+    const answer = sut.chat('openai', request, client.signal);
     replies.onMessage({ type: 'chunk', chunk });
     replies.onFailure(failure);
     expect(notified).toEqual([
       { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
     ]);
-    expect(handlers.onError).toHaveBeenCalledWith(failure, null);
+    const result = await read(answer);
+    expect(result.parts).toHaveLength(1);
+    expect(result.failure).toMatchObject({ error: failure, outcome: null });
   });
 
-  it('tells the dispatcher to cancel after an invalid reply, and ends the call once', () => {
-    sut.chat('openai', request, handlers);
+  it('tells the dispatcher to cancel after an invalid reply, and ends the call once', async () => {
+    const answer = sut.chat('openai', request, client.signal);
     replies.onMessage({ type: 'chunk', chunk: { not: 'a chunk' } });
     replies.onMessage({ type: 'final', outcome, response: null });
     expect(notified).toEqual([
       { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-1' } },
     ]);
-    expect(handlers.onError).toHaveBeenCalledTimes(1);
-    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ status: 503 }), null);
-    expect(handlers.onFinal).not.toHaveBeenCalled();
+    const { parts, failure } = await read(answer);
+    expect(parts).toEqual([]);
+    expect(failure).toMatchObject({ error: { status: 503 }, outcome: null });
   });
 
-  it('sends no cancel when nobody subscribes to the subject (nothing can be running)', () => {
-    sut.chat('openai', request, handlers);
+  it('sends no cancel when nobody subscribes to the subject (nothing can be running)', async () => {
+    const answer = sut.chat('openai', request, client.signal);
     replies.onFailure(GatewayError.unavailable('no service answers', { code: NO_SUBSCRIBERS }));
     expect(notified).toEqual([]);
-    expect(handlers.onError).toHaveBeenCalledWith(expect.objectContaining({ code: NO_SUBSCRIBERS }), null);
+    const { failure } = await read(answer);
+    expect(failure).toMatchObject({ error: { code: NO_SUBSCRIBERS }, outcome: null });
   });
 });

@@ -23,6 +23,8 @@ import {
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { BUS_CONNECTION } from '../infrastructure/tokens';
+import { AttemptFailure } from './attempt-failure';
+import { ReplyQueue } from './reply-queue';
 
 /** How long to wait for a dispatcher's first reply, and for a silent one (it heartbeats every second). */
 const FIRST_REPLY_TIMEOUT_MS = 5000;
@@ -34,21 +36,10 @@ const EMBED_TIMEOUT_MS = 120_000;
  */
 export const CANCELLED_REPLY_WAIT_MS = 10_000;
 
-export interface DispatchHandlers {
-  onChunk(chunk: ChatCompletionChunk): void;
-  onFinal(outcome: AttemptOutcome, response: ChatCompletion | null): void;
-  /** `outcome` is set when the attempt reached the upstream and its usage was recorded. */
-  onError(error: GatewayError, outcome: AttemptOutcome | null): void;
-}
-
-export interface DispatchHandle {
-  /**
-   * Tells the dispatcher to abort the upstream call. Chunks stop at once; the attempt's last reply
-   * (its usage outcome) still reaches `onFinal`/`onError`, or `onError` with no outcome when none
-   * comes within `CANCELLED_REPLY_WAIT_MS`, so the caller can always settle.
-   */
-  cancel(): void;
-}
+/** One reply of a dispatched chat attempt: a streamed chunk, or the last reply with its usage outcome. */
+export type DispatchChatPart =
+  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  | { type: 'final'; outcome: AttemptOutcome; response: ChatCompletion | null };
 
 /** The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation. */
 @Injectable()
@@ -60,7 +51,19 @@ export class DispatchClient {
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
-  chat(provider: string, request: DispatchChatRequest, handlers: DispatchHandlers): DispatchHandle {
+  /**
+   * Dispatches one chat attempt; its replies come as values, ending with a `final` one, or the
+   * iteration throws an `AttemptFailure` (with the attempt's usage outcome when it has one). When
+   * `signal` aborts, the dispatcher is told to abort the upstream call: chunks stop at once, the
+   * attempt's last reply (its usage outcome) still comes, or an `AttemptFailure` with no outcome
+   * when none comes within `CANCELLED_REPLY_WAIT_MS`, so the caller can always settle. A reader
+   * that stops early cancels the attempt too.
+   */
+  chat(
+    provider: string,
+    request: DispatchChatRequest,
+    signal?: AbortSignal,
+  ): AsyncIterableIterator<DispatchChatPart> {
     let finished = false;
     let cancelled = false;
     let firstReply = true;
@@ -69,80 +72,98 @@ export class DispatchClient {
     const finish = () => {
       finished = true;
       stream?.close();
+      signal?.removeEventListener('abort', cancel);
     };
-    stream = this.streams.start(
-      Subjects.dispatchChat(provider),
-      request,
-      {
-        requestId: request.requestId,
-        firstReplyTimeoutMs: FIRST_REPLY_TIMEOUT_MS,
-        idleTimeoutMs: IDLE_TIMEOUT_MS,
-      },
-      {
-        onMessage: (message) => {
-          if (finished) return;
-          const parsed = DispatchReply.safeParse(message);
-          if (!parsed.success) {
-            finish();
-            this.sendCancel(provider, request.requestId);
-            handlers.onError(GatewayError.unavailable('the dispatcher sent an invalid reply'), null);
-            return;
-          }
-          const reply = parsed.data;
-          if (firstReply) {
-            firstReply = false;
-            this.metrics.busRequestDuration.observe(
-              { subject: 'dispatch.chat' },
-              (performance.now() - started) / 1000,
-            );
-          }
-          switch (reply.type) {
-            case 'heartbeat':
-              return;
-            case 'chunk':
-              if (!cancelled) handlers.onChunk(reply.chunk);
-              return;
-            case 'final':
-              finish();
-              handlers.onFinal(reply.outcome, reply.response);
-              return;
-            case 'error':
-              finish();
-              handlers.onError(GatewayError.fromPayload(reply.error), reply.outcome);
-              return;
-          }
-        },
-        onFailure: (error) => {
-          if (finished) return;
-          finished = true;
-          // whatever ended the stream here (silence, a reply that is not JSON, a handler that threw),
-          // the dispatcher may still be calling upstream and billing: stop it before anyone
-          // dispatches again. Its usage reaches the ledger on its own; only a request nobody
-          // subscribed to has nothing to stop.
-          if (error.code !== NO_SUBSCRIBERS) this.sendCancel(provider, request.requestId);
-          handlers.onError(error, null);
-        },
-      },
-    );
-    return {
-      cancel: () => {
-        if (finished || cancelled) return;
-        cancelled = true;
-        this.sendCancel(provider, request.requestId);
-        const giveUp = setTimeout(() => {
-          if (finished) return;
-          finish();
-          handlers.onError(
+    const cancel = () => {
+      if (finished || cancelled) return;
+      cancelled = true;
+      this.sendCancel(provider, request.requestId);
+      const giveUp = setTimeout(() => {
+        if (finished) return;
+        finish();
+        replies.fail(
+          new AttemptFailure(
             GatewayError.unavailable('the dispatcher did not confirm the cancelled call', {
               code: 'cancel_unconfirmed',
               retryable: false,
             }),
             null,
-          );
-        }, CANCELLED_REPLY_WAIT_MS);
-        giveUp.unref();
-      },
+          ),
+        );
+      }, CANCELLED_REPLY_WAIT_MS);
+      giveUp.unref();
     };
+    const replies = new ReplyQueue<DispatchChatPart>(() => {
+      cancel();
+      finish();
+    });
+    try {
+      stream = this.streams.start(
+        Subjects.dispatchChat(provider),
+        request,
+        {
+          requestId: request.requestId,
+          firstReplyTimeoutMs: FIRST_REPLY_TIMEOUT_MS,
+          idleTimeoutMs: IDLE_TIMEOUT_MS,
+        },
+        {
+          onMessage: (message) => {
+            if (finished) return;
+            const parsed = DispatchReply.safeParse(message);
+            if (!parsed.success) {
+              finish();
+              this.sendCancel(provider, request.requestId);
+              replies.fail(
+                new AttemptFailure(GatewayError.unavailable('the dispatcher sent an invalid reply'), null),
+              );
+              return;
+            }
+            const reply = parsed.data;
+            if (firstReply) {
+              firstReply = false;
+              this.metrics.busRequestDuration.observe(
+                { subject: 'dispatch.chat' },
+                (performance.now() - started) / 1000,
+              );
+            }
+            switch (reply.type) {
+              case 'heartbeat':
+                return;
+              case 'chunk':
+                if (!cancelled) replies.push(reply);
+                return;
+              case 'final':
+                finish();
+                replies.push(reply);
+                replies.end();
+                return;
+              case 'error':
+                finish();
+                replies.fail(new AttemptFailure(GatewayError.fromPayload(reply.error), reply.outcome));
+                return;
+            }
+          },
+          onFailure: (error) => {
+            if (finished) return;
+            finish();
+            // whatever ended the stream here (silence, a reply that is not JSON, a handler that threw),
+            // the dispatcher may still be calling upstream and billing: stop it before anyone
+            // dispatches again. Its usage reaches the ledger on its own; only a request nobody
+            // subscribed to has nothing to stop.
+            if (error.code !== NO_SUBSCRIBERS) this.sendCancel(provider, request.requestId);
+            replies.fail(new AttemptFailure(error, null));
+          },
+        },
+      );
+    } catch (error) {
+      // refused before it left (a request too large for the bus): no attempt was made
+      finished = true;
+      replies.fail(AttemptFailure.of(error));
+      return replies;
+    }
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+    return replies;
   }
 
   private sendCancel(provider: string, requestId: string): void {

@@ -1,16 +1,6 @@
-import {
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  Global,
-  Inject,
-  Logger,
-  Module,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Server } from 'node:http';
-import type Redis from 'ioredis';
+import { Module } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
+import type { Registry } from 'prom-client';
 import {
   BusClient,
   BusNamespace,
@@ -29,126 +19,97 @@ import {
   METRICS_REGISTRY,
   REDIS,
 } from './tokens';
-import { CANCELLED_REPLY_WAIT_MS } from '../dispatch/dispatch-client';
-import { AdmittedCalls } from '../limits/admitted-calls';
 
-/** Client calls still running this long after SIGTERM are cut (their upstream calls cancelled). */
-export const HTTP_DRAIN_MS = 20_000;
-/** Then: how long cut calls may take to get their dispatcher's last reply and settle. */
-const SETTLE_DRAIN_MS = CANCELLED_REPLY_WAIT_MS + 1000;
+/** what the process was started with, set by `IngressModule.forRoot` before Nest builds any module. */
+let startedWith: { environment: IngressEnvironment; configuration: GatewayConfiguration } | null = null;
 
-/**
- * Shutdown in the order that loses nothing: the HTTP server stops taking requests and lets calls
- * in flight finish (cut after `HTTP_DRAIN_MS`, which cancels them); then the calls settle (the bus
- * is still up, so cancelled attempts' last replies arrive), whatever still holds a slot or a
- * reservation is released, the usage publisher is flushed, and only then are the bus and Redis
- * closed. Compose's `stop_grace_period` leaves room for all of it.
- */
-export class InfrastructureShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly logger = new Logger('Shutdown');
-  private cutTimer: NodeJS.Timeout | null = null;
-
-  constructor(
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
-    @Inject(StreamRequester) private readonly streams: StreamRequester,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(AdmittedCalls) private readonly calls: AdmittedCalls,
-    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
-
-  beforeApplicationShutdown(): void {
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!server) return;
-    this.cutTimer = setTimeout(() => {
-      this.logger.warn(`client calls still open ${HTTP_DRAIN_MS} ms after the stop signal; cutting them`);
-      server.closeAllConnections();
-    }, HTTP_DRAIN_MS);
-    this.cutTimer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.cutTimer) clearTimeout(this.cutTimer);
-    if (!(await this.calls.settled(SETTLE_DRAIN_MS))) {
-      this.logger.warn(`${this.calls.size} calls never settled; releasing their limits`);
-    }
-    await this.calls.releaseAll();
-    this.redis.disconnect();
-    await this.publisher.flush();
-    await this.streams.close();
-    await this.connection.drain();
-  }
+function started(): NonNullable<typeof startedWith> {
+  if (!startedWith)
+    throw new Error('InfrastructureModule.configure() was not called before the app was created');
+  return startedWith;
 }
 
-/** What every ingress feature shares: environment, gateway config, the bus. */
-@Global()
-@Module({})
+/**
+ * What the ingress runs on: its environment, the gateway configuration, the bus, Redis and the
+ * metrics registry. Not global: each feature module imports it when it uses one of these.
+ */
+@Module({
+  providers: [
+    { provide: INGRESS_ENVIRONMENT, useFactory: () => started().environment },
+    { provide: GATEWAY_CONFIGURATION, useFactory: () => started().configuration },
+    {
+      provide: BusNamespace,
+      inject: [INGRESS_ENVIRONMENT],
+      useFactory: (environment: IngressEnvironment) => new BusNamespace(environment.BUS_NAMESPACE),
+    },
+    { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('ingress') },
+    {
+      provide: IngressMetrics,
+      inject: [METRICS_REGISTRY],
+      useFactory: (registry: Registry) => new IngressMetrics(registry),
+    },
+    {
+      provide: BUS_CONNECTION,
+      inject: [INGRESS_ENVIRONMENT, BusNamespace],
+      useFactory: async (environment: IngressEnvironment, namespace: BusNamespace) => {
+        const connection = await connectToBus({
+          url: environment.NATS_URL,
+          name: 'ingress',
+          user: environment.NATS_USER,
+          password: environment.NATS_PASSWORD,
+        });
+        await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
+          replicas: environment.USAGE_STREAM_REPLICAS,
+          createWithLimits: {
+            usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
+            deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+          },
+        });
+        return connection;
+      },
+    },
+    {
+      provide: BusClient,
+      inject: [BUS_CONNECTION, BusNamespace],
+      useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
+        new BusClient(connection, namespace),
+    },
+    {
+      provide: StreamRequester,
+      inject: [BUS_CONNECTION, BusNamespace],
+      useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
+        new StreamRequester(connection, namespace),
+    },
+    {
+      provide: UsagePublisher,
+      inject: [BUS_CONNECTION, BusNamespace, METRICS_REGISTRY],
+      useFactory: (connection: NatsConnection, namespace: BusNamespace, registry: Registry) => {
+        const metrics = new UsagePublisherMetrics(registry);
+        return metrics.watch(new UsagePublisher(connection, namespace, metrics.hooks));
+      },
+    },
+    {
+      provide: REDIS,
+      inject: [INGRESS_ENVIRONMENT],
+      useFactory: (environment: IngressEnvironment) => createRedisConnection(environment, 'ingress'),
+    },
+  ],
+  exports: [
+    REDIS,
+    METRICS_REGISTRY,
+    IngressMetrics,
+    BusNamespace,
+    INGRESS_ENVIRONMENT,
+    GATEWAY_CONFIGURATION,
+    BUS_CONNECTION,
+    BusClient,
+    StreamRequester,
+    UsagePublisher,
+  ],
+})
 export class InfrastructureModule {
-  static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
-    const namespace = new BusNamespace(environment.BUS_NAMESPACE);
-    const registry = createMetricsRegistry('ingress');
-    return {
-      module: InfrastructureModule,
-      providers: [
-        { provide: BusNamespace, useValue: namespace },
-        { provide: METRICS_REGISTRY, useValue: registry },
-        { provide: IngressMetrics, useValue: new IngressMetrics(registry) },
-        { provide: INGRESS_ENVIRONMENT, useValue: environment },
-        { provide: GATEWAY_CONFIGURATION, useValue: configuration },
-        {
-          provide: BUS_CONNECTION,
-          useFactory: async () => {
-            const connection = await connectToBus({
-              url: environment.NATS_URL,
-              name: 'ingress',
-              user: environment.NATS_USER,
-              password: environment.NATS_PASSWORD,
-            });
-            await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-              replicas: environment.USAGE_STREAM_REPLICAS,
-              createWithLimits: {
-                usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
-                deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
-              },
-            });
-            return connection;
-          },
-        },
-        {
-          provide: BusClient,
-          inject: [BUS_CONNECTION],
-          useFactory: (connection: NatsConnection) => new BusClient(connection, namespace),
-        },
-        {
-          provide: StreamRequester,
-          inject: [BUS_CONNECTION],
-          useFactory: (connection: NatsConnection) => new StreamRequester(connection, namespace),
-        },
-        {
-          provide: UsagePublisher,
-          inject: [BUS_CONNECTION],
-          useFactory: (connection: NatsConnection) => {
-            const metrics = new UsagePublisherMetrics(registry);
-            return metrics.watch(new UsagePublisher(connection, namespace, metrics.hooks));
-          },
-        },
-        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'ingress') },
-        AdmittedCalls,
-        InfrastructureShutdown,
-      ],
-      exports: [
-        REDIS,
-        AdmittedCalls,
-        METRICS_REGISTRY,
-        IngressMetrics,
-        BusNamespace,
-        INGRESS_ENVIRONMENT,
-        GATEWAY_CONFIGURATION,
-        BUS_CONNECTION,
-        BusClient,
-        StreamRequester,
-        UsagePublisher,
-      ],
-    };
+  /** the environment and configuration every provider here is built from; call before creating the app. */
+  static configure(environment: IngressEnvironment, configuration: GatewayConfiguration): void {
+    startedWith = { environment, configuration };
   }
 }

@@ -4,6 +4,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CompleteChat } from '../completion/complete-chat';
 import { completedResponseHeaders, responseHeaders } from '../completion/response-headers';
 import { callContextOf, clientGone } from '../http/call-context';
+import { toGatewayError } from '../http/to-gateway-error';
 import { parseChatRequest } from './parse-chat-request';
 import { OpenAISseWriter } from './sse-writer';
 
@@ -23,34 +24,27 @@ export class ChatCompletionsController {
     const chat = parseChatRequest(body);
     const context = callContextOf(request, 'chat', chat.user ?? null, chat.metadata ?? null);
     const signal = clientGone(reply);
-    const resolved = await this.completeChat.resolve(chat, context);
+    const call = await this.completeChat.resolve(chat, context);
 
     if (!chat.stream) {
-      const result = await this.completeChat.complete(chat, resolved, context, signal);
+      const result = await this.completeChat.complete(chat, call, context, signal);
       await reply
         .headers(completedResponseHeaders(result.meta, result.outcome, context.receivedAt))
         .send(result.completion);
       return;
     }
 
+    const answer = await this.completeChat.stream(chat, call, context, signal);
     const writer = new OpenAISseWriter(reply.raw, chat.stream_options?.include_usage === true);
-    await new Promise<void>((resolve, reject) => {
-      this.completeChat.stream(chat, resolved, context, signal, {
-        open: (meta) => {
-          reply.hijack();
-          writer.open(responseHeaders(meta));
-        },
-        chunk: (chunk) => writer.chunk(chunk),
-        close: () => {
-          writer.done();
-          resolve();
-        },
-        fail: (error, opened) => {
-          if (!opened) return reject(error);
-          writer.fail(error);
-          resolve();
-        },
-      });
-    });
+    reply.hijack();
+    writer.open(responseHeaders(answer.meta));
+    try {
+      for await (const part of answer.parts) {
+        if (part.type === 'chunk') writer.chunk(part.chunk);
+        else writer.done();
+      }
+    } catch (error) {
+      writer.fail(toGatewayError(error));
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CreateEmbeddings } from '../completion/create-embeddings';
 import { completedResponseHeaders } from '../completion/response-headers';
-import { callContextOf } from '../http/call-context';
+import { callContextOf, clientGone } from '../http/call-context';
 import { parseEmbeddingRequest } from './parse-chat-request';
 
 /** `POST /v1/embeddings` (and `/embeddings`). */
@@ -21,7 +21,7 @@ export class EmbeddingsController {
   ): Promise<void> {
     const embedding = parseEmbeddingRequest(body);
     const context = callContextOf(request, 'embeddings', embedding.user ?? null, null);
-    const result = await this.createEmbeddings.execute(embedding, context);
+    const result = await this.createEmbeddings.execute(embedding, context, clientGone(reply));
     await reply
       .headers(completedResponseHeaders(result.meta, result.outcome, context.receivedAt))
       .send(result.response);

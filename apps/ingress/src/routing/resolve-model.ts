@@ -9,7 +9,6 @@ import {
   Subjects,
 } from '@switchyard/contracts';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import type { AdmittedCall } from '../completion/call-admission';
 import { DeploymentRotation } from './deployment-rotation';
 import { type SessionOwner, SessionRoutes } from './session-routes';
 
@@ -17,8 +16,6 @@ const CLASSIFY_TIMEOUT_MS = 2000;
 
 /** Where one request goes: the model behind the name the client called, and its deployments in order. */
 export interface ResolvedModel {
-  /** what admission reserved for this call; settled when the call ends. */
-  admitted?: AdmittedCall;
   /** the name the client called (model, alias or router). */
   modelGroup: string;
   /** the model_name that will answer (a router's tier model). */

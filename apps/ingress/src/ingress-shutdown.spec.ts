@@ -2,8 +2,8 @@ import type { HttpAdapterHost } from '@nestjs/core';
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import type { StreamRequester, UsagePublisher } from '@switchyard/bus';
-import { AdmittedCalls } from '../limits/admitted-calls';
-import { HTTP_DRAIN_MS, InfrastructureShutdown } from './infrastructure.module';
+import { AdmittedCalls } from './limits/admitted-calls';
+import { HTTP_DRAIN_MS, InfrastructureShutdown } from './ingress-shutdown';
 
 describe(InfrastructureShutdown.name, () => {
   let steps: string[];
