@@ -3,6 +3,7 @@ import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/confi
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
+import { ConsoleModule } from './console/console.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -25,6 +26,7 @@ export class IngressModule {
         CacheModule,
         AnthropicModule,
         AdminModule,
+        ConsoleModule,
       ],
     };
   }
