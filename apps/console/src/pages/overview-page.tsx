@@ -87,7 +87,6 @@ export function OverviewPage() {
       <div className="columns">
         <Panel title="Router savings per day">
           <StackedDayChart
-            kind="area"
             series={{ keys: ['paid', 'savings'], rows: savings.rows.map((row) => ({ ...row })) }}
             format={usd}
             label="Routed spend and savings against the top tier per day"

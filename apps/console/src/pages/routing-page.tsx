@@ -92,7 +92,9 @@ function ExplainBox({ router }: { router: string }) {
     <Panel title="Explain a routing decision">
       <form onSubmit={submit} className="stack">
         <label>
-          A prompt (sent to <code>/v1/route/explain</code>; no model is called)
+          <span>
+            A prompt (sent to <code>/v1/route/explain</code>; no model is called)
+          </span>
           <textarea
             name="prompt"
             rows={4}
