@@ -261,4 +261,57 @@ describe('the console in a browser', () => {
     expect(routed.length).toBeGreaterThan(0);
     expect(savings.total.savings).toBeCloseTo(loggedSavings, 9);
   });
+
+  it('filters spend logs by provider, router, tier, endpoint and status, and reports latency per deployment', async () => {
+    const all = await admin<SpendLogsPage>('/spend/logs?limit=500');
+    const routed = all.data.find((row) => row.router !== null)!;
+    const filters: [string, (row: SpendLogRow) => boolean][] = [
+      [`provider=${routed.provider}`, (row) => row.provider === routed.provider],
+      [`router=${routed.router}`, (row) => row.router === routed.router],
+      [
+        `router=${routed.router}&tier=${routed.tier}`,
+        (row) => row.router === routed.router && row.tier === routed.tier,
+      ],
+      ['endpoint=chat&status=success', (row) => row.endpoint === 'chat' && row.status === 'success'],
+    ];
+    for (const [query, matches] of filters) {
+      const filtered = await admin<SpendLogsPage>(`/spend/logs?limit=500&${query}`);
+      expect(filtered.data.map((row) => row.event_id).sort()).toEqual(
+        all.data
+          .filter(matches)
+          .map((row) => row.event_id)
+          .sort(),
+      );
+    }
+    const daily = await admin<SpendDaily>('/spend/daily');
+    const today = daily.results.at(-1)!;
+    const tierRows = all.data.filter(
+      (row) =>
+        row.router === routed.router && row.tier === routed.tier && row.started_at.startsWith(today.date),
+    );
+    expect(today.breakdown.routers[routed.router!][routed.tier!].requests).toBe(tierRows.length);
+    const latency = await admin<{
+      deployments: {
+        deployment_id: string | null;
+        requests: number;
+        latency_p50_ms: number;
+        latency_p99_ms: number;
+      }[];
+    }>('/health/latency?minutes=60');
+    const deployment = latency.deployments.find((entry) => entry.deployment_id === routed.deployment_id)!;
+    expect(deployment.requests).toBe(
+      all.data.filter((row) => row.deployment_id === routed.deployment_id && row.kind === 'upstream').length,
+    );
+    expect(deployment.latency_p99_ms).toBeGreaterThanOrEqual(deployment.latency_p50_ms);
+    const invalid = await fetch(`${fleet.baseUrl}/spend/daily?start_date=yesterday`, {
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}` },
+    });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { param: string } }).error.param).toBe('start_date');
+    const self = await fetch(`${fleet.baseUrl}/key/self`, { headers: { authorization: `Bearer ${key}` } });
+    const identity = (await self.json()) as { role: string; key: { key_id: string; token: string } };
+    expect(identity.role).toBe('virtual');
+    expect(identity.key.key_id).toBe(keyId);
+    expect(JSON.stringify(identity)).not.toContain(key);
+  });
 });
