@@ -184,7 +184,9 @@ describe('the console in a browser', () => {
     expect(await explanation.textContent()).toMatch(/SIMPLE|MEDIUM|COMPLEX|REASONING/);
     await shoot('routing');
     await open('models');
-    await page.getByText('gpt-5.4-mini', { exact: true }).first().waitFor();
+    // p50/p99 from the usage rows of the calls above, and routers from their tiers
+    await page.locator('tr[data-model="gpt-5.4-mini"] [data-testid="latency"]', { hasText: 'ms' }).waitFor();
+    await page.getByRole('region', { name: 'Routers' }).getByText('frontier-router').waitFor();
     await shoot('models');
     await open('setup');
     await page.locator('pre.code').first().waitFor();

@@ -88,7 +88,7 @@ export function ModelsPage() {
                 const endpoint = endpoints.get(id);
                 const measured = latencies.get(id);
                 return (
-                  <tr key={id || entry.model_name}>
+                  <tr key={id || entry.model_name} data-model={entry.model_name}>
                     <td>
                       {entry.model_name}
                       <div className="muted mono">{entry.model_info.provider_model}</div>
@@ -117,7 +117,7 @@ export function ModelsPage() {
                       </td>
                     )}
                     {master && (
-                      <td className="number">
+                      <td className="number" data-testid="latency">
                         {measured ? `${ms(measured.latency_p50_ms)} / ${ms(measured.latency_p99_ms)}` : '—'}
                         {measured && <div className="muted">{measured.requests} calls</div>}
                       </td>
