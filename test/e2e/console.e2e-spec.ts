@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import OpenAI from 'openai';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { SpendDaily, SpendLogRow, SpendLogsPage } from '@switchyard/contracts';
-import { eventually, REPO_ROOT, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { eventually, REPO_ROOT, TEST_MASTER_KEY, TestFleet, testInfrastructure } from '@switchyard/testing';
 import { costPerDay, savingsSeries } from '../../apps/console/src/charts/series';
 
 /** Where the run writes a screenshot of every page (gitignored); docs/images holds the overview. */
@@ -183,10 +184,19 @@ describe('the console in a browser', () => {
     await explanation.waitFor();
     expect(await explanation.textContent()).toMatch(/SIMPLE|MEDIUM|COMPLEX|REASONING/);
     await shoot('routing');
+    // a deployment cooling down, as a dispatcher marks it in Redis (one no call here uses)
+    const info = await admin<{ data: { model_name: string; model_info: { id?: string } }[] }>(
+      '/v1/model/info',
+    );
+    const cooled = info.data.find((entry) => entry.model_name === 'gemini-2.5-pro')!.model_info.id!;
+    const redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
+    await redis.set(`cooldown:until:${cooled}`, String(Date.now() + 60_000), 'PX', 60_000);
+    await redis.quit();
     await open('models');
     // p50/p99 from the usage rows of the calls above, and routers from their tiers
     await page.locator('tr[data-model="gpt-5.4-mini"] [data-testid="latency"]', { hasText: 'ms' }).waitFor();
     await page.getByRole('region', { name: 'Routers' }).getByText('frontier-router').waitFor();
+    await page.locator('tr[data-model="gemini-2.5-pro"] [data-testid="cooldown"]').waitFor();
     await shoot('models');
     await open('setup');
     await page.locator('pre.code').first().waitFor();

@@ -16,6 +16,10 @@ export class ApiError extends Error {
   }
 }
 
+export type DeploymentLatencyReport = SpendLatency & {
+  cooldowns: { deployment_id: string; until: string }[] | null;
+};
+
 export type Identity = { role: 'master' } | { role: 'virtual'; key: VirtualKeyInfo };
 
 export type MintedKey = VirtualKeyInfo & { key: string };
@@ -165,7 +169,7 @@ export class Api {
     return this.request('GET', '/health');
   }
 
-  latency(minutes = 60): Promise<SpendLatency> {
+  latency(minutes = 60): Promise<DeploymentLatencyReport> {
     return this.request('GET', withQuery('/health/latency', { minutes }));
   }
 

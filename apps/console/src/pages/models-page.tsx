@@ -33,6 +33,9 @@ export function ModelsPage() {
   ]) {
     for (const endpoint of list ?? []) endpoints.set(endpoint.deployment_id, endpoint);
   }
+  const cooldowns = new Map(
+    (latency.data?.cooldowns ?? []).map((entry) => [entry.deployment_id, entry.until]),
+  );
   const latencies = new Map((latency.data?.deployments ?? []).map((entry) => [entry.deployment_id, entry]));
   const deployments = (models.data?.data ?? []).filter((entry) => !entry.model_info.router);
   return (
@@ -114,6 +117,11 @@ export function ModelsPage() {
                           <div className="muted">probe {ms(endpoint.latency_ms)}</div>
                         )}
                         {endpoint?.error && <div className="muted">{endpoint.error}</div>}
+                        {cooldowns.has(id) && (
+                          <div className="status status-degraded" data-testid="cooldown">
+                            cooling down until {cooldowns.get(id)!.slice(11, 19)} UTC
+                          </div>
+                        )}
                       </td>
                     )}
                     {master && (

@@ -1,15 +1,16 @@
 import { Controller, Get, Inject, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError, type SpendDaily, type SpendLatency, type SpendLogsPage } from '@switchyard/contracts';
+import { GatewayError, type SpendDaily, type SpendLogsPage } from '@switchyard/contracts';
 import { ApiKeyGuard, MasterKeyGuard } from '../auth/api-key.guard';
 import { type Caller, requestContext } from '../http/request-context';
-import { type ConsoleIdentity, ReadConsoleData } from './read-console-data';
+import { type ConsoleIdentity, type DeploymentLatencyReport, ReadConsoleData } from './read-console-data';
 
 /**
  * The read endpoints the console adds to the admin API (any script can call them too):
  * `GET /key/self` and `GET /key/self/logs` (the caller's own key and spend logs; a virtual key
  * works), `GET /spend/daily` (per-day totals by provider, model, router and tier; a virtual key
- * sees its own), `GET /health/latency` (master key: p50/p99 per deployment).
+ * sees its own), `GET /health/latency` (master key: p50/p99 per deployment, and the
+ * deployments cooling down).
  */
 @Controller()
 export class ConsoleApiController {
@@ -35,7 +36,7 @@ export class ConsoleApiController {
 
   @Get('health/latency')
   @UseGuards(MasterKeyGuard)
-  latency(@Query() query: unknown): Promise<SpendLatency> {
+  latency(@Query() query: unknown): Promise<DeploymentLatencyReport> {
     return this.readConsoleData.latency(query);
   }
 }
