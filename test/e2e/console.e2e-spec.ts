@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import OpenAI from 'openai';
@@ -9,7 +9,8 @@ import { costPerDay, savingsSeries } from '../../apps/console/src/charts/series'
 
 /** Where the run writes a screenshot of every page (gitignored); docs/images holds the overview. */
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'console');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (`.ci/run` installs it); CHROMIUM_PATH names another build. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REASONING_ASK =
   'Explain your reasoning for this authentication architecture. First, analyze the distributed design, then implement the container orchestration layer.';
 
@@ -48,6 +49,11 @@ describe('the console in a browser', () => {
   };
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH.`,
+      );
+    }
     mkdirSync(SCREENSHOTS, { recursive: true });
     fleet = await TestFleet.start();
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
