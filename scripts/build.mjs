@@ -1,8 +1,21 @@
 // Compiles apps/, libs/ and bench/ to dist/ with SWC (one pass, a few seconds), rewriting the
 // `@switchyard/*` path aliases of tsconfig.json to relative requires, and copies JSON assets that
 // the code reads at run time. Type checking is `npm run typecheck`; this only emits.
+// The console (apps/console, React) is bundled by Vite to dist/console at the same time; the
+// ingress serves it at /ui.
 import { transformFile } from '@swc/core';
-import { readFileSync, writeFileSync, mkdirSync, rmSync, readdirSync, statSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  readFileSync,
+  writeFileSync,
+  mkdirSync,
+  rmSync,
+  readdirSync,
+  statSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,11 +23,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist');
 const sourceRoots = ['apps', 'libs', 'bench'];
 const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
+const consoleRoot = join(root, 'apps', 'console');
 
 function walk(directory, files = []) {
   for (const name of readdirSync(directory)) {
     if (name === 'node_modules' || name === 'results') continue;
     const path = join(directory, name);
+    if (path === consoleRoot) continue;
     if (statSync(path).isDirectory()) walk(path, files);
     else files.push(path);
   }
@@ -33,6 +48,7 @@ const sources = sourceRoots.flatMap((folder) => {
 rmSync(outDir, { recursive: true, force: true });
 const started = Date.now();
 let compiled = 0;
+const consoleBuilt = buildConsole();
 await Promise.all(
   sources.map(async (path) => {
     const target = join(outDir, relative(root, path));
@@ -65,3 +81,29 @@ await Promise.all(
   }),
 );
 console.log(`build: ${compiled} files to dist/ in ${Date.now() - started} ms`);
+await consoleBuilt;
+
+// Vite takes seconds where SWC takes milliseconds, so the bundle is cached by a hash of what goes
+// into it (the console's sources, the contracts it reads types from, the lockfile).
+async function buildConsole() {
+  const consoleStarted = Date.now();
+  const target = join(outDir, 'console');
+  const inputs = [
+    ...walk(consoleRoot),
+    ...walk(join(root, 'libs', 'contracts', 'src')),
+    join(root, 'package-lock.json'),
+  ].sort();
+  const hash = createHash('sha256');
+  for (const path of inputs) hash.update(relative(root, path)).update(readFileSync(path));
+  const cached = join(root, 'node_modules', '.cache', 'switchyard-console', hash.digest('hex').slice(0, 16));
+  if (existsSync(join(cached, 'index.html'))) {
+    cpSync(cached, target, { recursive: true });
+    console.log(`build: console to dist/console (unchanged, cached) in ${Date.now() - consoleStarted} ms`);
+    return;
+  }
+  const { build } = await import('vite');
+  await build({ configFile: join(consoleRoot, 'vite.config.ts'), logLevel: 'warn' });
+  rmSync(dirname(cached), { recursive: true, force: true });
+  cpSync(target, cached, { recursive: true });
+  console.log(`build: console to dist/console in ${Date.now() - consoleStarted} ms`);
+}

@@ -3,6 +3,7 @@ import type { GatewayConfiguration, IngressEnvironment } from '@switchyard/confi
 import { AdminModule } from './admin/admin.module';
 import { AnthropicModule } from './anthropic/anthropic.module';
 import { CacheModule } from './cache/cache.module';
+import { ConsoleModule } from './console/console.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { HealthModule } from './health/health.module';
@@ -31,6 +32,7 @@ export class IngressModule {
         CacheModule,
         AnthropicModule,
         AdminModule,
+        ConsoleModule,
       ],
       // the shutdown order spans the bus, Redis and the calls holding limits
       providers: [InfrastructureShutdown],

@@ -20,6 +20,7 @@ import { KeysController } from './keys/keys.controller';
 import { ManageKeys } from './keys/manage-keys';
 import { SpendCounters } from './keys/spend-counters';
 import { SpendController } from './spend/spend.controller';
+import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
 import { UsageConsumer } from './usage/usage-consumer';
 import { UsageStore } from './usage/usage-store';
@@ -180,6 +181,12 @@ export class LedgerModule {
           provide: SpendQueries,
           inject: [DATA_SOURCE],
           useFactory: (dataSource: DataSource) => new SpendQueries(dataSource),
+        },
+        {
+          provide: SpendDailyQueries,
+          inject: [DATA_SOURCE, SpendQueries],
+          useFactory: (dataSource: DataSource, spendQueries: SpendQueries) =>
+            new SpendDailyQueries(dataSource, spendQueries),
         },
         {
           provide: UsageStore,

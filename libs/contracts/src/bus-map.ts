@@ -15,6 +15,8 @@ import {
   KeyUpdateMessage,
 } from './keys/key-messages';
 import { VirtualKeyInfo } from './keys/virtual-key';
+import { SpendDaily, SpendDailyMessage } from './spend/spend-daily';
+import { SpendLatency, SpendLatencyMessage } from './spend/spend-latency';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
 import { SpendReport, SpendReportMessage } from './spend/spend-report';
 import { Subjects } from './subjects';
@@ -35,6 +37,8 @@ export const RpcContracts = {
   [Subjects.keysLookup]: { request: KeyLookupMessage, response: KeyLookupReply },
   [Subjects.spendLogs]: { request: SpendLogsMessage, response: SpendLogsPage },
   [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
+  [Subjects.spendDaily]: { request: SpendDailyMessage, response: SpendDaily },
+  [Subjects.spendLatency]: { request: SpendLatencyMessage, response: SpendLatency },
 } as const;
 export type RpcSubject = keyof typeof RpcContracts;
 export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;

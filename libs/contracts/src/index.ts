@@ -19,6 +19,8 @@ export * from './keys/budget-window';
 export * from './keys/virtual-key';
 export * from './keys/key-requests';
 export * from './keys/key-messages';
+export * from './spend/spend-daily';
+export * from './spend/spend-latency';
 export * from './spend/spend-logs';
 export * from './spend/spend-report';
 export * from './keys/budget-redis-keys';

@@ -33,6 +33,10 @@ export const Subjects = {
   /** request/reply, served by the ledger: spend logs (paginated) and reports (from the rollups). */
   spendLogs: 'spend.logs.v1',
   spendReport: 'spend.report.v1',
+  /** request/reply, served by the ledger: per-day totals by provider, model, router and tier (the console). */
+  spendDaily: 'spend.daily.v1',
+  /** request/reply, served by the ledger: p50/p99 latency per deployment from recent usage rows. */
+  spendLatency: 'spend.latency.v1',
 } as const;
 
 export const QueueGroups = {

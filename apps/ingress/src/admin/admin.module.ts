@@ -11,5 +11,6 @@ import { SpendController } from './spend.controller';
   imports: [AuthModule, InfrastructureModule],
   controllers: [KeysController, SpendController],
   providers: [ManageVirtualKeys, ReadSpend],
+  exports: [ReadSpend],
 })
 export class AdminModule {}

@@ -6,7 +6,7 @@ import type { IngressEnvironment } from '@switchyard/config';
 import { DeploymentCooldown, Subjects } from '@switchyard/contracts';
 import { BUS_CONNECTION, INGRESS_ENVIRONMENT, REDIS } from '../infrastructure/tokens';
 
-const UNTIL_KEY_PREFIX = 'cooldown:until:';
+export const UNTIL_KEY_PREFIX = 'cooldown:until:';
 /** How long start-up waits for Redis before serving without the cooldowns it holds (they load once it is up). */
 const REDIS_READY_WAIT_MS = 5000;
 

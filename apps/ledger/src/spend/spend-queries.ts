@@ -22,7 +22,7 @@ const GROUP_EXPRESSIONS = {
   day: `to_char(day, 'YYYY-MM-DD')`,
 } as const satisfies Record<SpendGroupBy, string>;
 
-const REPORT_SUMS = `
+export const REPORT_SUMS = `
   sum(requests)::text AS requests, sum(successes)::text AS successes, sum(errors)::text AS errors,
   sum(cache_hits)::text AS cache_hits, sum(refusals)::text AS refusals,
   sum(unpriced_requests)::text AS unpriced_requests, sum(input_tokens)::text AS input_tokens,
@@ -35,7 +35,7 @@ const REPORT_SUMS = `
   sum(baseline_cost_usd)::text AS baseline_cost_usd,
   (sum(baseline_cost_usd) - sum(routed_cost_usd))::text AS savings_usd`;
 
-interface SumsRow {
+export interface SumsRow {
   requests: string;
   successes: string;
   errors: string;
@@ -94,6 +94,11 @@ export class SpendQueries {
     if (message.model !== null) where((p) => `model = ${p}`, message.model);
     if (message.modelGroup !== null) where((p) => `model_group = ${p}`, message.modelGroup);
     if (message.requestId !== null) where((p) => `request_id = ${p}`, message.requestId);
+    if (message.provider !== null) where((p) => `provider = ${p}`, message.provider);
+    if (message.router !== null) where((p) => `router = ${p}`, message.router);
+    if (message.tier !== null) where((p) => `tier = ${p}`, message.tier);
+    if (message.endpoint !== null) where((p) => `endpoint = ${p}`, message.endpoint);
+    if (message.status !== null) where((p) => `status = ${p}`, message.status);
     if (message.start !== null) where((p) => `started_at >= ${p}::timestamptz`, asInstant(message.start));
     if (message.end !== null) where((p) => `started_at < ${p}::timestamptz`, asInstant(message.end));
     if (message.cursor !== null) {
@@ -165,7 +170,7 @@ export class SpendQueries {
     };
   }
 
-  private async keyIdOf(ref: KeyRef): Promise<string> {
+  async keyIdOf(ref: KeyRef): Promise<string> {
     if (ref.by === 'id') return ref.value;
     const row = await this.keys.find(this.dataSource.manager, ref);
     if (!row) throw keyNotFound(ref);
@@ -182,7 +187,7 @@ function toReportRow(row: ReportRow, groupBy: SpendGroupBy): SpendReportRow {
   };
 }
 
-function toTotals(row: SumsRow): SpendTotals {
+export function toTotals(row: SumsRow): SpendTotals {
   const input = Number(row.input_tokens);
   const output = Number(row.output_tokens);
   const routed = Number(row.routed_requests) > 0;
@@ -210,7 +215,7 @@ function toTotals(row: SumsRow): SpendTotals {
   };
 }
 
-function emptyTotals(): SpendTotals {
+export function emptyTotals(): SpendTotals {
   return {
     requests: 0,
     successes: 0,

@@ -6,8 +6,10 @@ const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 /**
  * `GET /spend/logs`: usage rows, newest first, one page at a time (`next_cursor` until it is
  * null). Filters: `key` (the key, its token or its key_id; LiteLLM's `api_key` too), `model` (the
- * model that answered), `model_group` (the name called), `request_id`, and a time range on the
- * start of each attempt (`start_date` inclusive, `end_date` exclusive; ISO times or dates).
+ * model that answered), `model_group` (the name called), `request_id`, `provider`, `router`,
+ * `tier`, `endpoint` (`chat`, `messages`, `embeddings`), `status` (`success`, `error`, …), and a
+ * time range on the start of each attempt (`start_date` inclusive, `end_date` exclusive; ISO times
+ * or dates).
  */
 export const SpendLogsQuery = z.strictObject({
   key: z.string().trim().min(1).optional(),
@@ -15,6 +17,11 @@ export const SpendLogsQuery = z.strictObject({
   model: z.string().trim().min(1).optional(),
   model_group: z.string().trim().min(1).optional(),
   request_id: z.string().trim().min(1).optional(),
+  provider: z.string().trim().min(1).optional(),
+  router: z.string().trim().min(1).optional(),
+  tier: z.string().trim().min(1).optional(),
+  endpoint: z.string().trim().min(1).optional(),
+  status: z.string().trim().min(1).optional(),
   start_date: instant.optional(),
   end_date: instant.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -28,6 +35,12 @@ export const SpendLogsMessage = z.object({
   model: z.string().nullable(),
   modelGroup: z.string().nullable(),
   requestId: z.string().nullable(),
+  /** absent from older senders: no filter. */
+  provider: z.string().nullable().default(null),
+  router: z.string().nullable().default(null),
+  tier: z.string().nullable().default(null),
+  endpoint: z.string().nullable().default(null),
+  status: z.string().nullable().default(null),
   start: instant.nullable(),
   end: instant.nullable(),
   limit: z.number().int().min(1).max(500),
