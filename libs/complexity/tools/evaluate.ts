@@ -2,8 +2,8 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type GatewayConfiguration, loadGatewayConfig } from '@switchyard/config';
 import { TIERS, type Tier } from '@switchyard/contracts';
-import { ComplexityRouter } from '../complexity-router';
-import type { ComplexityRouterConfig } from '../router-config';
+import { ComplexityRouter } from '../src/complexity-router';
+import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
 import { CORPUS_PATHS, type CorpusAsk, readSplit, repositoryRoot, tierIndex } from './routing-corpus';
 import {

@@ -1,10 +1,10 @@
 import { TIERS, type Tier } from '@switchyard/contracts';
 import { stratifiedFolds } from './cross-validation';
-import { FeatureExtractor } from './feature-extractor';
-import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './feature-options';
-import { FeatureVector } from './feature-vector';
-import { decideTierIndex } from './learned-classifier';
-import { LEARNED_MODEL_FORMAT, type LearnedModelFile, encodeWeights } from './learned-model';
+import { FeatureExtractor } from '../src/learned/feature-extractor';
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from '../src/learned/feature-options';
+import { FeatureVector } from '../src/learned/feature-vector';
+import { decideTierIndex } from '../src/learned/learned-classifier';
+import { LEARNED_MODEL_FORMAT, type LearnedModelFile, encodeWeights } from '../src/learned/learned-model';
 import { type CorpusAsk, tierIndex } from './routing-corpus';
 import { type SparseExample, type SoftmaxWeights, trainSoftmax } from './softmax-regression';
 

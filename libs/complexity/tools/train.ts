@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FEATURE_GROUPS, type FeatureOptions } from './feature-options';
+import { FEATURE_GROUPS, type FeatureOptions } from '../src/learned/feature-options';
 import { writeDocsSection } from './docs-section';
 import { formatLikeRepository } from './format-like-repository';
 import {
