@@ -2,10 +2,19 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type GatewayConfiguration, loadGatewayConfig } from '@switchyard/config';
 import { TIERS, type Tier } from '@switchyard/contracts';
-import { ComplexityRouter } from '../src/complexity-router';
 import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
-import { CORPUS_PATHS, type CorpusAsk, readSplit, repositoryRoot, tierIndex } from './routing-corpus';
+import { crossCorpusReport } from './cross-corpus-report';
+import { routeAsks, routerWith } from './route-asks';
+import { TRAINING_SETTINGS } from './train-router';
+import {
+  CORPUS_PATHS,
+  type CorpusAsk,
+  readRawCorpus,
+  readSplit,
+  repositoryRoot,
+  tierIndex,
+} from './routing-corpus';
 import {
   DEFAULT_TOKEN_PROFILE,
   type RoutingReport,
@@ -30,27 +39,6 @@ of docs/routing.md.
   --no-docs       print only; leave docs/routing.md alone`;
 
 const QUALITY_BIASES = [0, 0.25, 0.5, 0.75, 1];
-
-/** The complexity tier a router gives each ask (capacity is left out: every window is unknown). */
-async function route(router: ComplexityRouter, asks: readonly CorpusAsk[]): Promise<number[]> {
-  const tiers: number[] = [];
-  for (const ask of asks) {
-    const decision = await router.decide({
-      router: router.name,
-      body: { model: router.name, messages: [{ role: 'user', content: ask.text }] },
-      requestBytes: Buffer.byteLength(ask.text),
-      session: null,
-    });
-    const tier = decision.complexity.tier;
-    if (tier === null) throw new Error(`${router.name} gave no tier for ${ask.id}`);
-    tiers.push(tierIndex(tier));
-  }
-  return tiers;
-}
-
-function routerWith(name: string, config: ComplexityRouterConfig): ComplexityRouter {
-  return new ComplexityRouter({ name, config }, { contextWindowOf: () => null });
-}
 
 function tierPrices(configuration: GatewayConfiguration, config: ComplexityRouterConfig): TierPrices {
   const entries = TIERS.map((tier): [Tier, { input: number; output: number }] => {
@@ -128,14 +116,14 @@ async function main(): Promise<number> {
   const test = readSplit(join(root, CORPUS_PATHS.test));
   const labels = test.map((ask) => tierIndex(ask.tier));
 
-  const heuristicTuned = await route(
+  const heuristicTuned = await routeAsks(
     routerWith(routerName, { ...tuned, classifier_type: 'heuristic' }),
     test,
   );
-  const heuristicDefaults = await route(routerWith(routerName, { tiers: tuned.tiers }), test);
+  const heuristicDefaults = await routeAsks(routerWith(routerName, { tiers: tuned.tiers }), test);
   const learned: { qualityBias: number; decided: number[] }[] = [];
   for (const qualityBias of QUALITY_BIASES) {
-    const decided = await route(
+    const decided = await routeAsks(
       routerWith(routerName, { tiers: tuned.tiers, classifier_type: 'learned', quality_bias: qualityBias }),
       test,
     );
@@ -202,8 +190,21 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${report}\n`);
 
+  const cross = await crossCorpusReport({
+    first: readRawCorpus(root),
+    second: readRawCorpus(root, CORPUS_PATHS.second),
+    routerName,
+    tuned,
+    prices,
+    profile,
+    always,
+    settings: TRAINING_SETTINGS,
+  });
+  process.stdout.write(`\n${cross.text}\n`);
+
   if (!options['no-docs']) {
     await writeDocsSection(root, 'eval:router', report);
+    await writeDocsSection(root, 'cross-corpus', cross.text);
     process.stderr.write(`eval: wrote the report into ${ROUTING_DOCS}\n`);
   }
   return 0;

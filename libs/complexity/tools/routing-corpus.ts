@@ -25,6 +25,8 @@ const RawLine = z.strictObject({
 /** Paths of the corpus, relative to the repository root. */
 export const CORPUS_PATHS = {
   raw: 'libs/complexity/corpus/raw',
+  /** the second corpus (other voices and sources), for cross-corpus evaluation. */
+  second: 'libs/complexity/corpus/second',
   train: 'libs/complexity/corpus/train.jsonl',
   test: 'libs/complexity/corpus/test.jsonl',
   model: 'libs/complexity/model/learned-router.json',
@@ -63,9 +65,12 @@ function parseLines(
   return asks;
 }
 
-/** Every raw ask (`corpus/raw/*.jsonl`), in file-name then line order, each with its id. */
-export function readRawCorpus(root: string): CorpusAsk[] {
-  const folder = join(root, CORPUS_PATHS.raw);
+/**
+ * Every raw ask of a corpus folder (`corpus/raw/*.jsonl` by default), in file-name then line
+ * order, each with its id.
+ */
+export function readRawCorpus(root: string, folderPath: string = CORPUS_PATHS.raw): CorpusAsk[] {
+  const folder = join(root, folderPath);
   const files = readdirSync(folder)
     .filter((name) => name.endsWith('.jsonl'))
     .sort();
