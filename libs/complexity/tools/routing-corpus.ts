@@ -84,6 +84,11 @@ export function readRawCorpus(root: string, folderPath: string = CORPUS_PATHS.ra
   });
 }
 
+/** The asks the committed model is trained and held-out-tested on: both corpora (A then B). */
+export function readTrainingCorpus(root: string): CorpusAsk[] {
+  return [...readRawCorpus(root), ...readRawCorpus(root, CORPUS_PATHS.second)];
+}
+
 /** A split file (`train.jsonl` or `test.jsonl`). */
 export function readSplit(path: string): CorpusAsk[] {
   return parseLines(readFileSync(path, 'utf8'), path, (value, line) => {
