@@ -3,9 +3,8 @@ import { FOUR_TIERS, requestOf, routerOf } from './__fixtures__/routers';
 import { ConversationPolicy, isContinuation, previousAsks } from './conversation';
 
 const user = (content: ChatMessage['content']): ChatMessage => ({ role: 'user', content }) as ChatMessage;
-const assistant = (content: string): ChatMessage => ({ role: 'assistant', content }) as ChatMessage;
-const tool = (content: string): ChatMessage =>
-  ({ role: 'tool', tool_call_id: 'call_1', content }) as ChatMessage;
+const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });
+const tool = (content: string): ChatMessage => ({ role: 'tool', tool_call_id: 'call_1', content });
 
 /** A stand-in classifier: the tier is written in the ask ("[COMPLEX] …"), SIMPLE otherwise. */
 function tierOf(ask: string): Tier {
@@ -102,7 +101,7 @@ describe('ComplexityRouter with conversation', () => {
     user('yes'),
   ];
   const title: ChatMessage[] = [
-    { role: 'system', content: 'You are a title generator. You output ONLY a thread title.' } as ChatMessage,
+    { role: 'system', content: 'You are a title generator. You output ONLY a thread title.' },
     user('Generate a title for this conversation:\n'),
     user(hard),
   ];
