@@ -4,8 +4,10 @@ import { ConfigError, type GatewayConfiguration, loadGatewayConfig } from '@swit
 import { TIERS, type Tier } from '@switchyard/contracts';
 import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
+import { conversationReport } from './conversation-report';
 import { crossCorpusReport } from './cross-corpus-report';
 import { routeAsks, routerWith } from './route-asks';
+import { readSessions } from './sessions';
 import { TRAINING_SETTINGS } from './train-router';
 import {
   CORPUS_PATHS,
@@ -202,9 +204,18 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`\n${cross.text}\n`);
 
+  const conversations = await conversationReport(
+    readSessions(join(root, CORPUS_PATHS.sessions)),
+    routerName,
+    tuned,
+    (tier) => askCost(TIERS[tier], prices, profile),
+  );
+  process.stdout.write(`\n${conversations}\n`);
+
   if (!options['no-docs']) {
     await writeDocsSection(root, 'eval:router', report);
     await writeDocsSection(root, 'cross-corpus', cross.text);
+    await writeDocsSection(root, 'conversations', conversations);
     process.stderr.write(`eval: wrote the report into ${ROUTING_DOCS}\n`);
   }
   return 0;

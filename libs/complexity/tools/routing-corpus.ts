@@ -27,6 +27,8 @@ export const CORPUS_PATHS = {
   raw: 'libs/complexity/corpus/raw',
   /** the second corpus (other voices and sources), for cross-corpus evaluation. */
   second: 'libs/complexity/corpus/second',
+  /** labelled multi-turn sessions (OpenCode, Claude Code, Codex request shapes). */
+  sessions: 'libs/complexity/corpus/sessions.jsonl',
   train: 'libs/complexity/corpus/train.jsonl',
   test: 'libs/complexity/corpus/test.jsonl',
   model: 'libs/complexity/model/learned-router.json',
