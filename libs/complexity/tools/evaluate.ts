@@ -64,6 +64,10 @@ function breakdown(
   const groups: { name: string; member: (ask: CorpusAsk) => boolean }[] = [
     { name: 'part a (TS/JS, Python, SQL, shell)', member: (ask) => ask.source === 'a' },
     { name: 'part b (Go, Rust, infra, systems)', member: (ask) => ask.source === 'b' },
+    {
+      name: 'second corpus (other voices and sources)',
+      member: (ask) => ask.source !== 'a' && ask.source !== 'b',
+    },
     { name: 'English', member: (ask) => ask.lang === 'en' },
     { name: 'other languages', member: (ask) => ask.lang !== 'en' },
   ];
@@ -166,7 +170,7 @@ async function main(): Promise<number> {
     '',
     summaryTable(curve, always),
     '',
-    '#### Exact agreement by part and language',
+    '#### Exact agreement by corpus part and language',
     '',
     breakdown(test, labels, [
       { name: 'heuristic (tuned)', decided: heuristicTuned },
