@@ -3,6 +3,7 @@ import type { RouterDefinition } from '@switchyard/config';
 import { CapacityCheck, type ContextWindowOf } from './capacity';
 import { type ComplexitySettings, resolveComplexitySettings } from './complexity-settings';
 import { ComplexityDecider } from './decide';
+import type { LearnedModel } from './learned/learned-model';
 import { LearnedTierScorer } from './learned/learned-tier-scorer';
 import { type ModelPicker, SessionHashPicker } from './model-picker';
 import { sessionAffinity } from './session-affinity';
@@ -16,6 +17,8 @@ export interface ComplexityRouterOptions {
   contextWindowOf: ContextWindowOf;
   /** chooses a model of a pool; default: a hash of the session id, else round-robin. */
   picker?: ModelPicker;
+  /** the learned classifier's weights; default: the committed model (`loadLearnedModel()`). */
+  learnedModel?: LearnedModel;
 }
 
 /**
@@ -36,7 +39,7 @@ export class ComplexityRouter {
     this.settings = resolveComplexitySettings(definition.name, definition.config);
     this.decider =
       this.settings.classifierType === 'learned'
-        ? new ComplexityDecider(this.settings, new LearnedTierScorer(this.settings))
+        ? new ComplexityDecider(this.settings, new LearnedTierScorer(this.settings, options.learnedModel))
         : new ComplexityDecider(this.settings);
     this.picker = options.picker ?? new SessionHashPicker();
     this.capacity = new CapacityCheck(this.settings, options.contextWindowOf, this.picker);

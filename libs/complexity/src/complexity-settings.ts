@@ -1,4 +1,5 @@
 import { TIERS, type Tier } from '@switchyard/contracts';
+import { type ConversationSettings, DEFAULT_CONVERSATION } from './conversation';
 import { DEFAULT_HOUSEKEEPING_PATTERNS } from './housekeeping';
 import {
   DEFAULT_CODE_KEYWORDS,
@@ -68,6 +69,8 @@ export interface ComplexitySettings {
   classifierType: 'heuristic' | 'learned';
   /** learned only: 0 (plain argmax) … 1, shifts decisions toward stronger tiers. */
   qualityBias: number;
+  /** continuations and follow-ups: `off` (each ask alone, the default), `inherit` or `floor`. */
+  conversation: Readonly<ConversationSettings>;
 }
 
 export function resolveComplexitySettings(
@@ -116,5 +119,9 @@ export function resolveComplexitySettings(
     sessionAffinity: config.session_affinity ?? false,
     classifierType: config.classifier_type ?? 'heuristic',
     qualityBias: config.quality_bias ?? 0,
+    conversation: {
+      mode: config.conversation?.mode ?? DEFAULT_CONVERSATION.mode,
+      floorTurns: config.conversation?.floor_turns ?? DEFAULT_CONVERSATION.floorTurns,
+    },
   };
 }

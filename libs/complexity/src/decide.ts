@@ -7,6 +7,7 @@ import {
 } from '@switchyard/contracts';
 import { latestSystemPrompt, readConversation } from './ask';
 import type { ComplexitySettings, TierBoundaries } from './complexity-settings';
+import { ConversationPolicy } from './conversation';
 import { DimensionScorer } from './dimensions';
 import { HousekeepingDetector } from './housekeeping';
 import { nextConfiguredTier } from './tier-order';
@@ -99,6 +100,9 @@ export class ComplexityDecider {
   private readonly housekeeping: HousekeepingDetector;
   /** the cheapest configured tier and its pool, where housekeeping goes. */
   private readonly cheapest: readonly [Tier, readonly string[]];
+  private readonly conversation: ConversationPolicy;
+  /** the messages of the request being decided, for `ConversationPolicy`'s earlier asks. */
+  private currentMessages: readonly ChatMessage[] = [];
 
   constructor(
     private readonly settings: ComplexitySettings,
@@ -108,6 +112,10 @@ export class ComplexityDecider {
     const cheapest = [...settings.tiers][0];
     if (cheapest === undefined) throw new Error(`router "${settings.routerName}" has no tiers`);
     this.cheapest = cheapest;
+    this.conversation = new ConversationPolicy(
+      settings.conversation,
+      (ask) => this.scorer.score(ask, this.currentMessages).tier,
+    );
   }
 
   decide(messages: readonly ChatMessage[]): ComplexityOutcome {
@@ -140,6 +148,16 @@ export class ComplexityDecider {
     const scored = this.scorer.score(ask, messages);
     const { cause, score, dimensions, notes } = scored;
     let tier = scored.tier;
+
+    if (this.conversation.enabled) {
+      this.currentMessages = messages;
+      const followed = this.conversation.apply(tier, ask, messages);
+      this.currentMessages = [];
+      if (followed !== null) {
+        notes.push(followed.note);
+        tier = followed.tier;
+      }
+    }
 
     if (newestUserText !== null) {
       const keyword = settings.escalationKeywords.find((candidate) => newestUserText.includes(candidate));

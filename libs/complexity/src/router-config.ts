@@ -33,7 +33,7 @@ export type HousekeepingPattern = z.infer<typeof HousekeepingPattern>;
 
 /**
  * `litellm_params.complexity_router_config`, as LiteLLM reads it plus Switchyard's additions
- * (`housekeeping_patterns`, `session_affinity`, `classifier_type`, `quality_bias`).
+ * (`housekeeping_patterns`, `session_affinity`, `classifier_type`, `quality_bias`, `conversation`).
  * Unknown keys are an error, so a typo never silently falls back to a default.
  */
 export const ComplexityRouterConfig = z.strictObject({
@@ -67,6 +67,13 @@ export const ComplexityRouterConfig = z.strictObject({
   session_affinity: z.boolean().optional(),
   classifier_type: z.enum(['heuristic', 'learned']).optional(),
   quality_bias: z.number().min(0).max(1).optional(),
+  /** how continuations and follow-ups of a session are routed (see `ConversationPolicy`). */
+  conversation: z
+    .strictObject({
+      mode: z.enum(['off', 'inherit', 'floor']),
+      floor_turns: z.number().int().min(1).max(20).optional(),
+    })
+    .optional(),
 });
 export type ComplexityRouterConfig = z.infer<typeof ComplexityRouterConfig>;
 

@@ -1,5 +1,5 @@
 import { TIERS } from '@switchyard/contracts';
-import { seededRandom } from './cross-validation';
+import { seededRandom } from '../../tools/cross-validation';
 import { LearnedClassifier, decideTierIndex, softmax4 } from './learned-classifier';
 import { loadLearnedModel } from './learned-model';
 

@@ -9,8 +9,8 @@ import {
   modelFromFile,
   parseModelFile,
 } from './learned-model';
-import { CORPUS_PATHS, repositoryRoot } from './routing-corpus';
-import { TRAINING_SETTINGS } from './train-router';
+import { CORPUS_PATHS, repositoryRoot } from '../../tools/routing-corpus';
+import { TRAINING_SETTINGS } from '../../tools/train-router';
 
 describe(encodeWeights.name, () => {
   it('round-trips sparse weights through varint buckets and int16 values', () => {

@@ -25,6 +25,10 @@ const RawLine = z.strictObject({
 /** Paths of the corpus, relative to the repository root. */
 export const CORPUS_PATHS = {
   raw: 'libs/complexity/corpus/raw',
+  /** the second corpus (other voices and sources), for cross-corpus evaluation. */
+  second: 'libs/complexity/corpus/second',
+  /** labelled multi-turn sessions (OpenCode, Claude Code, Codex request shapes). */
+  sessions: 'libs/complexity/corpus/sessions.jsonl',
   train: 'libs/complexity/corpus/train.jsonl',
   test: 'libs/complexity/corpus/test.jsonl',
   model: 'libs/complexity/model/learned-router.json',
@@ -63,9 +67,12 @@ function parseLines(
   return asks;
 }
 
-/** Every raw ask (`corpus/raw/*.jsonl`), in file-name then line order, each with its id. */
-export function readRawCorpus(root: string): CorpusAsk[] {
-  const folder = join(root, CORPUS_PATHS.raw);
+/**
+ * Every raw ask of a corpus folder (`corpus/raw/*.jsonl` by default), in file-name then line
+ * order, each with its id.
+ */
+export function readRawCorpus(root: string, folderPath: string = CORPUS_PATHS.raw): CorpusAsk[] {
+  const folder = join(root, folderPath);
   const files = readdirSync(folder)
     .filter((name) => name.endsWith('.jsonl'))
     .sort();
@@ -77,6 +84,11 @@ export function readRawCorpus(root: string): CorpusAsk[] {
       return { id: `${name}:${line}`, ...parsed.data };
     });
   });
+}
+
+/** The asks the committed model is trained and held-out-tested on: both corpora (A then B). */
+export function readTrainingCorpus(root: string): CorpusAsk[] {
+  return [...readRawCorpus(root), ...readRawCorpus(root, CORPUS_PATHS.second)];
 }
 
 /** A split file (`train.jsonl` or `test.jsonl`). */

@@ -1,6 +1,6 @@
 import { TIERS } from '@switchyard/contracts';
-import { LearnedClassifier } from './learned-classifier';
-import { modelFromFile } from './learned-model';
+import { LearnedClassifier } from '../src/learned/learned-classifier';
+import { modelFromFile } from '../src/learned/learned-model';
 import type { CorpusAsk } from './routing-corpus';
 import { type SoftmaxWeights } from './softmax-regression';
 import {

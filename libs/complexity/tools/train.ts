@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FEATURE_GROUPS, type FeatureOptions } from './feature-options';
+import { FEATURE_GROUPS, type FeatureOptions } from '../src/learned/feature-options';
 import { writeDocsSection } from './docs-section';
 import { formatLikeRepository } from './format-like-repository';
 import {
   CORPUS_PATHS,
   formatSplit,
-  readRawCorpus,
+  readTrainingCorpus,
   readSplit,
   repositoryRoot,
   splitCorpus,
@@ -159,7 +159,7 @@ async function main(): Promise<number> {
   const trainPath = join(root, CORPUS_PATHS.train);
   const testPath = join(root, CORPUS_PATHS.test);
   if (options.resplit || !existsSync(trainPath) || !existsSync(testPath)) {
-    const { train, test } = splitCorpus(readRawCorpus(root));
+    const { train, test } = splitCorpus(readTrainingCorpus(root));
     writeFileSync(trainPath, formatSplit(train));
     writeFileSync(testPath, formatSplit(test));
     process.stdout.write(`split: ${train.length} train and ${test.length} test asks written\n`);

@@ -16,6 +16,8 @@ describe(routingReport.name, () => {
     expect(sut.hardToSimpleCount).toBe(1);
     expect(sut.hardCount).toBe(4);
     expect(sut.hardToSimple).toBeCloseTo(1 / 4);
+    expect(sut.simpleToHardCount).toBe(0);
+    expect(sut.simpleCount).toBe(1);
     expect(sut.underRouted).toBeCloseTo(2 / 6);
     expect(sut.overRouted).toBeCloseTo(1 / 6);
     expect(sut.confusion[3]).toEqual([0, 1, 0, 1]);
@@ -24,6 +26,13 @@ describe(routingReport.name, () => {
     const expected =
       (2 * perAsk('SIMPLE') + perAsk('MEDIUM') + 2 * perAsk('COMPLEX') + perAsk('REASONING')) / 6;
     expect(sut.costPerThousand).toBeCloseTo(expected * 1_000, 10);
+  });
+
+  it('counts SIMPLE asks sent to COMPLEX or REASONING, not those sent to MEDIUM', () => {
+    const sut = routingReport('r', [0, 0, 0, 0, 1], [1, 2, 3, 0, 3], PRICES);
+    expect(sut.simpleToHardCount).toBe(2);
+    expect(sut.simpleCount).toBe(4);
+    expect(sut.simpleToHard).toBeCloseTo(2 / 4);
   });
 
   it('prints a confusion matrix with the agreeing cells in bold', () => {

@@ -6,6 +6,7 @@ import {
   type CorpusAsk,
   formatSplit,
   readRawCorpus,
+  readTrainingCorpus,
   readSplit,
   repositoryRoot,
   splitCorpus,
@@ -13,7 +14,17 @@ import {
 } from './routing-corpus';
 
 const root = repositoryRoot(__dirname);
-const raw = readRawCorpus(root);
+const raw = readTrainingCorpus(root);
+const first = readRawCorpus(root);
+const second = readRawCorpus(root, CORPUS_PATHS.second);
+
+/** Lowercased letters and digits, single-spaced: two asks that differ only in punctuation are one. */
+function normalized(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
 
 describe(splitCorpus.name, () => {
   it('reads at least 1,500 labelled asks of every tier', () => {
@@ -22,13 +33,24 @@ describe(splitCorpus.name, () => {
     expect(new Set(raw.map((ask) => ask.id)).size).toBe(raw.length);
   });
 
+  it('reads a second corpus of at least 800 asks, every tier, several sources, none repeating the first', () => {
+    expect(second.length).toBeGreaterThanOrEqual(800);
+    for (const tier of TIERS) expect(second.filter((ask) => ask.tier === tier).length).toBeGreaterThan(150);
+    expect(new Set(second.map((ask) => ask.source)).size).toBeGreaterThanOrEqual(6);
+    expect(new Set(second.map((ask) => ask.lang)).size).toBeGreaterThanOrEqual(10);
+    const known = new Set(first.map((ask) => normalized(ask.text)));
+    expect(second.filter((ask) => known.has(normalized(ask.text)))).toEqual([]);
+    expect(new Set(second.map((ask) => normalized(ask.text))).size).toBe(second.length);
+    expect(first.length + second.length).toBe(raw.length);
+  });
+
   it('holds out a fifth of every tier and part, by the hash of the text alone', () => {
     const { train, test } = splitCorpus(raw);
     expect(train.length + test.length).toBe(raw.length);
     const held = new Set(test.map((ask) => ask.id));
     expect(train.some((ask) => held.has(ask.id))).toBe(false);
     for (const tier of TIERS) {
-      for (const source of ['a', 'b']) {
+      for (const source of new Set(raw.map((ask) => ask.source))) {
         const stratum = raw.filter((ask) => ask.tier === tier && ask.source === source);
         const inTest = test.filter((ask) => ask.tier === tier && ask.source === source);
         expect(inTest.length).toBe(Math.round(stratum.length * 0.2));

@@ -61,4 +61,23 @@ describe(trainSoftmax.name, () => {
     const sut = trainSoftmax([shared(0, 1), shared(2, 3)], { l2: 1e-3 });
     expect(argmax(sut, 7)).toBe(2);
   });
+
+  it('moves probability off COMPLEX and REASONING for SIMPLE examples with simpleHardPenalty', () => {
+    // one feature shared by a SIMPLE and a REASONING example: without the penalty they split it.
+    const shared = (label: number): SparseExample => ({
+      indices: Int32Array.from([7]),
+      values: Float32Array.from([1]),
+      label,
+    });
+    const examples = [shared(0), shared(3), shared(0), shared(3)];
+    const probabilities = (model: ReturnType<typeof trainSoftmax>): number[] => {
+      const logits = Array.from(model.bias, (bias, tier) => bias + model.weights[tier]);
+      const sum = logits.reduce((total, logit) => total + Math.exp(logit), 0);
+      return logits.map((logit) => Math.exp(logit) / sum);
+    };
+    const plain = probabilities(trainSoftmax(examples, { l2: 1e-3 }));
+    const penalized = probabilities(trainSoftmax(examples, { l2: 1e-3, simpleHardPenalty: 4 }));
+    expect(penalized[2] + penalized[3]).toBeLessThan(plain[2] + plain[3]);
+    expect(penalized[0]).toBeGreaterThan(plain[0]);
+  });
 });

@@ -14,6 +14,10 @@ export interface RoutingReport {
   hardToSimple: number;
   hardToSimpleCount: number;
   hardCount: number;
+  /** share of SIMPLE asks routed to COMPLEX or REASONING (money spent for nothing). */
+  simpleToHard: number;
+  simpleToHardCount: number;
+  simpleCount: number;
   /** share of asks routed below their labelled tier. */
   underRouted: number;
   /** share of asks routed above their labelled tier. */
@@ -57,6 +61,8 @@ export function routingReport(
   let over = 0;
   let hard = 0;
   let hardToSimple = 0;
+  let simple = 0;
+  let simpleToHard = 0;
   let cost = 0;
   labels.forEach((label, index) => {
     const tier = decided[index];
@@ -67,6 +73,10 @@ export function routingReport(
     if (label >= 2) {
       hard += 1;
       if (tier === 0) hardToSimple += 1;
+    }
+    if (label === 0) {
+      simple += 1;
+      if (tier >= 2) simpleToHard += 1;
     }
     cost += askCost(TIERS[tier], prices, profile);
   });
@@ -79,6 +89,9 @@ export function routingReport(
     hardToSimple: hard === 0 ? 0 : hardToSimple / hard,
     hardToSimpleCount: hardToSimple,
     hardCount: hard,
+    simpleToHard: simple === 0 ? 0 : simpleToHard / simple,
+    simpleToHardCount: simpleToHard,
+    simpleCount: simple,
     underRouted: under / asks,
     overRouted: over / asks,
     costPerThousand: (cost / asks) * 1_000,
@@ -108,16 +121,16 @@ export function confusionTable(confusion: ConfusionMatrix): string {
   return lines.join('\n');
 }
 
-/** One row per report: agreement, hard → SIMPLE, under/over-routing, cost. */
+/** One row per report: agreement, hard → SIMPLE, SIMPLE → hard, under/over-routing, cost. */
 export function summaryTable(reports: readonly RoutingReport[], baselineCost: number): string {
   const lines = [
-    '| classifier | exact agreement | COMPLEX/REASONING → SIMPLE | routed lower | routed higher | $ per 1,000 asks | vs always REASONING |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| classifier | exact agreement | COMPLEX/REASONING → SIMPLE | SIMPLE → COMPLEX/REASONING | routed lower | routed higher | $ per 1,000 asks | vs always REASONING |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const report of reports) {
     const relative = report.costPerThousand / baselineCost - 1;
     lines.push(
-      `| ${report.name} | ${percent(report.exactAgreement)} | ${percent(report.hardToSimple)} (${report.hardToSimpleCount}/${report.hardCount}) | ${percent(report.underRouted)} | ${percent(report.overRouted)} | ${dollars(report.costPerThousand)} | ${relative >= 0 ? '+' : '−'}${percent(Math.abs(relative))} |`,
+      `| ${report.name} | ${percent(report.exactAgreement)} | ${percent(report.hardToSimple)} (${report.hardToSimpleCount}/${report.hardCount}) | ${percent(report.simpleToHard)} (${report.simpleToHardCount}/${report.simpleCount}) | ${percent(report.underRouted)} | ${percent(report.overRouted)} | ${dollars(report.costPerThousand)} | ${relative >= 0 ? '+' : '−'}${percent(Math.abs(relative))} |`,
     );
   }
   return lines.join('\n');

@@ -2,10 +2,21 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type GatewayConfiguration, loadGatewayConfig } from '@switchyard/config';
 import { TIERS, type Tier } from '@switchyard/contracts';
-import { ComplexityRouter } from '../complexity-router';
-import type { ComplexityRouterConfig } from '../router-config';
+import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
-import { CORPUS_PATHS, type CorpusAsk, readSplit, repositoryRoot, tierIndex } from './routing-corpus';
+import { conversationReport } from './conversation-report';
+import { crossCorpusReport } from './cross-corpus-report';
+import { routeAsks, routerWith } from './route-asks';
+import { readSessions } from './sessions';
+import { TRAINING_SETTINGS } from './train-router';
+import {
+  CORPUS_PATHS,
+  type CorpusAsk,
+  readRawCorpus,
+  readSplit,
+  repositoryRoot,
+  tierIndex,
+} from './routing-corpus';
 import {
   DEFAULT_TOKEN_PROFILE,
   type RoutingReport,
@@ -31,27 +42,6 @@ of docs/routing.md.
 
 const QUALITY_BIASES = [0, 0.25, 0.5, 0.75, 1];
 
-/** The complexity tier a router gives each ask (capacity is left out: every window is unknown). */
-async function route(router: ComplexityRouter, asks: readonly CorpusAsk[]): Promise<number[]> {
-  const tiers: number[] = [];
-  for (const ask of asks) {
-    const decision = await router.decide({
-      router: router.name,
-      body: { model: router.name, messages: [{ role: 'user', content: ask.text }] },
-      requestBytes: Buffer.byteLength(ask.text),
-      session: null,
-    });
-    const tier = decision.complexity.tier;
-    if (tier === null) throw new Error(`${router.name} gave no tier for ${ask.id}`);
-    tiers.push(tierIndex(tier));
-  }
-  return tiers;
-}
-
-function routerWith(name: string, config: ComplexityRouterConfig): ComplexityRouter {
-  return new ComplexityRouter({ name, config }, { contextWindowOf: () => null });
-}
-
 function tierPrices(configuration: GatewayConfiguration, config: ComplexityRouterConfig): TierPrices {
   const entries = TIERS.map((tier): [Tier, { input: number; output: number }] => {
     const pool = config.tiers[tier];
@@ -74,6 +64,10 @@ function breakdown(
   const groups: { name: string; member: (ask: CorpusAsk) => boolean }[] = [
     { name: 'part a (TS/JS, Python, SQL, shell)', member: (ask) => ask.source === 'a' },
     { name: 'part b (Go, Rust, infra, systems)', member: (ask) => ask.source === 'b' },
+    {
+      name: 'second corpus (other voices and sources)',
+      member: (ask) => ask.source !== 'a' && ask.source !== 'b',
+    },
     { name: 'English', member: (ask) => ask.lang === 'en' },
     { name: 'other languages', member: (ask) => ask.lang !== 'en' },
   ];
@@ -128,14 +122,14 @@ async function main(): Promise<number> {
   const test = readSplit(join(root, CORPUS_PATHS.test));
   const labels = test.map((ask) => tierIndex(ask.tier));
 
-  const heuristicTuned = await route(
+  const heuristicTuned = await routeAsks(
     routerWith(routerName, { ...tuned, classifier_type: 'heuristic' }),
     test,
   );
-  const heuristicDefaults = await route(routerWith(routerName, { tiers: tuned.tiers }), test);
+  const heuristicDefaults = await routeAsks(routerWith(routerName, { tiers: tuned.tiers }), test);
   const learned: { qualityBias: number; decided: number[] }[] = [];
   for (const qualityBias of QUALITY_BIASES) {
-    const decided = await route(
+    const decided = await routeAsks(
       routerWith(routerName, { tiers: tuned.tiers, classifier_type: 'learned', quality_bias: qualityBias }),
       test,
     );
@@ -176,7 +170,7 @@ async function main(): Promise<number> {
     '',
     summaryTable(curve, always),
     '',
-    '#### Exact agreement by part and language',
+    '#### Exact agreement by corpus part and language',
     '',
     breakdown(test, labels, [
       { name: 'heuristic (tuned)', decided: heuristicTuned },
@@ -202,8 +196,30 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${report}\n`);
 
+  const cross = await crossCorpusReport({
+    first: readRawCorpus(root),
+    second: readRawCorpus(root, CORPUS_PATHS.second),
+    routerName,
+    tuned,
+    prices,
+    profile,
+    always,
+    settings: TRAINING_SETTINGS,
+  });
+  process.stdout.write(`\n${cross.text}\n`);
+
+  const conversations = await conversationReport(
+    readSessions(join(root, CORPUS_PATHS.sessions)),
+    routerName,
+    tuned,
+    (tier) => askCost(TIERS[tier], prices, profile),
+  );
+  process.stdout.write(`\n${conversations}\n`);
+
   if (!options['no-docs']) {
     await writeDocsSection(root, 'eval:router', report);
+    await writeDocsSection(root, 'cross-corpus', cross.text);
+    await writeDocsSection(root, 'conversations', conversations);
     process.stderr.write(`eval: wrote the report into ${ROUTING_DOCS}\n`);
   }
   return 0;

@@ -1,12 +1,17 @@
 import { TIERS, type Tier } from '@switchyard/contracts';
 import { stratifiedFolds } from './cross-validation';
-import { FeatureExtractor } from './feature-extractor';
-import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from './feature-options';
-import { FeatureVector } from './feature-vector';
-import { decideTierIndex } from './learned-classifier';
-import { LEARNED_MODEL_FORMAT, type LearnedModelFile, encodeWeights } from './learned-model';
+import { FeatureExtractor } from '../src/learned/feature-extractor';
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from '../src/learned/feature-options';
+import { FeatureVector } from '../src/learned/feature-vector';
+import { decideTierIndex } from '../src/learned/learned-classifier';
+import { LEARNED_MODEL_FORMAT, type LearnedModelFile, encodeWeights } from '../src/learned/learned-model';
 import { type CorpusAsk, tierIndex } from './routing-corpus';
-import { type SparseExample, type SoftmaxWeights, trainSoftmax } from './softmax-regression';
+import {
+  type SoftmaxOptions,
+  type SparseExample,
+  type SoftmaxWeights,
+  trainSoftmax,
+} from './softmax-regression';
 
 /** Everything that decides the model, chosen by cross-validation on the train split only. */
 export interface TrainingSettings {
@@ -16,6 +21,8 @@ export interface TrainingSettings {
   maxIterations: number;
   /** extra loss on P(SIMPLE) of COMPLEX and REASONING examples (see `SoftmaxOptions`). */
   hardSimplePenalty: number;
+  /** extra loss on P(COMPLEX) + P(REASONING) of SIMPLE examples (see `SoftmaxOptions`). */
+  simpleHardPenalty: number;
   /** log-odds per tier step added at quality_bias 1. */
   qualityBiasTilt: number;
   /** at most this many buckets go into the file (the strongest by the norm of their four weights). */
@@ -42,6 +49,7 @@ export const TRAINING_SETTINGS: Readonly<TrainingSettings> = {
   l2: 1e-4,
   maxIterations: 150,
   hardSimplePenalty: 10,
+  simpleHardPenalty: 2,
   qualityBiasTilt: 2,
   maxBuckets: 120_000,
   folds: 5,
@@ -107,6 +115,16 @@ function columnsOf(buckets: Int32Array): Map<number, number> {
   return columns;
 }
 
+/** The optimizer's options of a set of training settings. */
+export function softmaxOptionsOf(settings: TrainingSettings): SoftmaxOptions {
+  return {
+    l2: settings.l2,
+    maxIterations: settings.maxIterations,
+    hardSimplePenalty: settings.hardSimplePenalty,
+    simpleHardPenalty: settings.simpleHardPenalty,
+  };
+}
+
 /** Out-of-fold logits of every ask: k-fold cross-validation on the given (train) asks. */
 export function crossValidatedLogits(asks: readonly CorpusAsk[], settings: TrainingSettings): Float64Array[] {
   const examples = featurize(asks, settings.features);
@@ -119,11 +137,7 @@ export function crossValidatedLogits(asks: readonly CorpusAsk[], settings: Train
   for (let fold = 0; fold < settings.folds; fold += 1) {
     const model = trainSoftmax(
       examples.filter((_, index) => folds[index] !== fold),
-      {
-        l2: settings.l2,
-        maxIterations: settings.maxIterations,
-        hardSimplePenalty: settings.hardSimplePenalty,
-      },
+      softmaxOptionsOf(settings),
     );
     const pruned = pruneWeights(model, settings.maxBuckets);
     const columns = columnsOf(pruned.buckets);
@@ -153,11 +167,7 @@ export function trainModelFile(
   record: TrainingRecord,
 ): { file: LearnedModelFile; iterations: number; loss: number; usedBuckets: number } {
   const examples = featurize(asks, settings.features);
-  const model = trainSoftmax(examples, {
-    l2: settings.l2,
-    maxIterations: settings.maxIterations,
-    hardSimplePenalty: settings.hardSimplePenalty,
-  });
+  const model = trainSoftmax(examples, softmaxOptionsOf(settings));
   const pruned = pruneWeights(model, settings.maxBuckets);
   const file: LearnedModelFile = {
     format: LEARNED_MODEL_FORMAT,
@@ -170,6 +180,7 @@ export function trainModelFile(
       algorithm: 'multinomial logistic regression, L2, full-batch L-BFGS',
       l2: settings.l2,
       hardSimplePenalty: settings.hardSimplePenalty,
+      simpleHardPenalty: settings.simpleHardPenalty,
       maxIterations: settings.maxIterations,
       iterations: model.iterations,
       ...record,

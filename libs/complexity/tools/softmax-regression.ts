@@ -23,6 +23,12 @@ export interface SoftmaxOptions {
    * `hardSimplePenalty × −log(1 − P(SIMPLE))`, so the model learns to keep SIMPLE away from hard asks.
    */
   hardSimplePenalty?: number;
+  /**
+   * The other costly error: a SIMPLE example (label 0) also pays
+   * `simpleHardPenalty × −log(P(SIMPLE) + P(MEDIUM))`, so the model keeps trivial asks away from
+   * the expensive tiers.
+   */
+  simpleHardPenalty?: number;
   maxIterations?: number;
   /** stop when the largest gradient entry falls below this. */
   tolerance?: number;
@@ -69,6 +75,7 @@ function evaluate(
   featureCount: number,
   l2: number,
   hardSimplePenalty: number,
+  simpleHardPenalty: number,
 ): number {
   gradient.fill(0);
   const biasOffset = featureCount * 4;
@@ -120,6 +127,16 @@ function evaluate(
       delta1 -= scale * p1;
       delta2 -= scale * p2;
       delta3 -= scale * p3;
+    }
+    if (label === 0 && simpleHardPenalty > 0) {
+      // −log(p0 + p1); its gradient: p_k − p_k/(p0 + p1) for k ∈ {0, 1}, p_k for k ∈ {2, 3}.
+      const cheap = Math.max(p0 + p1, 1e-300);
+      const scale = weight * simpleHardPenalty;
+      loss += scale * -Math.log(cheap);
+      delta0 += scale * (p0 - p0 / cheap);
+      delta1 += scale * (p1 - p1 / cheap);
+      delta2 += scale * p2;
+      delta3 += scale * p3;
     }
     gradient[biasOffset] += delta0;
     gradient[biasOffset + 1] += delta1;
@@ -234,6 +251,7 @@ class CurvatureHistory {
 export function trainSoftmax(examples: readonly SparseExample[], options: SoftmaxOptions): SoftmaxWeights {
   const l2 = options.l2;
   const hardSimplePenalty = options.hardSimplePenalty ?? 0;
+  const simpleHardPenalty = options.simpleHardPenalty ?? 0;
   const maxIterations = options.maxIterations ?? 300;
   const tolerance = options.tolerance ?? 1e-5;
   const { buckets, rows } = compact(examples);
@@ -245,7 +263,7 @@ export function trainSoftmax(examples: readonly SparseExample[], options: Softma
   let gradient = new Float64Array(size);
   let candidate = new Float64Array(size);
   let candidateGradient = new Float64Array(size);
-  let loss = evaluate(parameters, gradient, rows, featureCount, l2, hardSimplePenalty);
+  let loss = evaluate(parameters, gradient, rows, featureCount, l2, hardSimplePenalty, simpleHardPenalty);
   let iteration = 0;
   while (iteration < maxIterations && largestMagnitude(gradient) >= tolerance) {
     iteration += 1;
@@ -262,7 +280,15 @@ export function trainSoftmax(examples: readonly SparseExample[], options: Softma
     for (let trial = 0; trial < 30; trial += 1) {
       candidate.set(parameters);
       addScaled(candidate, stepSize, direction);
-      candidateLoss = evaluate(candidate, candidateGradient, rows, featureCount, l2, hardSimplePenalty);
+      candidateLoss = evaluate(
+        candidate,
+        candidateGradient,
+        rows,
+        featureCount,
+        l2,
+        hardSimplePenalty,
+        simpleHardPenalty,
+      );
       if (candidateLoss <= loss + 1e-4 * stepSize * slope) break;
       stepSize *= 0.5;
     }
