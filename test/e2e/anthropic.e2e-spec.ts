@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
-import { buildToolArguments } from '../../apps/mock-provider/src/tool-arguments';
+import { buildToolArguments } from '../../apps/mock-provider/src/shared/tool-arguments';
 
 interface UsageRow {
   request_id: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parse } from 'yaml';
 import { REPO_ROOT, startFleetWithOpenAI, type TestFleet } from '@switchyard/testing';
-import { buildToolArguments } from '../../apps/mock-provider/src/tool-arguments';
+import { buildToolArguments } from '../../apps/mock-provider/src/shared/tool-arguments';
 
 interface UsageRow {
   provider: string;

@@ -8,16 +8,16 @@ import type { AddressInfo } from 'node:net';
 import { anthropicErrors } from './anthropic/anthropic-error';
 import { registerAnthropicRoutes } from './anthropic/anthropic-routes';
 import { registerControlRoutes } from './control/control-routes';
-import { DEFAULT_EMBEDDING_DIMENSIONS } from './embedding-vector';
-import { FaultRuleBook } from './faults';
+import { DEFAULT_EMBEDDING_DIMENSIONS } from './shared/embedding-vector';
+import { FaultRuleBook } from './shared/faults';
 import { geminiErrors } from './gemini/gemini-error';
 import { registerGeminiRoutes } from './gemini/gemini-routes';
-import type { MockContext } from './mock-context';
-import { MockHttpError } from './mock-http-error';
+import type { MockContext } from './shared/mock-context';
+import { MockHttpError } from './shared/mock-http-error';
 import { openAiErrors } from './openai/openai-error';
-import { registerOpenAiRoutes } from './openai/openai-routes';
-import type { ProviderErrors } from './provider-exchange';
-import { RequestLog } from './request-log';
+import { registerOpenAiRoutes } from './openai-compatible-routes';
+import type { ProviderErrors } from './shared/provider-exchange';
+import { RequestLog } from './shared/request-log';
 
 export interface MockProviderOptions {
   /** default 127.0.0.1. */

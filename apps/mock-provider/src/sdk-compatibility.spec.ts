@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { MockTestClient } from './__fixtures__/mock-test-client';
-import { embeddingVector } from './embedding-vector';
-import { buildToolArguments } from './tool-arguments';
+import { embeddingVector } from './shared/embedding-vector';
+import { buildToolArguments } from './shared/tool-arguments';
 
 /** The official SDKs (the clients of the e2e tests) must read the mock's wire formats unchanged. */
 describe('mock provider: official SDK clients', () => {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { MockHttpError } from '../mock-http-error';
-import { bearerKey } from '../openai/openai-auth';
+import { MockHttpError } from '../shared/mock-http-error';
+import { bearerKey } from '../shared/bearer-key';
 
 /**
  * The key of an Anthropic request: `x-api-key`, or `Authorization: Bearer` (how the current

@@ -1,5 +1,5 @@
-import type { MockHttpError } from '../mock-http-error';
-import type { ProviderErrors } from '../provider-exchange';
+import type { MockHttpError } from '../shared/mock-http-error';
+import type { ProviderErrors } from '../shared/provider-exchange';
 
 function errorType(status: number): string {
   switch (status) {

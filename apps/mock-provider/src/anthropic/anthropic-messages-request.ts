@@ -1,4 +1,4 @@
-import type { ChatInput, LastTurn, MockTool, MockToolChoice } from '../chat-input';
+import type { ChatInput, LastTurn, MockTool, MockToolChoice } from '../shared/chat-input';
 import {
   isRecord,
   readArray,
@@ -7,10 +7,10 @@ import {
   readString,
   serializedLength,
   type JsonRecord,
-} from '../json-value';
-import { MockHttpError } from '../mock-http-error';
-import { extractDirective } from '../reply-text';
-import { reasoningTokensForEffort } from '../token-estimate';
+} from '../shared/json-value';
+import { MockHttpError } from '../shared/mock-http-error';
+import { extractDirective } from '../shared/reply-text';
+import { reasoningTokensForEffort } from '../shared/token-estimate';
 
 function invalid(message: string): MockHttpError {
   return new MockHttpError(400, message);

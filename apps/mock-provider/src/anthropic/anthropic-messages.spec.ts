@@ -1,5 +1,5 @@
 import { MockTestClient, parseSse } from '../__fixtures__/mock-test-client';
-import { buildToolArguments } from '../tool-arguments';
+import { buildToolArguments } from '../shared/tool-arguments';
 
 const bashTool = {
   name: 'bash',

@@ -1,4 +1,4 @@
-import { MODEL_CATALOG, MODEL_CREATED } from '../model-catalog';
+import { MODEL_CATALOG, MODEL_CREATED } from '../shared/model-catalog';
 
 const createdAt = new Date(MODEL_CREATED * 1000).toISOString();
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { respondToChat } from '../chat-responder';
-import { isRecord, readString } from '../json-value';
-import type { MockContext } from '../mock-context';
-import { promptTokens } from '../token-estimate';
-import { ProviderExchange } from '../provider-exchange';
+import { respondToChat } from '../shared/chat-responder';
+import { isRecord, readString } from '../shared/json-value';
+import type { MockContext } from '../shared/mock-context';
+import { promptTokens } from '../shared/token-estimate';
+import { ProviderExchange } from '../shared/provider-exchange';
 import { anthropicKey } from './anthropic-auth';
 import { anthropicErrors } from './anthropic-error';
 import { parseAnthropicMessagesRequest } from './anthropic-messages-request';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isRecord } from '../json-value';
-import type { MockContext } from '../mock-context';
-import { MockHttpError } from '../mock-http-error';
-import { serializeEntry, type RequestLogFilter } from '../request-log';
+import { isRecord } from '../shared/json-value';
+import type { MockContext } from '../shared/mock-context';
+import { MockHttpError } from '../shared/mock-http-error';
+import { serializeEntry, type RequestLogFilter } from '../shared/request-log';
 
 function integerParameter(value: unknown): number | undefined {
   if (typeof value !== 'string' || value === '') return undefined;

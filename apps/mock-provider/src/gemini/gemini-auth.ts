@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { isRecord } from '../json-value';
-import { MockHttpError } from '../mock-http-error';
+import { isRecord } from '../shared/json-value';
+import { MockHttpError } from '../shared/mock-http-error';
 
 export const GEMINI_MISSING_KEY_MESSAGE =
   "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";

@@ -1,6 +1,6 @@
-import { embeddingVector } from '../embedding-vector';
-import { isRecord, readArray, readNumber, type JsonRecord } from '../json-value';
-import { MockHttpError } from '../mock-http-error';
+import { embeddingVector } from '../shared/embedding-vector';
+import { isRecord, readArray, readNumber, type JsonRecord } from '../shared/json-value';
+import { MockHttpError } from '../shared/mock-http-error';
 
 function contentText(content: unknown): string | null {
   if (!isRecord(content)) return null;

@@ -1,6 +1,6 @@
-import type { ChatInput } from '../chat-input';
-import { isRecord, readArray, readString } from '../json-value';
-import { MockHttpError } from '../mock-http-error';
+import type { ChatInput } from '../shared/chat-input';
+import { isRecord, readArray, readString } from '../shared/json-value';
+import { MockHttpError } from '../shared/mock-http-error';
 import { parseOpenAiChatRequest, type OpenAiChatFlavour } from '../openai/openai-chat-request';
 import { mistralExtraForbidden } from './mistral-error';
 

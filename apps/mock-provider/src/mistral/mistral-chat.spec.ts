@@ -1,6 +1,6 @@
 import { MockTestClient, parseSse, sseJson } from '../__fixtures__/mock-test-client';
-import { isMistralModel } from '../mock-format';
-import { buildToolArguments } from '../tool-arguments';
+import { isMistralModel } from '../shared/mock-format';
+import { buildToolArguments } from '../shared/tool-arguments';
 
 const weatherTool = {
   type: 'function',

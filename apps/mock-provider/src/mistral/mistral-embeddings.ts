@@ -1,4 +1,4 @@
-import { deterministicToken } from '../hash';
+import { deterministicToken } from '../shared/hash';
 import { embeddingData, type EmbeddingInput } from '../openai/openai-embeddings';
 
 /** Mistral's embeddings response: OpenAI's, plus an `id` and `completion_tokens: 0`. */

@@ -1,6 +1,6 @@
-import { deterministicToken } from '../hash';
-import type { MockHttpError } from '../mock-http-error';
-import type { ProviderErrors } from '../provider-exchange';
+import { deterministicToken } from '../shared/hash';
+import type { MockHttpError } from '../shared/mock-http-error';
+import type { ProviderErrors } from '../shared/provider-exchange';
 
 function errorType(status: number): string {
   if (status === 429) return 'rate_limited';

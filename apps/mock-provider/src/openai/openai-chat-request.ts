@@ -1,4 +1,4 @@
-import type { ChatInput, LastTurn, MockTool, MockToolChoice } from '../chat-input';
+import type { ChatInput, LastTurn, MockTool, MockToolChoice } from '../shared/chat-input';
 import {
   isRecord,
   readArray,
@@ -7,11 +7,11 @@ import {
   readString,
   serializedLength,
   type JsonRecord,
-} from '../json-value';
-import type { MockFormat } from '../mock-format';
-import { MockHttpError } from '../mock-http-error';
-import { extractDirective } from '../reply-text';
-import { reasoningTokensForEffort } from '../token-estimate';
+} from '../shared/json-value';
+import type { MockFormat } from '../shared/mock-format';
+import { MockHttpError } from '../shared/mock-http-error';
+import { extractDirective } from '../shared/reply-text';
+import { reasoningTokensForEffort } from '../shared/token-estimate';
 
 const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 

@@ -1,9 +1,9 @@
-import type { ChatInput } from '../chat-input';
-import type { ChatRenderer, ResponseIdentity } from '../chat-responder';
-import { deterministicToken } from '../hash';
-import type { JsonRecord } from '../json-value';
-import type { ReplyPlan } from '../reply-plan';
-import type { MockUsage } from '../token-estimate';
+import type { ChatInput } from '../shared/chat-input';
+import type { ChatRenderer, ResponseIdentity } from '../shared/chat-responder';
+import { deterministicToken } from '../shared/hash';
+import type { JsonRecord } from '../shared/json-value';
+import type { ReplyPlan } from '../shared/reply-plan';
+import type { MockUsage } from '../shared/token-estimate';
 
 const SYSTEM_FINGERPRINT = 'fp_mock';
 

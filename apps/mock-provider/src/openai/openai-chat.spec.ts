@@ -1,6 +1,6 @@
 import { MockTestClient, openCodeChatRequest, parseSse, sseJson } from '../__fixtures__/mock-test-client';
-import { embeddingVector } from '../embedding-vector';
-import { buildToolArguments } from '../tool-arguments';
+import { embeddingVector } from '../shared/embedding-vector';
+import { buildToolArguments } from '../shared/tool-arguments';
 
 const readTool = {
   type: 'function',

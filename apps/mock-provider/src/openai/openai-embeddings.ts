@@ -1,7 +1,7 @@
-import { embeddingBase64, embeddingVector } from '../embedding-vector';
-import { isRecord, readNumber, readString } from '../json-value';
-import { MockHttpError } from '../mock-http-error';
-import { textTokens } from '../token-estimate';
+import { embeddingBase64, embeddingVector } from '../shared/embedding-vector';
+import { isRecord, readNumber, readString } from '../shared/json-value';
+import { MockHttpError } from '../shared/mock-http-error';
+import { textTokens } from '../shared/token-estimate';
 
 export interface EmbeddingInput {
   model: string;

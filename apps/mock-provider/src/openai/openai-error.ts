@@ -1,5 +1,5 @@
-import type { MockHttpError } from '../mock-http-error';
-import type { ProviderErrors } from '../provider-exchange';
+import type { MockHttpError } from '../shared/mock-http-error';
+import type { ProviderErrors } from '../shared/provider-exchange';
 
 export const OPENAI_MISSING_KEY_MESSAGE =
   "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.";
