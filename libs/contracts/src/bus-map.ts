@@ -18,6 +18,7 @@ import { VirtualKeyInfo } from './keys/virtual-key';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
 import { SpendReport, SpendReportMessage } from './spend/spend-report';
 import { Subjects } from './subjects';
+import { OrgMessage, OrgReply } from './teams/org-messages';
 
 /**
  * Request/reply subjects served through Nest microservices (`@MessagePattern`), with their
@@ -33,6 +34,7 @@ export const RpcContracts = {
   [Subjects.keysList]: { request: KeyListMessage, response: KeyListReply },
   [Subjects.keysRegenerate]: { request: KeyRegenerateMessage, response: VirtualKeyInfo },
   [Subjects.keysLookup]: { request: KeyLookupMessage, response: KeyLookupReply },
+  [Subjects.orgAdmin]: { request: OrgMessage, response: OrgReply },
   [Subjects.spendLogs]: { request: SpendLogsMessage, response: SpendLogsPage },
   [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
 } as const;

@@ -22,3 +22,6 @@ export * from './keys/key-messages';
 export * from './spend/spend-logs';
 export * from './spend/spend-report';
 export * from './keys/budget-redis-keys';
+export * from './teams/budget-scope';
+export * from './teams/team';
+export * from './teams/org-messages';

@@ -132,19 +132,26 @@ export class SpendCounters {
     keyWindows: readonly KeyWindowSpend[],
     inserted: readonly UsageEvent[],
     budgetedKeyIds: readonly string[] = [],
+    eventScopes: ReadonlyMap<string, readonly string[]> = new Map(),
   ): void {
     const budgeted = new Set(budgetedKeyIds);
     const nowMs = Date.now();
     for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     const byKey = new Map<string, ClearUpdate>();
     for (const event of inserted) {
-      if (event.keyId === null) continue;
-      let clear = byKey.get(event.keyId);
-      if (!clear) {
-        clear = { keyId: event.keyId, budgeted: budgeted.has(event.keyId), calls: [] };
-        byKey.set(event.keyId, clear);
+      // the key, and the team, user and customer scopes with a budget the call reserved in too
+      const scopeIds = [
+        ...(event.keyId === null ? [] : [event.keyId]),
+        ...(eventScopes.get(event.eventId) ?? []),
+      ];
+      for (const scopeId of scopeIds) {
+        let clear = byKey.get(scopeId);
+        if (!clear) {
+          clear = { keyId: scopeId, budgeted: budgeted.has(scopeId), calls: [] };
+          byKey.set(scopeId, clear);
+        }
+        clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
       }
-      clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
     }
     this.pendingClears.push(...byKey.values());
     this.boundPendingClears();
