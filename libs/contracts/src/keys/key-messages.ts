@@ -64,3 +64,16 @@ export const KeyLookupReply = z.object({
   adminOfTeams: z.array(z.string()).optional(),
 });
 export type KeyLookupReply = z.infer<typeof KeyLookupReply>;
+
+/** What a key's lookup says beside the key: its team, its user's limits, the teams it administers. */
+export interface KeyGrants {
+  team: KeyTeam | null;
+  user: ScopeLimits | null;
+  adminOfTeams: readonly string[];
+}
+
+export const NO_GRANTS: KeyGrants = { team: null, user: null, adminOfTeams: [] };
+
+export function grantsOf(reply: KeyLookupReply): KeyGrants {
+  return { team: reply.team ?? null, user: reply.user ?? null, adminOfTeams: reply.adminOfTeams ?? [] };
+}
