@@ -338,4 +338,34 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
     );
     expect(user.user_info.teams).toEqual([{ team_id: own, role: 'admin' }]);
   });
+
+  it('holds an end user to its budget across keys, and refuses a blocked end user', async () => {
+    const ask = 'Customer budget';
+    const extra = { max_tokens: 12 };
+    const cost = await costOf(ask, extra);
+    const customer = `budgeted-${fleet.namespace}`;
+    await admin('/customer/new', { user_id: customer, max_budget: cost * 1.5 });
+    await admin('/customer/new', { user_id: `blocked-${fleet.namespace}`, blocked: true });
+    const [first, second] = [
+      await admin<MintedKey>('/key/generate', {}),
+      await admin<MintedKey>('/key/generate', {}),
+    ];
+    await sleep(1000);
+    expect((await chat(first.key, ask, { extra: { ...extra, user: customer } })).status).toBe(200);
+    const refused = await chat(second.key, ask, {
+      extra: { ...extra, user: customer },
+      baseUrl: fleet.ingressUrls[1],
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.message).toContain(`Budget exceeded for end user "${customer}"`);
+    expect((await chat(second.key, ask, { extra: { ...extra, user: 'someone-else' } })).status).toBe(200);
+    const blocked = await chat(first.key, ask, { extra: { ...extra, user: `blocked-${fleet.namespace}` } });
+    expect(blocked.status).toBe(403);
+    const info = await eventually(
+      () => admin<{ spend: number; max_budget: number }>(`/customer/info?end_user_id=${customer}`),
+      (current) => current.spend > 0,
+      { description: 'the spend of the end user' },
+    );
+    expect(info.spend).toBeCloseTo(cost, 12);
+  });
 });

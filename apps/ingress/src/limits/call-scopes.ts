@@ -5,6 +5,7 @@ import {
   keyBudgetWindow,
   type VirtualKey,
 } from '@switchyard/contracts';
+import type { CustomerLimits } from './customer-limits';
 import type { ScopeLimitsRequest } from './limit-scripts';
 
 /** The limits one scope holds a call to (null: off). */
@@ -18,7 +19,7 @@ export interface ScopeLimitValues {
 
 /** A scope a call is admitted in: the key itself, its team, its internal user. */
 export interface CallScope {
-  kind: 'key' | 'team' | 'user';
+  kind: 'key' | 'team' | 'user' | 'customer';
   scopeId: string;
   /** how refusals name it: `key "ci"`, `team "backend"`. */
   label: string;
@@ -29,10 +30,16 @@ export interface CallScope {
 
 /**
  * The scopes with at least one limit a call of this key is held to, the key first: its team's
- * budget and rate limits, and its internal user's budget across all their keys. One admission
+ * budget and rate limits, its internal user's budget across all their keys, and the budget of the
+ * end user the request names (`user`). One admission
  * script checks and counts them all, so no scope is charged for a call another refused.
  */
-export function callScopes(key: VirtualKey, grants: KeyGrants, nowMs: number): CallScope[] {
+export function callScopes(
+  key: VirtualKey,
+  grants: KeyGrants,
+  nowMs: number,
+  customer: CustomerLimits | null = null,
+): CallScope[] {
   const scopes: CallScope[] = [];
   const add = (
     kind: CallScope['kind'],
@@ -55,6 +62,10 @@ export function callScopes(key: VirtualKey, grants: KeyGrants, nowMs: number): C
   add('key', key.key_id, `key "${key.key_alias ?? key.key_name}"`, key, key.created_at);
   if (grants.team) add('team', grants.team.scope_id, grants.team.label, grants.team, grants.team.created_at);
   if (grants.user) add('user', grants.user.scope_id, grants.user.label, grants.user, grants.user.created_at);
+  if (customer) {
+    const limits = { ...customer, rpm_limit: null, tpm_limit: null, max_parallel_requests: null };
+    add('customer', customer.scopeId, `end user "${customer.userId}"`, limits, customer.created_at);
+  }
   return scopes;
 }
 

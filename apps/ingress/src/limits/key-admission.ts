@@ -24,6 +24,7 @@ import { routeSummaryOf } from '../routing/route-summary';
 import { AdmittedCalls } from './admitted-calls';
 import { type CallEstimate, estimateCall } from './estimate-call';
 import { type CallScope, callScopes, scopeLimitsRequest } from './call-scopes';
+import { type CustomerLimits, CustomerLimitsReader } from './customer-limits';
 import { type AdmitScopesResult, LimitScripts, minuteOf, type ScopeCounts } from './limit-scripts';
 import { mayCall } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
@@ -42,7 +43,8 @@ type RefusalReason =
   | 'rpm_limit'
   | 'tpm_limit'
   | 'parallel_limit'
-  | 'limits_unavailable';
+  | 'limits_unavailable'
+  | 'customer_blocked';
 
 interface RefusalSite {
   modelGroup: string;
@@ -70,6 +72,7 @@ interface RefusalSite {
 export class KeyAdmission implements CallAdmission {
   private readonly logger = new Logger('Limits');
   private readonly scripts: LimitScripts;
+  private readonly customers: CustomerLimitsReader;
   private readonly unavailable: Counter | null;
   private lastDegradedLogAt = 0;
 
@@ -83,6 +86,7 @@ export class KeyAdmission implements CallAdmission {
     @Optional() @Inject(AdmittedCalls) private readonly calls: AdmittedCalls = new AdmittedCalls(),
   ) {
     this.scripts = new LimitScripts(redis);
+    this.customers = new CustomerLimitsReader(redis);
     this.unavailable = registry ? limitsUnavailableCounter(registry) : null;
   }
 
@@ -146,8 +150,6 @@ export class KeyAdmission implements CallAdmission {
     if (context.caller.kind !== 'virtual') return NOTHING_TO_SETTLE;
     const key = context.caller.key;
     const nowMs = Date.now();
-    const scopes = callScopes(key, context.caller.grants ?? NO_GRANTS, nowMs);
-    if (scopes.length === 0) return NOTHING_TO_SETTLE;
     const first = resolved.deployments[0];
     const site: RefusalSite = {
       modelGroup: resolved.modelGroup,
@@ -157,6 +159,17 @@ export class KeyAdmission implements CallAdmission {
       stream: request.stream === true,
       resolved,
     };
+    const customer = await this.customerOf(context);
+    if (customer?.blocked) {
+      return this.refuse(
+        context,
+        site,
+        'customer_blocked',
+        GatewayError.forbidden(`End user "${customer.userId}" is blocked.`, 'end_user_blocked'),
+      );
+    }
+    const scopes = callScopes(key, context.caller.grants ?? NO_GRANTS, nowMs, customer);
+    if (scopes.length === 0) return NOTHING_TO_SETTLE;
     // priced at the dearest deployment that may answer, fallbacks included
     const estimate = estimateCall(request, candidates, this.environment.BUDGET_OUTPUT_TOKEN_ALLOWANCE);
     let result: AdmitScopesResult;
@@ -302,6 +315,17 @@ export class KeyAdmission implements CallAdmission {
     };
   }
 
+  /** The limits of the end user the request names; none when Redis cannot say (the script then fails). */
+  private async customerOf(context: ChatCallContext): Promise<CustomerLimits | null> {
+    if (context.user === null) return null;
+    try {
+      return await this.customers.find(context.user);
+    } catch (error) {
+      this.degraded(error);
+      return null;
+    }
+  }
+
   /**
    * Frees the call's parallel slot and reservation (idempotent), retried while Redis fails; what
    * still fails is freed by the in-flight hold (15 minutes).
@@ -437,7 +461,7 @@ function admissionHeaders(
   }
   const headers = rateLimitHeaders(state);
   scopes.forEach((scope, index) => {
-    if (scope.limits.max_budget === null || scope.kind === 'user') return;
+    if (scope.limits.max_budget === null || scope.kind === 'user' || scope.kind === 'customer') return;
     headers[`x-litellm-${scope.kind}-max-budget`] = String(scope.limits.max_budget);
     headers[`x-litellm-${scope.kind}-spend`] = String(counts[index].spendUsd);
   });

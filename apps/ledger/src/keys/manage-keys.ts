@@ -27,6 +27,7 @@ import {
   toKeyInfo,
   toVirtualKey,
 } from './key-store';
+import { customerLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
 import type { SpendCounters } from './spend-counters';
@@ -160,6 +161,8 @@ export class ManageKeys {
     await this.counters
       .releaseCounted(settled.filter((reservation) => stored.has(reservation.eventId)))
       .catch(() => 0);
+    const customers = await this.org.limitedCustomers(manager);
+    await this.counters.publishCustomerLimits(customers.map(customerLimits)).catch(() => undefined);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
   }

@@ -4,6 +4,8 @@ import {
   ALL_TIME_END_MS,
   type BudgetWindow,
   BudgetRedisKeys,
+  budgetScopeId,
+  type CustomerLimitsRecord,
   RESERVATION_VALUE_LUA,
   COUNTED_MARKER_TTL_MS,
   type UsageEvent,
@@ -163,6 +165,21 @@ export class SpendCounters {
     const nowMs = Date.now();
     for (const spend of spends) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     await this.flush();
+  }
+
+  /** Writes the limits of end users, which the ingress reads at admission (start, reseed, a change). */
+  async publishCustomerLimits(
+    customers: readonly { userId: string; limits: CustomerLimitsRecord }[],
+  ): Promise<void> {
+    if (customers.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const customer of customers) {
+      pipeline.set(
+        BudgetRedisKeys.limits(budgetScopeId('customer', customer.userId)),
+        JSON.stringify(customer.limits),
+      );
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
 
   /** The settled reservations (`<usd>|<eventId>`) of these keys. */

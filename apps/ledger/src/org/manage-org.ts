@@ -6,6 +6,7 @@ import {
   type BudgetWindow,
   budgetScopeId,
   type Customer,
+  type CustomerLimitsRecord,
   GatewayError,
   type InternalUser,
   keyBudgetWindow,
@@ -300,6 +301,8 @@ export class ManageOrg {
       updated_at: now,
     });
     if (row.max_budget !== null) await this.seed([await this.spendOf('customer', row, now)]);
+    if (row.max_budget !== null || row.blocked)
+      await this.counters.publishCustomerLimits([customerLimits(row)]);
     return this.customerView(row);
   }
 
@@ -424,6 +427,18 @@ export class ManageOrg {
     for (const keyHash of new Set(keyHashes))
       this.bus.publishEvent(Subjects.keysChanged, { keyHash, reason });
   }
+}
+
+export function customerLimits(row: CustomerRow): { userId: string; limits: CustomerLimitsRecord } {
+  return {
+    userId: row.user_id,
+    limits: {
+      max_budget: row.max_budget === null ? null : Number(row.max_budget),
+      budget_duration: row.budget_duration,
+      blocked: row.blocked,
+      created_at: row.created_at.toISOString(),
+    },
+  };
 }
 
 function teamColumns(before: TeamRow | null, settings: TeamSettings): TeamColumns {

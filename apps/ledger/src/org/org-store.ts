@@ -274,6 +274,11 @@ export class OrgStore {
     return rows[0];
   }
 
+  /** End users with a budget or blocked: whose limits the ingress reads from Redis. */
+  async limitedCustomers(manager: EntityManager): Promise<CustomerRow[]> {
+    return manager.query(`SELECT * FROM customers WHERE max_budget IS NOT NULL OR blocked`);
+  }
+
   /** The hashes of the keys of a team, or of an internal user: whose cached records must go. */
   async keyHashes(manager: EntityManager, by: { teamId: string } | { userId: string }): Promise<string[]> {
     const rows: { key_hash: string }[] =
