@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { budgetScopeId, type Duration, parseDuration, type UsageEvent } from '@switchyard/contracts';
+import { storableJson } from './storable-json';
 
 /** Whom a usage row is charged to besides its key: its team, its key's internal user, its tags. */
 export interface Attribution {
@@ -91,7 +92,7 @@ export class Attributions {
              WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
             [userIds],
           );
-    const endUsers = distinct(events.map((event) => event.user));
+    const endUsers = distinct(events.map((event) => storableUser(event.user)));
     const customers: OwnerRow[] =
       endUsers.length === 0
         ? []
@@ -127,7 +128,8 @@ export class Attributions {
     if (team) scopes.push(charged(budgetScopeId('team', team.team_id), team));
     const user = key?.user_id ? this.users.get(key.user_id) : undefined;
     if (user) scopes.push(charged(budgetScopeId('user', user.user_id), user));
-    const customer = event.user === null ? undefined : this.customers.get(event.user);
+    const endUser = storableUser(event.user);
+    const customer = endUser === null ? undefined : this.customers.get(endUser);
     if (customer) scopes.push(charged(budgetScopeId('customer', customer.user_id), customer));
     return scopes;
   }
@@ -156,6 +158,11 @@ export function tagsOf(
     if (trimmed.length > 0) tags.add(trimmed);
   }
   return [...tags].sort().slice(0, MAX_TAGS);
+}
+
+/** The end user as its row stores it (NUL and lone surrogates as U+FFFD), so it can be looked up. */
+function storableUser(user: string | null): string | null {
+  return user === null ? null : (JSON.parse(storableJson(JSON.stringify(user))) as string);
 }
 
 function distinct(values: readonly (string | null)[]): string[] {
