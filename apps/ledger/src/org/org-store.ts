@@ -116,8 +116,8 @@ export class OrgStore {
     columns: TeamColumns,
     now: Date,
   ): Promise<TeamRow> {
-    const rows: TeamRow[] = await manager
-      .query(
+    const rows = await manager
+      .query<TeamRow[]>(
         `INSERT INTO teams (team_id, ${TEAM_COLUMNS.join(', ')}, created_at, updated_at)
          VALUES ($1, ${TEAM_COLUMNS.map((_, index) => `$${index + 2}`).join(', ')}, $${TEAM_COLUMNS.length + 2},
            $${TEAM_COLUMNS.length + 2})
@@ -206,8 +206,8 @@ export class OrgStore {
     columns: UserColumns,
     now: Date,
   ): Promise<UserRow> {
-    const rows: UserRow[] = await manager
-      .query(
+    const rows = await manager
+      .query<UserRow[]>(
         `INSERT INTO internal_users (user_id, ${USER_COLUMNS.join(', ')}, created_at, updated_at)
          VALUES ($1, ${USER_COLUMNS.map((_, index) => `$${index + 2}`).join(', ')}, $${USER_COLUMNS.length + 2},
            $${USER_COLUMNS.length + 2})
@@ -255,8 +255,8 @@ export class OrgStore {
     manager: EntityManager,
     row: Omit<CustomerRow, 'max_budget'> & { max_budget: number | null },
   ): Promise<CustomerRow> {
-    const rows: CustomerRow[] = await manager
-      .query(
+    const rows = await manager
+      .query<CustomerRow[]>(
         `INSERT INTO customers (user_id, alias, max_budget, budget_duration, blocked, metadata, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
         [
