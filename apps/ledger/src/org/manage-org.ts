@@ -123,11 +123,12 @@ export class ManageOrg {
           : await this.recount(manager, 'team', after, now);
       return { before, after, recounted, hashes: await this.store.keyHashes(manager, { teamId }) };
     });
-    this.announce(hashes, !before.blocked && after.blocked ? 'blocked' : 'updated');
+    // the counter first: a replica that reloads the key on the broadcast finds the spend in place
     if (recounted) await this.seed([recounted]);
     else if (after.max_budget !== null && before.max_budget === null) {
       await this.seed([await this.spendOf('team', after, now)]);
     }
+    this.announce(hashes, !before.blocked && after.blocked ? 'blocked' : 'updated');
     return this.teamView(after);
   }
 
@@ -238,11 +239,12 @@ export class ManageOrg {
           : await this.recount(manager, 'user', after, now);
       return { before, after, recounted, hashes: await this.store.keyHashes(manager, { userId }) };
     });
-    this.announce(hashes, 'updated');
+    // the counter first: a replica that reloads the key on the broadcast finds the spend in place
     if (recounted) await this.seed([recounted]);
     else if (after.max_budget !== null && before.max_budget === null) {
       await this.seed([await this.spendOf('user', after, now)]);
     }
+    this.announce(hashes, 'updated');
     return this.userView(after);
   }
 
