@@ -194,15 +194,22 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
       expect(answer.body.error?.message).toContain(`team "${gamma}" is blocked`);
     }
     // beta runs on
-    const betaFailures = [...of(firstAnswers, beta), ...of(secondAnswers, beta)]
-      .filter((answer) => answer.status !== 200)
+    // beta runs on: never refused by a budget, a limit or the block. On a loaded machine an admission
+    // script may miss Redis' 500 ms command timeout: the call then fails closed with 503 (a budget
+    // that cannot be checked), which says nothing about teams, so it is told apart
+    const unavailable = (answer: Answer) =>
+      answer.status === 503 && /cannot be checked right now/.test(answer.body.error?.message ?? '');
+    const betaAnswers = [...of(firstAnswers, beta), ...of(secondAnswers, beta)];
+    const betaFailures = betaAnswers
+      .filter((answer) => answer.status !== 200 && !unavailable(answer))
       .map((answer) => [answer.status, answer.body.error?.message]);
     expect(betaFailures).toEqual([]);
+    expect(betaAnswers.filter((answer) => answer.status === 200).length).toBeGreaterThan(20);
     // alpha: its team budget refuses what does not fit, naming the team
     const alphaAnswers = [...of(firstAnswers, alpha), ...of(secondAnswers, alpha)];
     const admitted = alphaAnswers.filter((answer) => answer.status === 200).length;
     const refused = alphaAnswers.filter((answer) => answer.status === 429);
-    expect(admitted + refused.length).toBe(40);
+    expect(admitted + refused.length + alphaAnswers.filter(unavailable).length).toBe(40);
     expect(admitted).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0].body.error?.message).toContain(`Budget exceeded for team "${alpha}"`);
