@@ -19,6 +19,8 @@ import { createLedgerDataSource, ensureDatabase, migrate } from './database/ledg
 import { KeysController } from './keys/keys.controller';
 import { ManageKeys } from './keys/manage-keys';
 import { SpendCounters } from './keys/spend-counters';
+import { ManageOrg } from './org/manage-org';
+import { OrgController } from './org/org.controller';
 import { SpendController } from './spend/spend.controller';
 import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
@@ -130,7 +132,7 @@ export class LedgerModule {
     });
     return {
       module: LedgerModule,
-      controllers: [KeysController, SpendController],
+      controllers: [KeysController, OrgController, SpendController],
       providers: [
         { provide: ENVIRONMENT, useValue: environment },
         { provide: BusNamespace, useValue: namespace },
@@ -178,6 +180,12 @@ export class LedgerModule {
             new ManageKeys(dataSource, bus, counters),
         },
         {
+          provide: ManageOrg,
+          inject: [DATA_SOURCE, BusClient, SpendCounters],
+          useFactory: (dataSource: DataSource, bus: BusClient, counters: SpendCounters) =>
+            new ManageOrg(dataSource, bus, counters),
+        },
+        {
           provide: SpendQueries,
           inject: [DATA_SOURCE],
           useFactory: (dataSource: DataSource) => new SpendQueries(dataSource),
@@ -214,7 +222,12 @@ export class LedgerModule {
               },
               {
                 onBatchWritten: (result, received, durationMs) => {
-                  counters.apply(result.keyWindows, result.inserted, result.budgetedKeyIds);
+                  counters.apply(
+                    result.keyWindows,
+                    result.inserted,
+                    result.budgetedKeyIds,
+                    result.eventScopes,
+                  );
                   metrics.events.inc({ result: 'written' }, result.inserted.length);
                   metrics.events.inc({ result: 'duplicate' }, received - result.inserted.length);
                   metrics.batchSize.observe(received);

@@ -20,6 +20,7 @@ import { SpendLatency, SpendLatencyMessage } from './spend/spend-latency';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
 import { SpendReport, SpendReportMessage } from './spend/spend-report';
 import { Subjects } from './subjects';
+import { OrgMessage, OrgReply } from './teams/org-messages';
 
 /**
  * Request/reply subjects served through Nest microservices (`@MessagePattern`), with their
@@ -35,6 +36,7 @@ export const RpcContracts = {
   [Subjects.keysList]: { request: KeyListMessage, response: KeyListReply },
   [Subjects.keysRegenerate]: { request: KeyRegenerateMessage, response: VirtualKeyInfo },
   [Subjects.keysLookup]: { request: KeyLookupMessage, response: KeyLookupReply },
+  [Subjects.orgAdmin]: { request: OrgMessage, response: OrgReply },
   [Subjects.spendLogs]: { request: SpendLogsMessage, response: SpendLogsPage },
   [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
   [Subjects.spendDaily]: { request: SpendDailyMessage, response: SpendDaily },

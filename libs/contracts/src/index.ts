@@ -24,3 +24,6 @@ export * from './spend/spend-latency';
 export * from './spend/spend-logs';
 export * from './spend/spend-report';
 export * from './keys/budget-redis-keys';
+export * from './teams/budget-scope';
+export * from './teams/team';
+export * from './teams/org-messages';

@@ -30,6 +30,8 @@ export const Subjects = {
   keysRegenerate: 'keys.regenerate.v1',
   /** request/reply, served by the ledger: the record the ingress needs to authenticate a key hash. */
   keysLookup: 'keys.lookup.v1',
+  /** request/reply, served by the ledger: teams, internal users and customers (`op` names which). */
+  orgAdmin: 'org.admin.v1',
   /** request/reply, served by the ledger: spend logs (paginated) and reports (from the rollups). */
   spendLogs: 'spend.logs.v1',
   spendReport: 'spend.report.v1',

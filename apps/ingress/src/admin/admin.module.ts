@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
+import { CustomersController } from './customers.controller';
 import { KeysController } from './keys.controller';
+import { ManageOrg } from './manage-org';
 import { ManageVirtualKeys } from './manage-virtual-keys';
 import { ReadSpend } from './read-spend';
 import { SpendController } from './spend.controller';
+import { TeamsController } from './teams.controller';
+import { UsersController } from './users.controller';
 
-/** The admin routes of virtual keys and spend (master key only), served by the ledger over the bus. */
+/** The admin routes of virtual keys, teams, users, customers and spend (master key; team admins for their keys), served by the ledger over the bus. */
 @Module({
   imports: [AuthModule, InfrastructureModule],
-  controllers: [KeysController, SpendController],
-  providers: [ManageVirtualKeys, ReadSpend],
+  controllers: [KeysController, TeamsController, UsersController, CustomersController, SpendController],
+  providers: [ManageVirtualKeys, ManageOrg, ReadSpend],
   exports: [ReadSpend],
 })
 export class AdminModule {}

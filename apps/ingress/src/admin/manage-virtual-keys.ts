@@ -17,8 +17,10 @@ import { KeyHasher } from '../auth/key-hasher';
 import { VirtualKeys } from '../auth/virtual-keys';
 import { keyRefOf } from './key-ref';
 import { parseAdminInput } from './parse-admin-input';
+import { TeamAdminScope } from './team-admin-scope';
 
 const ADMIN_TIMEOUT_MS = 15_000;
+const ALL_KEYS = TeamAdminScope.of(null);
 
 /** A key as handed out once: its record and the key itself. */
 export type MintedKeyInfo = VirtualKeyInfo & { key: string };
@@ -26,7 +28,7 @@ export type MintedKeyInfo = VirtualKeyInfo & { key: string };
 /**
  * The ingress side of the key API: validates LiteLLM-shaped input, makes and hashes keys (the key
  * is returned to the admin once and never sent anywhere else), and asks the ledger to store or
- * change the record. Changes are broadcast by the ledger; this replica also forgets its own
+ * change the record. A team admin's key (`TeamAdminScope`) reaches only its teams' keys. Changes are broadcast by the ledger; this replica also forgets its own
  * cached record at once.
  */
 @Injectable()
@@ -37,8 +39,9 @@ export class ManageVirtualKeys {
     @Inject(VirtualKeys) private readonly virtualKeys: VirtualKeys,
   ) {}
 
-  async generate(body: unknown): Promise<MintedKeyInfo> {
+  async generate(body: unknown, scope: TeamAdminScope = ALL_KEYS): Promise<MintedKeyInfo> {
     const settings = parseAdminInput(KeyGenerateRequest, body);
+    scope.check(settings.team_id);
     const minted = this.hasher.mint();
     const info = await this.bus.request(
       Subjects.keysGenerate,
@@ -48,11 +51,14 @@ export class ManageVirtualKeys {
     return { ...info, key: minted.key };
   }
 
-  async update(body: unknown): Promise<VirtualKeyInfo> {
+  async update(body: unknown, scope: TeamAdminScope = ALL_KEYS): Promise<VirtualKeyInfo> {
     const { key, ...settings } = parseAdminInput(KeyUpdateRequest, body);
+    const ref = keyRefOf(key, this.hasher);
+    await this.checkScope(scope, ref);
+    if (settings.team_id !== undefined) scope.check(settings.team_id);
     const info = await this.bus.request(
       Subjects.keysUpdate,
-      { ref: keyRefOf(key, this.hasher), settings },
+      { ref, settings },
       { timeoutMs: ADMIN_TIMEOUT_MS },
     );
     this.virtualKeys.forget(info.token);
@@ -60,17 +66,27 @@ export class ManageVirtualKeys {
   }
 
   /** LiteLLM's `/key/block` and `/key/unblock`: the key stays, every replica refuses it (401) until unblocked. */
-  async setBlocked(body: unknown, blocked: boolean): Promise<VirtualKeyInfo> {
+  async setBlocked(
+    body: unknown,
+    blocked: boolean,
+    scope: TeamAdminScope = ALL_KEYS,
+  ): Promise<VirtualKeyInfo> {
     const { key } = parseAdminInput(KeyBlockRequest, body);
-    return this.update({ key, blocked });
+    return this.update({ key, blocked }, scope);
   }
 
-  async regenerate(body: unknown, keyInPath: string | null): Promise<MintedKeyInfo> {
+  async regenerate(
+    body: unknown,
+    keyInPath: string | null,
+    scope: TeamAdminScope = ALL_KEYS,
+  ): Promise<MintedKeyInfo> {
     const { key: keyInBody, ...settings } = parseAdminInput(KeyRegenerateRequest, body);
     const key = keyInPath ?? keyInBody;
     if (!key)
       throw GatewayError.invalidRequest("Missing required parameter: 'key'.", 'key', 'missing_parameter');
     const ref = keyRefOf(key, this.hasher);
+    await this.checkScope(scope, ref);
+    if (settings.team_id !== undefined) scope.check(settings.team_id);
     const minted = this.hasher.mint();
     const info = await this.bus.request(
       Subjects.keysRegenerate,
@@ -81,7 +97,10 @@ export class ManageVirtualKeys {
     return { ...info, key: minted.key };
   }
 
-  async delete(body: unknown): Promise<{
+  async delete(
+    body: unknown,
+    scope: TeamAdminScope = ALL_KEYS,
+  ): Promise<{
     deleted_keys: string[];
     deleted: { key_id: string; token: string; key_alias: string | null }[];
   }> {
@@ -90,6 +109,7 @@ export class ManageVirtualKeys {
       ...(request.keys ?? []).map((key) => keyRefOf(key, this.hasher)),
       ...(request.key_aliases ?? []).map((alias): KeyRef => ({ by: 'alias', value: alias })),
     ];
+    for (const ref of refs) await this.checkScope(scope, ref);
     const { deleted } = await this.bus.request(
       Subjects.keysDelete,
       { refs },
@@ -99,23 +119,40 @@ export class ManageVirtualKeys {
     return { deleted_keys: deleted.map((item) => item.token), deleted };
   }
 
-  async info(query: unknown): Promise<{ key: string; info: VirtualKeyInfo }> {
+  /** 403 unless the scope may manage this existing key (its team is one the caller administers). */
+  private async checkScope(scope: TeamAdminScope, ref: KeyRef): Promise<void> {
+    if (scope.unrestricted) return;
+    const info = await this.bus.request(Subjects.keysInfo, { ref }, { timeoutMs: ADMIN_TIMEOUT_MS });
+    scope.check(info.team_id);
+  }
+
+  async info(
+    query: unknown,
+    scope: TeamAdminScope = ALL_KEYS,
+  ): Promise<{ key: string; info: VirtualKeyInfo }> {
     const { key } = parseAdminInput(KeyInfoQuery, query);
     const info = await this.bus.request(
       Subjects.keysInfo,
       { ref: keyRefOf(key, this.hasher) },
       { timeoutMs: ADMIN_TIMEOUT_MS },
     );
+    scope.check(info.team_id);
     return { key: info.token, info };
   }
 
-  async list(query: unknown): Promise<{
+  async list(
+    query: unknown,
+    scope: TeamAdminScope = ALL_KEYS,
+  ): Promise<{
     keys: string[] | VirtualKeyInfo[];
     total_count: number;
     current_page: number;
     total_pages: number;
   }> {
     const request = parseAdminInput(KeyListQuery, query);
+    // a team admin lists the keys of one of its teams (the only one, unless it names which)
+    const teamId = request.team_id ?? (scope.managedTeams?.length === 1 ? scope.managedTeams[0] : undefined);
+    scope.check(teamId);
     const page = await this.bus.request(
       Subjects.keysList,
       {
@@ -123,6 +160,7 @@ export class ManageVirtualKeys {
         size: request.size,
         userId: request.user_id ?? null,
         keyAlias: request.key_alias ?? null,
+        teamId: teamId ?? null,
       },
       { timeoutMs: ADMIN_TIMEOUT_MS },
     );

@@ -1,11 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError, type VirtualKey } from '@switchyard/contracts';
+import { GatewayError } from '@switchyard/contracts';
 import { type Caller, requestContext } from '../http/request-context';
 import { extractApiKey } from './extract-api-key';
 import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
 import { MasterKey } from './master-key';
-import { VirtualKeys } from './virtual-keys';
+import { type AuthenticatedKey, VirtualKeys } from './virtual-keys';
 
 /**
  * Model routes: the master key or a virtual key (unknown, blocked or expired: 401). The caller is
@@ -46,19 +46,21 @@ export class ApiKeyGuard implements CanActivate {
     if (this.virtualKeys === null) throw GatewayError.unauthorized('Invalid API key.');
     // a key this replica already knows passes even when its address is throttled
     if (!this.virtualKeys.isKnown(key)) this.throttle?.check(request.ip);
-    let record: VirtualKey;
+    let authenticated: AuthenticatedKey;
     try {
-      record = await this.virtualKeys.authenticate(key);
+      authenticated = await this.virtualKeys.authenticateWithGrants(key);
     } catch (error) {
       if (error instanceof GatewayError && error.status === 401) this.throttle?.recordFailure(request.ip);
       throw error;
     }
+    const record = authenticated.key;
     context.caller = {
       kind: 'virtual',
       keyId: record.key_id,
       keyHash: record.token,
       models: record.models,
       key: record,
+      grants: authenticated.grants,
     };
     return context.caller;
   }

@@ -4,6 +4,7 @@ import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { GATEWAY_CONFIGURATION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { ApiKeyGuard, MasterKeyGuard } from './api-key.guard';
 import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
+import { KeyAdminGuard } from './key-admin.guard';
 import { KeyHasher } from './key-hasher';
 import { MasterKey } from './master-key';
 import { VirtualKeys } from './virtual-keys';
@@ -27,7 +28,8 @@ import { VirtualKeys } from './virtual-keys';
     FailedAuthenticationThrottle,
     ApiKeyGuard,
     MasterKeyGuard,
+    KeyAdminGuard,
   ],
-  exports: [MasterKey, KeyHasher, VirtualKeys, ApiKeyGuard, MasterKeyGuard],
+  exports: [MasterKey, KeyHasher, VirtualKeys, ApiKeyGuard, MasterKeyGuard, KeyAdminGuard],
 })
 export class AuthModule {}

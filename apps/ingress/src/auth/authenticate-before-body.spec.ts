@@ -4,7 +4,7 @@ import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { IngressEnvironment } from '@switchyard/config';
-import { GatewayError, type VirtualKey } from '@switchyard/contracts';
+import { GatewayError, NO_GRANTS, type VirtualKey } from '@switchyard/contracts';
 import { AnthropicExceptionFilter } from '../anthropic/anthropic-exception.filter';
 import { MAX_JSON_DEPTH, registerJsonBodyParser } from '../http/json-body-parser';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
@@ -13,7 +13,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { authenticateBeforeBody } from './authenticate-before-body';
 import { FailedAuthenticationThrottle } from './failed-authentication-throttle';
 import { MasterKey } from './master-key';
-import { VirtualKeys } from './virtual-keys';
+import { type AuthenticatedKey, VirtualKeys } from './virtual-keys';
 
 const MASTER = 'sk-test-master-key';
 const VIRTUAL = 'sk-a-virtual-key';
@@ -51,6 +51,9 @@ class FakeVirtualKeys {
     this.lookups += 1;
     if (key !== VIRTUAL) throw GatewayError.unauthorized('Invalid API key.');
     return { key_id: 'key-1', token: 'hash', models: [] } as unknown as VirtualKey;
+  }
+  async authenticateWithGrants(key: string): Promise<AuthenticatedKey> {
+    return { key: await this.authenticate(key), grants: NO_GRANTS };
   }
 }
 

@@ -8,13 +8,27 @@ import {
 import { Events, type NatsConnection, type Subscription } from 'nats';
 import { BusClient, BusNamespace, decodeJson, unwrapNestEvent } from '@switchyard/bus';
 import type { IngressEnvironment } from '@switchyard/config';
-import { GatewayError, KeysChanged, Subjects, type VirtualKey } from '@switchyard/contracts';
+import {
+  GatewayError,
+  grantsOf,
+  type KeyGrants,
+  KeysChanged,
+  Subjects,
+  type VirtualKey,
+} from '@switchyard/contracts';
 import { BUS_CONNECTION, INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { KeyHasher } from './key-hasher';
 
 interface Entry {
   key: VirtualKey;
+  grants: KeyGrants;
   fetchedAt: number;
+}
+
+/** A key as authenticated: its record, and its team's and user's limits. */
+export interface AuthenticatedKey {
+  key: VirtualKey;
+  grants: KeyGrants;
 }
 
 /** Unknown hashes are remembered briefly, so a client retrying a wrong key does not hammer the ledger. */
@@ -39,7 +53,7 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly entries = new Map<string, Entry>();
   /** hash → when the ledger said it does not exist. */
   private readonly unknown = new Map<string, number>();
-  private readonly lookups = new Map<string, Promise<VirtualKey | null>>();
+  private readonly lookups = new Map<string, Promise<AuthenticatedKey | null>>();
   private readonly ttlMs: number;
   /** bumped by every change event: a lookup that raced one is not cached. */
   private generation = 0;
@@ -76,16 +90,25 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     this.subscription?.unsubscribe();
   }
 
-  /** The key's record; a 401 when the key is unknown, blocked or expired. */
+  /** The key's record; a 401 when the key is unknown, blocked, expired, or its team is blocked. */
   async authenticate(key: string): Promise<VirtualKey> {
+    return (await this.authenticateWithGrants(key)).key;
+  }
+
+  /** The key's record with its team's and user's limits (a team change drops it like a key change). */
+  async authenticateWithGrants(key: string): Promise<AuthenticatedKey> {
     if (!key.startsWith('sk-')) throw GatewayError.unauthorized('Invalid API key.');
-    const record = await this.find(this.hasher.hash(key));
-    if (record === null) throw GatewayError.unauthorized('Invalid API key.');
+    const found = await this.find(this.hasher.hash(key));
+    if (found === null) throw GatewayError.unauthorized('Invalid API key.');
+    const record = found.key;
     if (record.blocked) throw GatewayError.unauthorized('This API key is blocked.');
+    if (found.grants.team?.blocked) {
+      throw GatewayError.unauthorized(`This API key's ${found.grants.team.label} is blocked.`);
+    }
     if (record.expires !== null && Date.parse(record.expires) <= Date.now()) {
       throw GatewayError.unauthorized(`This API key expired at ${record.expires}.`);
     }
-    return record;
+    return found;
   }
 
   forget(keyHash: string): void {
@@ -103,10 +126,10 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     return entry !== undefined && Date.now() - entry.fetchedAt < STALE_LIMIT_MS;
   }
 
-  private async find(keyHash: string): Promise<VirtualKey | null> {
+  private async find(keyHash: string): Promise<AuthenticatedKey | null> {
     const now = Date.now();
     const entry = this.entries.get(keyHash);
-    if (entry && now - entry.fetchedAt < this.ttlMs) return entry.key;
+    if (entry && now - entry.fetchedAt < this.ttlMs) return entry;
     const unknownSince = this.unknown.get(keyHash);
     if (unknownSince !== undefined && now - unknownSince < UNKNOWN_TTL_MS) return null;
     let lookup = this.lookups.get(keyHash);
@@ -117,7 +140,7 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       return await lookup;
     } catch (error) {
-      if (entry && now - entry.fetchedAt < STALE_LIMIT_MS) return entry.key;
+      if (entry && now - entry.fetchedAt < STALE_LIMIT_MS) return entry;
       throw error instanceof GatewayError
         ? GatewayError.unavailable(`The API key cannot be checked right now (${error.message}).`, {
             retryAfterMs: 1000,
@@ -126,20 +149,17 @@ export class VirtualKeys implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async lookup(keyHash: string): Promise<VirtualKey | null> {
+  private async lookup(keyHash: string): Promise<AuthenticatedKey | null> {
     const generation = this.generation;
-    const { key } = await this.bus.request(
-      Subjects.keysLookup,
-      { keyHash },
-      { timeoutMs: LOOKUP_TIMEOUT_MS },
-    );
+    const reply = await this.bus.request(Subjects.keysLookup, { keyHash }, { timeoutMs: LOOKUP_TIMEOUT_MS });
+    const found = reply.key === null ? null : { key: reply.key, grants: grantsOf(reply) };
     if (generation === this.generation) {
       this.entries.delete(keyHash);
       this.unknown.delete(keyHash);
-      if (key === null) remember(this.unknown, keyHash, Date.now(), MAX_UNKNOWN);
-      else remember(this.entries, keyHash, { key, fetchedAt: Date.now() }, MAX_ENTRIES);
+      if (found === null) remember(this.unknown, keyHash, Date.now(), MAX_UNKNOWN);
+      else remember(this.entries, keyHash, { ...found, fetchedAt: Date.now() }, MAX_ENTRIES);
     }
-    return key;
+    return found;
   }
 
   private async watchReconnects(): Promise<void> {

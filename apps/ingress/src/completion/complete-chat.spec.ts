@@ -203,9 +203,9 @@ describe(CompleteChat.name, () => {
   function keyAdmission(): KeyAdmission {
     const redis = {
       defineCommand: () => undefined,
-      limitsAdmit: admitLimits,
-      limitsSettle: jest.fn(async () => 1),
-      limitsReserveAgain: jest.fn(async () => 1),
+      limitsAdmitScopes: admitLimits,
+      limitsSettleScopes: jest.fn(async () => 1),
+      limitsReserveAgainScopes: jest.fn(async () => 1),
     };
     return new KeyAdmission(
       redis as unknown as Redis,
@@ -234,7 +234,7 @@ describe(CompleteChat.name, () => {
   it('prices the budget estimate at the dearest deployment that may answer, fallbacks included', async () => {
     const sut = build(keyAdmission());
     await sut.resolve(request, contextOf(virtualKey()));
-    const estimateUsd = Number((admitLimits.mock.calls[0] as unknown[])[14]);
+    const estimateUsd = Number((admitLimits.mock.calls[0] as unknown[])[11]);
     const inputTokens = Math.ceil(5 / 4) + 4;
     // gpt-5.5's prices (the fallback), not gpt-5.4-mini's
     expect(estimateUsd).toBeCloseTo(inputTokens * 0.000005 + 10 * 0.00003, 12);
@@ -244,7 +244,7 @@ describe(CompleteChat.name, () => {
     const sut = build(keyAdmission());
     const context = contextOf(virtualKey({ models: ['gpt-5.4-mini'] }));
     const resolved = await sut.resolve(request, context);
-    const estimateUsd = Number((admitLimits.mock.calls[0] as unknown[])[14]);
+    const estimateUsd = Number((admitLimits.mock.calls[0] as unknown[])[11]);
     expect(estimateUsd).toBeCloseTo((Math.ceil(5 / 4) + 4) * 0.000001 + 10 * 0.000002, 12);
     const failure = sut.complete(request, resolved, context, new AbortController().signal);
     await flush();

@@ -3,6 +3,7 @@ import type { Endpoint } from '@switchyard/contracts';
 import type { ChatCallContext } from '../completion/chat-context';
 import { callObservation } from './call-observation';
 import { requestContext } from './request-context';
+import { withHeaderTags } from './request-tags';
 
 /** The call context of an authenticated request. */
 export function callContextOf(
@@ -21,7 +22,7 @@ export function callContextOf(
     endpoint,
     sessionId: typeof session === 'string' && session.length > 0 ? session.slice(0, 200) : null,
     user,
-    metadata,
+    metadata: withHeaderTags(metadata, request.headers['x-litellm-tags']),
     cacheControl:
       typeof request.headers['cache-control'] === 'string' ? request.headers['cache-control'] : null,
     observation: Object.assign(callObservation(request), { endpoint }),

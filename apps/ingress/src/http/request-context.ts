@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { VirtualKey } from '@switchyard/contracts';
+import type { KeyGrants, VirtualKey } from '@switchyard/contracts';
 
 /**
  * Who is calling: the master key, or a virtual key with the record the ledger keeps for it
@@ -8,7 +8,15 @@ import type { VirtualKey } from '@switchyard/contracts';
  */
 export type Caller =
   | { kind: 'master' }
-  | { kind: 'virtual'; keyId: string; keyHash: string; models: readonly string[]; key: VirtualKey };
+  | {
+      kind: 'virtual';
+      keyId: string;
+      keyHash: string;
+      models: readonly string[];
+      key: VirtualKey;
+      /** the key's team, its internal user's limits, the teams it may administer (none: absent). */
+      grants?: KeyGrants;
+    };
 
 /** Per-request state the ingress attaches to the Fastify request. */
 export interface RequestContext {

@@ -1,7 +1,13 @@
 import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { type IngressEnvironment, parseGatewayConfig } from '@switchyard/config';
-import type { AttemptOutcome, ChatCompletionRequest, VirtualKey } from '@switchyard/contracts';
+import type {
+  AttemptOutcome,
+  ChatCompletionRequest,
+  KeyGrants,
+  KeyTeam,
+  VirtualKey,
+} from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import type { ChatCallContext } from '../completion/chat-context';
 import type { RecordRefusal, Refusal } from '../completion/record-refusal';
@@ -41,7 +47,23 @@ function virtualKey(overrides: Partial<VirtualKey> = {}): VirtualKey {
   };
 }
 
-function contextOf(key: VirtualKey | null): ChatCallContext {
+const team: KeyTeam = {
+  scope_id: 'team:backend',
+  label: 'team "backend"',
+  team_id: 'backend',
+  team_alias: 'backend',
+  models: ['gpt-5.4-mini'],
+  blocked: false,
+  tags: [],
+  max_budget: 10,
+  budget_duration: null,
+  rpm_limit: null,
+  tpm_limit: null,
+  max_parallel_requests: 4,
+  created_at: new Date(Date.now() - 86_400_000).toISOString(),
+};
+
+function contextOf(key: VirtualKey | null, grants?: KeyGrants): ChatCallContext {
   return {
     callId: 'call-1',
     receivedAt: performance.now(),
@@ -49,7 +71,7 @@ function contextOf(key: VirtualKey | null): ChatCallContext {
     caller:
       key === null
         ? { kind: 'master' }
-        : { kind: 'virtual', keyId: key.key_id, keyHash: key.token, models: key.models, key },
+        : { kind: 'virtual', keyId: key.key_id, keyHash: key.token, models: key.models, key, grants },
     endpoint: 'chat',
     sessionId: null,
     user: null,
@@ -93,7 +115,7 @@ describe(KeyAdmission.name, () => {
     refusals = [];
     registry = new Registry();
     metrics = new IngressMetrics(registry);
-    const redis = { defineCommand: () => undefined, limitsAdmit: admit, limitsSettle: settle };
+    const redis = { defineCommand: () => undefined, limitsAdmitScopes: admit, limitsSettleScopes: settle };
     sut = new KeyAdmission(
       redis as unknown as Redis,
       configuration,
@@ -139,9 +161,12 @@ describe(KeyAdmission.name, () => {
     const key = virtualKey({ rpm_limit: 10, max_budget: 2 });
     const admitted = await sut.admit(contextOf(key), resolved, request);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
-    // 8 keys, then: now, call id, rpm, tpm, parallel, budget, estimate, tokens, hold
-    expect(argumentsSent.slice(9, 14)).toEqual(['call-1', 10, -1, -1, '2']);
-    const estimate = Number(argumentsSent[14]);
+    // the number of keys, 8 keys (one scope: the key), then: now, call id, estimate, tokens, hold,
+    // and the scope's rpm, tpm, parallel, budget
+    expect(argumentsSent[0]).toBe(8);
+    expect(argumentsSent[10]).toBe('call-1');
+    expect(argumentsSent.slice(14, 18)).toEqual([10, -1, -1, '2']);
+    const estimate = Number(argumentsSent[11]);
     expect(estimate).toBeCloseTo((Math.ceil(5 / 4) + 4) * 0.000001 + 10 * 0.000002, 15);
     expect(admitted.headers).toMatchObject({
       'x-ratelimit-limit-requests': '10',
@@ -153,7 +178,7 @@ describe(KeyAdmission.name, () => {
   });
 
   it('refuses a spent budget with 429 budget_exceeded naming the budget, the spend and the overshoot', async () => {
-    admit.mockResolvedValue(['budget', '1.9', '0.05']);
+    admit.mockResolvedValue(['budget', 1, '1.9', '0.05']);
     const key = virtualKey({ max_budget: 2, budget_duration: '30d' });
     const failure = await sut.admit(contextOf(key), resolved, request).catch((error: unknown) => error);
     expect(failure).toMatchObject({ status: 429, type: 'budget_exceeded', code: 'budget_exceeded' });
@@ -166,7 +191,7 @@ describe(KeyAdmission.name, () => {
   });
 
   it('refuses the rpm limit with retry-after and x-ratelimit headers', async () => {
-    admit.mockResolvedValue(['rpm', 5, 12_000]);
+    admit.mockResolvedValue(['rpm', 1, 5, 12_000]);
     const failure = await sut
       .admit(contextOf(virtualKey({ rpm_limit: 5 })), resolved, request)
       .catch((error: unknown) => error);
@@ -199,8 +224,11 @@ describe(KeyAdmission.name, () => {
     const key = virtualKey({ max_parallel_requests: 2, rpm_limit: 5 });
     await expect(sut.admit(contextOf(key), resolved, request)).resolves.toMatchObject({ headers: {} });
     expect(settle).toHaveBeenCalledTimes(1);
-    // 6 keys, then: call, parallel, budget, cost (none: release only), event id
-    expect((settle.mock.calls[0] as (string | number)[]).slice(6, 11)).toEqual(['call-1', '1', '0', '', '']);
+    // the number of keys, 6 keys, then: call, cost (none: release only), event id, now, grace, token
+    // correction, and the scope's flags: parallel, budget, tokens
+    const argumentsSent = settle.mock.calls[0] as (string | number)[];
+    expect(argumentsSent.slice(7, 10)).toEqual(['call-1', '', '']);
+    expect(argumentsSent.slice(13, 16)).toEqual(['1', '0', '0']);
   });
 
   it('tries a failed settlement again as a release only (never holding a cost twice)', async () => {
@@ -216,8 +244,8 @@ describe(KeyAdmission.name, () => {
       } as AttemptOutcome);
       await jest.advanceTimersByTimeAsync(0);
       expect(settle).toHaveBeenCalledTimes(2);
-      expect((settle.mock.calls[0] as string[]).slice(9, 11)).toEqual(['0.5', 'event-1']);
-      expect((settle.mock.calls[1] as string[]).slice(9, 11)).toEqual(['', '']);
+      expect((settle.mock.calls[0] as string[]).slice(8, 10)).toEqual(['0.5', 'event-1']);
+      expect((settle.mock.calls[1] as string[]).slice(8, 10)).toEqual(['', '']);
     } finally {
       jest.useRealTimers();
     }
@@ -239,8 +267,48 @@ describe(KeyAdmission.name, () => {
     admitted.settle(null);
     expect(settle).toHaveBeenCalledTimes(1);
     const argumentsSent = settle.mock.calls[0] as (string | number)[];
-    // 6 keys, then: call, parallel, budget, cost, event id, now, grace, token correction
-    expect(argumentsSent.slice(6, 11)).toEqual(['call-1', '1', '1', '0.00004', outcome.eventId]);
-    expect(argumentsSent[13]).toBe(String(7 + 9 - (Math.ceil(5 / 4) + 4)));
+    // the number of keys, 6 keys, then: call, cost, event id, now, grace, token correction, flags
+    expect(argumentsSent.slice(7, 10)).toEqual(['call-1', '0.00004', outcome.eventId]);
+    expect(argumentsSent[12]).toBe(String(7 + 9 - (Math.ceil(5 / 4) + 4)));
+    expect(argumentsSent.slice(13, 16)).toEqual(['1', '1', '1']);
+  });
+
+  it("refuses a model outside the key's team with 403 naming the team's models", () => {
+    const context = contextOf(virtualKey(), { team, user: null, adminOfTeams: [] });
+    expect(() => sut.authorize(context, 'gpt-5.5')).toThrow(
+      expect.objectContaining({
+        status: 403,
+        message: expect.stringContaining(
+          'team "backend" may not call "gpt-5.5"; the models the team may call are: gpt-5.4-mini',
+        ),
+      }),
+    );
+    expect(sut.permits(context, 'gpt-5.5')).toBe(false);
+    expect(() => sut.authorize(context, 'gpt-5.4-mini')).not.toThrow();
+  });
+
+  it("admits a key without limits of its own in its team's scope, and names the team when it refuses", async () => {
+    admit.mockResolvedValue(['budget', 1, '9.99', '0']);
+    const context = contextOf(virtualKey(), { team, user: null, adminOfTeams: [] });
+    const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
+    const argumentsSent = admit.mock.calls[0] as (string | number)[];
+    expect(argumentsSent[0]).toBe(8);
+    expect(argumentsSent[1]).toBe('limits:{team:backend}:rpm');
+    expect(argumentsSent.slice(14, 18)).toEqual([-1, -1, 4, '10']);
+    expect((failure as Error).message).toContain('Budget exceeded for team "backend": its max_budget is $10');
+  });
+
+  it('checks the key and its team in one script, the key first', async () => {
+    admit.mockResolvedValue(['ok', 1, 0, 1, '0', '0', 0, 1, 0, 2, '3', '0.1', 0]);
+    const context = contextOf(virtualKey({ max_budget: 2 }), { team, user: null, adminOfTeams: [] });
+    const admitted = await sut.admit(context, resolved, request);
+    const argumentsSent = admit.mock.calls[0] as (string | number)[];
+    expect(argumentsSent[0]).toBe(16);
+    expect(argumentsSent.slice(22, 30)).toEqual([-1, -1, -1, '2', -1, -1, 4, '10']);
+    expect(admitted.headers).toMatchObject({
+      'x-litellm-key-max-budget': '2',
+      'x-litellm-team-max-budget': '10',
+      'x-litellm-team-spend': '3',
+    });
   });
 });

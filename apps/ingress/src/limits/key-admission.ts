@@ -4,11 +4,9 @@ import type { Deployment, GatewayConfiguration, IngressEnvironment } from '@swit
 import {
   ALL_TIME_END_MS,
   type AttemptOutcome,
-  BudgetRedisKeys,
   type ChatCompletionRequest,
   GatewayError,
-  keyBudgetWindow,
-  type VirtualKey,
+  NO_GRANTS,
 } from '@switchyard/contracts';
 import { Counter, type Registry } from 'prom-client';
 import { IngressMetrics } from '@switchyard/telemetry';
@@ -25,7 +23,9 @@ import type { ResolvedModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
 import { AdmittedCalls } from './admitted-calls';
 import { type CallEstimate, estimateCall } from './estimate-call';
-import { type AdmitResult, LimitScripts, minuteOf, type SettleRequest } from './limit-scripts';
+import { type CallScope, callScopes, scopeLimitsRequest } from './call-scopes';
+import { type CustomerLimits, CustomerLimitsReader } from './customer-limits';
+import { type AdmitScopesResult, LimitScripts, minuteOf, type ScopeCounts } from './limit-scripts';
 import { mayCall } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
 
@@ -43,7 +43,8 @@ type RefusalReason =
   | 'rpm_limit'
   | 'tpm_limit'
   | 'parallel_limit'
-  | 'limits_unavailable';
+  | 'limits_unavailable'
+  | 'customer_blocked';
 
 interface RefusalSite {
   modelGroup: string;
@@ -55,10 +56,11 @@ interface RefusalSite {
 }
 
 /**
- * Admission for virtual keys: scope and expiry before the model is resolved; then, in one Redis
- * script, requests and tokens per minute, calls in flight and the budget (spend counter + what
- * calls in flight reserved + this call's estimate ≤ max_budget), counting the call only when every
- * limit lets it through. Settling releases the reservation: the real cost stays reserved until the
+ * Admission for virtual keys: scope (the key's models, and its team's) and expiry before the model
+ * is resolved; then, in one Redis script over every scope of the call (the key, its team, its
+ * internal user: `callScopes`), requests and tokens per minute, calls in flight and the budget
+ * (spend counter + what calls in flight reserved + this call's estimate ≤ max_budget), counting
+ * the call only when every limit of every scope lets it through. Settling releases the reservation: the real cost stays reserved until the
  * ledger has counted it, so a budget is overshot by at most what calls in flight spend beyond
  * their estimates. The master key is never limited.
  *
@@ -70,6 +72,7 @@ interface RefusalSite {
 export class KeyAdmission implements CallAdmission {
   private readonly logger = new Logger('Limits');
   private readonly scripts: LimitScripts;
+  private readonly customers: CustomerLimitsReader;
   private readonly unavailable: Counter | null;
   private lastDegradedLogAt = 0;
 
@@ -83,6 +86,7 @@ export class KeyAdmission implements CallAdmission {
     @Optional() @Inject(AdmittedCalls) private readonly calls: AdmittedCalls = new AdmittedCalls(),
   ) {
     this.scripts = new LimitScripts(redis);
+    this.customers = new CustomerLimitsReader(redis);
     this.unavailable = registry ? limitsUnavailableCounter(registry) : null;
   }
 
@@ -115,11 +119,25 @@ export class KeyAdmission implements CallAdmission {
         ),
       );
     }
+    const team = context.caller.grants?.team;
+    if (team && !mayCall(team.models, modelGroup, this.configuration)) {
+      this.refuse(
+        context,
+        site,
+        'model_not_allowed',
+        GatewayError.forbidden(
+          `This key's ${team.label} may not call "${modelGroup}"; the models the team may call are: ${team.models.join(', ')}.`,
+        ),
+      );
+    }
   }
 
   permits(context: ChatCallContext, modelName: string): boolean {
+    if (context.caller.kind !== 'virtual') return true;
+    const team = context.caller.grants?.team;
     return (
-      context.caller.kind !== 'virtual' || mayCall(context.caller.key.models, modelName, this.configuration)
+      mayCall(context.caller.key.models, modelName, this.configuration) &&
+      (!team || mayCall(team.models, modelName, this.configuration))
     );
   }
 
@@ -131,14 +149,7 @@ export class KeyAdmission implements CallAdmission {
   ): Promise<AdmittedCall> {
     if (context.caller.kind !== 'virtual') return NOTHING_TO_SETTLE;
     const key = context.caller.key;
-    if (
-      key.max_budget === null &&
-      key.rpm_limit === null &&
-      key.tpm_limit === null &&
-      key.max_parallel_requests === null
-    ) {
-      return NOTHING_TO_SETTLE;
-    }
+    const nowMs = Date.now();
     const first = resolved.deployments[0];
     const site: RefusalSite = {
       modelGroup: resolved.modelGroup,
@@ -148,56 +159,61 @@ export class KeyAdmission implements CallAdmission {
       stream: request.stream === true,
       resolved,
     };
+    const customer = await this.customerOf(context);
+    if (customer?.blocked) {
+      return this.refuse(
+        context,
+        site,
+        'customer_blocked',
+        GatewayError.forbidden(`End user "${customer.userId}" is blocked.`, 'end_user_blocked'),
+      );
+    }
+    const scopes = callScopes(key, context.caller.grants ?? NO_GRANTS, nowMs, customer);
+    if (scopes.length === 0) return NOTHING_TO_SETTLE;
     // priced at the dearest deployment that may answer, fallbacks included
     const estimate = estimateCall(request, candidates, this.environment.BUDGET_OUTPUT_TOKEN_ALLOWANCE);
-    const nowMs = Date.now();
-    const window = keyBudgetWindow(key.created_at, key.budget_duration, nowMs);
-    const spendKey = BudgetRedisKeys.spend(key.key_id, window);
-    let result: AdmitResult;
+    let result: AdmitScopesResult;
     try {
-      result = await this.scripts.admit({
-        keyId: key.key_id,
+      result = await this.scripts.admitScopes({
         callId: context.callId,
         nowMs,
-        spendKey,
-        rpmLimit: key.rpm_limit,
-        tpmLimit: key.tpm_limit,
-        parallelLimit: key.max_parallel_requests,
-        maxBudget: key.max_budget,
         estimateUsd: estimate.costUsd,
         estimateTokens: estimate.inputTokens,
         holdMs: IN_FLIGHT_HOLD_MS,
+        scopes: scopes.map(scopeLimitsRequest),
       });
     } catch (error) {
       this.degraded(error);
       // a timed-out script may still have run (late): release whatever it took, by call id
-      this.release(key, context.callId, 0);
-      if (key.max_budget === null) return NOTHING_TO_SETTLE;
+      this.release(scopes, context.callId, 0);
+      const budgeted = scopes.find((scope) => scope.limits.max_budget !== null);
+      if (!budgeted) return NOTHING_TO_SETTLE;
       return this.refuse(
         context,
         site,
         'limits_unavailable',
         GatewayError.unavailable(
-          "The key's budget cannot be checked right now (its counters are unreachable); retry shortly.",
+          `The budget of ${budgeted.label} cannot be checked right now (its counters are unreachable); retry shortly.`,
           { retryAfterMs: 1000 },
         ),
       );
     }
-    const label = key.key_alias ?? key.key_name;
+    if (result.outcome === 'ok') return this.admitted(scopes, context.callId, nowMs, estimate, result.scopes);
+    const scope = scopes[result.scopeIndex];
+    const limits = scope.limits;
+    const label = scope.label;
     switch (result.outcome) {
-      case 'ok':
-        return this.admitted(key, context.callId, nowMs, spendKey, estimate, result);
       case 'rpm':
         return this.refuse(
           context,
           site,
           'rpm_limit',
           GatewayError.rateLimited(
-            `Rate limit reached for key "${label}": its rpm_limit is ${key.rpm_limit} requests per minute, and ${result.requests} were made in the last minute.`,
+            `Rate limit reached for ${label}: its rpm_limit is ${limits.rpm_limit} requests per minute, and ${result.requests} were made in the last minute.`,
             result.resetMs,
             {
               headers: rateLimitHeaders({
-                requests: { limit: key.rpm_limit ?? 0, remaining: 0, resetMs: result.resetMs },
+                requests: { limit: limits.rpm_limit ?? 0, remaining: 0, resetMs: result.resetMs },
               }),
             },
           ),
@@ -208,11 +224,11 @@ export class KeyAdmission implements CallAdmission {
           site,
           'tpm_limit',
           GatewayError.rateLimited(
-            `Rate limit reached for key "${label}": its tpm_limit is ${key.tpm_limit} tokens per minute; ${result.tokens} were counted in the last minute and this request needs about ${estimate.inputTokens}.`,
+            `Rate limit reached for ${label}: its tpm_limit is ${limits.tpm_limit} tokens per minute; ${result.tokens} were counted in the last minute and this request needs about ${estimate.inputTokens}.`,
             result.resetMs,
             {
               headers: rateLimitHeaders({
-                tokens: { limit: key.tpm_limit ?? 0, remaining: 0, resetMs: result.resetMs },
+                tokens: { limit: limits.tpm_limit ?? 0, remaining: 0, resetMs: result.resetMs },
               }),
             },
           ),
@@ -223,7 +239,7 @@ export class KeyAdmission implements CallAdmission {
           site,
           'parallel_limit',
           GatewayError.rateLimited(
-            `Too many requests in flight for key "${label}": its max_parallel_requests is ${key.max_parallel_requests}, and ${result.running} are running.`,
+            `Too many requests in flight for ${label}: its max_parallel_requests is ${limits.max_parallel_requests}, and ${result.running} are running.`,
             result.resetMs,
             { code: 'parallel_request_limit_exceeded' },
           ),
@@ -233,73 +249,56 @@ export class KeyAdmission implements CallAdmission {
           context,
           site,
           'budget_exceeded',
-          budgetExceeded(key, label, estimate, result.spendUsd, result.reservedUsd, window.endMs, nowMs),
+          budgetExceeded(scope, estimate, result.spendUsd, result.reservedUsd, nowMs),
         );
     }
   }
 
   private admitted(
-    key: VirtualKey,
+    scopes: readonly CallScope[],
     callId: string,
     admittedAtMs: number,
-    spendKey: string,
     estimate: CallEstimate,
-    result: Extract<AdmitResult, { outcome: 'ok' }>,
+    counts: readonly ScopeCounts[],
   ): AdmittedCall {
-    const state: LimitState = {};
-    if (key.rpm_limit !== null) {
-      state.requests = {
-        limit: key.rpm_limit,
-        remaining: key.rpm_limit - result.requests,
-        resetMs: result.requestsResetMs,
-      };
-    }
-    if (key.tpm_limit !== null) {
-      state.tokens = {
-        limit: key.tpm_limit,
-        remaining: key.tpm_limit - result.tokens,
-        resetMs: 60_000 - (admittedAtMs % 60_000),
-      };
-    }
-    const headers = rateLimitHeaders(state);
-    if (key.max_budget !== null) {
-      headers['x-litellm-key-max-budget'] = String(key.max_budget);
-      headers['x-litellm-key-spend'] = String(result.spendUsd);
-    }
+    const headers = admissionHeaders(scopes, counts, admittedAtMs);
     let settled = false;
     const settle = (outcome: AttemptOutcome | null) => {
       if (settled) return;
       settled = true;
       forget();
       const used = outcome ? outcome.usage.input.total + outcome.usage.output.total : 0;
-      const write = this.settleCall(key, callId, {
+      const write = this.settleScopes(scopes, callId, {
         costUsd: outcome?.costUsd ?? null,
         eventId: outcome?.eventId ?? null,
-        tokensMinute: key.tpm_limit === null ? null : minuteOf(admittedAtMs),
+        tokensMinute: scopes.some((scope) => scope.limits.tpm_limit !== null) ? minuteOf(admittedAtMs) : null,
         tokensDelta: used - estimate.inputTokens,
       }).catch((error: unknown) => {
         this.degraded(error);
         // it may have run late, or not at all: release (never hold twice), the ledger counts the cost
-        this.release(key, callId, 1);
+        this.release(scopes, callId, 1);
       });
       this.calls.track(write);
     };
     const forget = this.calls.hold(() => settle(null));
+    const budgeted = scopes.filter((scope) => scope.limits.max_budget !== null);
     return {
       headers,
       settle,
       reserveAgain: async (lostAttempt: number) => {
-        if (key.max_budget === null || settled) return true;
+        if (budgeted.length === 0 || settled) return true;
         try {
-          return await this.scripts.reserveAgain({
-            keyId: key.key_id,
+          return await this.scripts.reserveAgainScopes({
             callId,
             lostAttempt,
             nowMs: Date.now(),
-            spendKey,
-            maxBudget: key.max_budget,
             estimateUsd: estimate.costUsd,
             holdMs: IN_FLIGHT_HOLD_MS,
+            scopes: budgeted.map((scope) => ({
+              scopeId: scope.scopeId,
+              spendKey: scope.spendKey,
+              maxBudget: scope.limits.max_budget ?? 0,
+            })),
           });
         } catch (error) {
           this.degraded(error);
@@ -309,13 +308,27 @@ export class KeyAdmission implements CallAdmission {
     };
   }
 
+  /** The limits of the end user the request names; none when Redis cannot say (the script then fails). */
+  private async customerOf(context: ChatCallContext): Promise<CustomerLimits | null> {
+    if (context.user === null) return null;
+    try {
+      return await this.customers.find(context.user);
+    } catch (error) {
+      this.degraded(error);
+      return null;
+    }
+  }
+
   /**
    * Frees the call's parallel slot and reservation (idempotent), retried while Redis fails; what
    * still fails is freed by the in-flight hold (15 minutes).
    */
-  private release(key: VirtualKey, callId: string, attempt: number): void {
-    if (key.max_parallel_requests === null && key.max_budget === null) return;
-    const write = this.settleCall(key, callId, {
+  private release(scopes: readonly CallScope[], callId: string, attempt: number): void {
+    const held = scopes.filter(
+      (scope) => scope.limits.max_parallel_requests !== null || scope.limits.max_budget !== null,
+    );
+    if (held.length === 0) return;
+    const write = this.settleScopes(held, callId, {
       costUsd: null,
       eventId: null,
       tokensMinute: null,
@@ -323,25 +336,28 @@ export class KeyAdmission implements CallAdmission {
     }).catch(() => {
       // the failure that made this release necessary was counted and logged already
       if (attempt >= RELEASE_RETRIES) return;
-      const retry = setTimeout(() => this.release(key, callId, attempt + 1), RELEASE_RETRY_MS);
+      const retry = setTimeout(() => this.release(scopes, callId, attempt + 1), RELEASE_RETRY_MS);
       retry.unref();
     });
     this.calls.track(write);
   }
 
-  /** One settle script call for the key's call; `outcome` says what the call cost and used. */
-  private settleCall(
-    key: VirtualKey,
+  /** One settle script call for the call's scopes; `outcome` says what the call cost and used. */
+  private settleScopes(
+    scopes: readonly CallScope[],
     callId: string,
-    outcome: Pick<SettleRequest, 'costUsd' | 'eventId' | 'tokensMinute' | 'tokensDelta'>,
+    outcome: {
+      costUsd: number | null;
+      eventId: string | null;
+      tokensMinute: number | null;
+      tokensDelta: number;
+    },
   ): Promise<void> {
-    return this.scripts.settle({
-      keyId: key.key_id,
+    return this.scripts.settleScopes({
       callId,
       nowMs: Date.now(),
-      parallel: key.max_parallel_requests !== null,
-      budget: key.max_budget !== null,
       ...outcome,
+      scopes: scopes.map(settledScope),
     });
   }
 
@@ -389,19 +405,18 @@ function limitsUnavailableCounter(registry: Registry): Counter {
 }
 
 function budgetExceeded(
-  key: VirtualKey,
-  label: string,
+  scope: CallScope,
   estimate: CallEstimate,
   spendUsd: number,
   reservedUsd: number,
-  windowEndMs: number,
   nowMs: number,
 ): GatewayError {
-  const budget = key.max_budget ?? 0;
+  const budget = scope.limits.max_budget ?? 0;
+  const windowEndMs = scope.window.endMs;
   const overshoot = spendUsd + reservedUsd + estimate.costUsd - budget;
   const resets = windowEndMs !== ALL_TIME_END_MS;
   const message =
-    `Budget exceeded for key "${label}": its max_budget is ${usd(budget)}${resets ? ` per ${key.budget_duration}` : ''}; ` +
+    `Budget exceeded for ${scope.label}: its max_budget is ${usd(budget)}${resets ? ` per ${scope.limits.budget_duration}` : ''}; ` +
     `it has spent ${usd(spendUsd)}${resets ? ' in this budget window' : ''}, ${usd(reservedUsd)} is reserved for requests in flight, ` +
     `and this request may cost up to ${usd(estimate.costUsd)}, which would exceed the budget by ${usd(overshoot)}.` +
     (resets ? ` The budget resets at ${new Date(windowEndMs).toISOString()}.` : '');
@@ -411,6 +426,53 @@ function budgetExceeded(
     retryable: false,
     retryAfterMs: resets ? windowEndMs - nowMs : null,
   });
+}
+
+/** What a settlement releases in a scope: what the admission counted there. */
+function settledScope(scope: CallScope): {
+  scopeId: string;
+  parallel: boolean;
+  budget: boolean;
+  tokens: boolean;
+} {
+  return {
+    scopeId: scope.scopeId,
+    parallel: scope.limits.max_parallel_requests !== null,
+    budget: scope.limits.max_budget !== null,
+    tokens: scope.limits.tpm_limit !== null,
+  };
+}
+
+/** `x-ratelimit-*` of the key (else of its first limited scope), and the key's and team's budgets. */
+function admissionHeaders(
+  scopes: readonly CallScope[],
+  counts: readonly ScopeCounts[],
+  admittedAtMs: number,
+): Record<string, string> {
+  const state: LimitState = {};
+  const limited = scopes[0];
+  const count = counts[0];
+  if (limited.limits.rpm_limit !== null) {
+    state.requests = {
+      limit: limited.limits.rpm_limit,
+      remaining: limited.limits.rpm_limit - count.requests,
+      resetMs: count.requestsResetMs,
+    };
+  }
+  if (limited.limits.tpm_limit !== null) {
+    state.tokens = {
+      limit: limited.limits.tpm_limit,
+      remaining: limited.limits.tpm_limit - count.tokens,
+      resetMs: 60_000 - (admittedAtMs % 60_000),
+    };
+  }
+  const headers = rateLimitHeaders(state);
+  scopes.forEach((scope, index) => {
+    if (scope.limits.max_budget === null || scope.kind === 'user' || scope.kind === 'customer') return;
+    headers[`x-litellm-${scope.kind}-max-budget`] = String(scope.limits.max_budget);
+    headers[`x-litellm-${scope.kind}-spend`] = String(counts[index].spendUsd);
+  });
+  return headers;
 }
 
 /** Dollars with the precision small costs need: `$0.0000812`, `$1.25`. */

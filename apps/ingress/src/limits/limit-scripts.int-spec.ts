@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { BudgetRedisKeys } from '@switchyard/contracts';
 import { testInfrastructure, uniqueSuffix } from '@switchyard/testing';
-import { type AdmitRequest, LimitScripts, lostAttemptField, minuteOf } from './limit-scripts';
+import {
+  type AdmitRequest,
+  LimitScripts,
+  lostAttemptField,
+  minuteOf,
+  type ScopeLimitsRequest,
+} from './limit-scripts';
 
 describe(LimitScripts.name, () => {
   let redis: Redis;
@@ -236,5 +242,79 @@ describe(LimitScripts.name, () => {
     expect((await sut.admit(refused)).outcome).toBe('parallel');
     expect(await redis.zcard(BudgetRedisKeys.requests(keyId))).toBe(0);
     expect(await redis.hlen(BudgetRedisKeys.reserved(keyId))).toBe(0);
+  });
+
+  describe('several scopes (a key and its team)', () => {
+    const allTime = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
+    const scope = (scopeId: string, overrides: Partial<ScopeLimitsRequest> = {}): ScopeLimitsRequest => ({
+      scopeId,
+      spendKey: BudgetRedisKeys.spend(scopeId, allTime),
+      rpmLimit: null,
+      tpmLimit: null,
+      parallelLimit: null,
+      maxBudget: null,
+      ...overrides,
+    });
+
+    it("holds the team's budget across all its keys under concurrency, each key's own too", async () => {
+      const teamId = `team:${randomUUID()}`;
+      const keyIds = Array.from({ length: 4 }, () => randomUUID());
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          sut.admitScopes({
+            callId: randomUUID(),
+            nowMs: start,
+            estimateUsd: 0.07,
+            estimateTokens: 0,
+            holdMs: 60_000,
+            scopes: [scope(keyIds[index % 4], { maxBudget: 0.3 }), scope(teamId, { maxBudget: 1 })],
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.outcome === 'ok')).toHaveLength(14);
+      const refusals = results.filter((result) => result.outcome === 'budget');
+      expect(refusals).toHaveLength(46);
+      // 4 keys × 4 calls fit their own budgets: the team's $1 refuses the last two admissible ones
+      expect(refusals.some((result) => result.outcome === 'budget' && result.scopeIndex === 1)).toBe(true);
+      expect(Number(await redis.get(BudgetRedisKeys.reservedTotal(teamId)))).toBeCloseTo(0.98, 10);
+    });
+
+    it('counts nothing in the key when its team refuses, and settles in every scope', async () => {
+      const teamId = `team:${randomUUID()}`;
+      const keyId = randomUUID();
+      const both = [
+        scope(keyId, { rpmLimit: 10, maxBudget: 5 }),
+        scope(teamId, { parallelLimit: 1, maxBudget: 5 }),
+      ];
+      const first = {
+        callId: randomUUID(),
+        nowMs: start,
+        estimateUsd: 0.1,
+        estimateTokens: 0,
+        holdMs: 60_000,
+      };
+      expect((await sut.admitScopes({ ...first, scopes: both })).outcome).toBe('ok');
+      const refused = await sut.admitScopes({ ...first, callId: randomUUID(), scopes: both });
+      expect(refused).toMatchObject({ outcome: 'parallel', scopeIndex: 1, running: 1 });
+      expect(await redis.zcard(BudgetRedisKeys.requests(keyId))).toBe(1);
+      expect(await redis.hlen(BudgetRedisKeys.reserved(keyId))).toBe(1);
+
+      await sut.settleScopes({
+        callId: first.callId,
+        nowMs: start,
+        costUsd: 0.05,
+        eventId: 'event-1',
+        tokensMinute: null,
+        tokensDelta: 0,
+        scopes: [
+          { scopeId: keyId, parallel: false, budget: true, tokens: false },
+          { scopeId: teamId, parallel: true, budget: true, tokens: false },
+        ],
+      });
+      expect(await redis.zcard(BudgetRedisKeys.parallel(teamId))).toBe(0);
+      for (const scopeId of [keyId, teamId]) {
+        expect(await redis.hget(BudgetRedisKeys.reserved(scopeId), first.callId)).toBe('0.05|event-1');
+      }
+    });
   });
 });

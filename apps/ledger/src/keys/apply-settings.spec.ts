@@ -9,6 +9,8 @@ const existing: KeyRow = {
   key_name: 'sk-...abcd',
   key_alias: 'alias',
   user_id: 'user',
+  team_id: 'team',
+  tags: ['ci'],
   models: ['gpt-5.5'],
   max_budget: '10.000000000000',
   budget_duration: '30d',
@@ -29,6 +31,8 @@ describe(applySettings.name, () => {
     expect(sut(null, {}, now)).toEqual({
       key_alias: null,
       user_id: null,
+      team_id: null,
+      tags: [],
       models: [],
       max_budget: null,
       budget_duration: null,

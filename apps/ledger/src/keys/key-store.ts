@@ -16,6 +16,8 @@ export interface KeyRow {
   key_name: string;
   key_alias: string | null;
   user_id: string | null;
+  team_id: string | null;
+  tags: string[];
   models: string[];
   max_budget: string | null;
   budget_duration: string | null;
@@ -33,6 +35,8 @@ export interface KeyRow {
 export interface KeyColumns {
   key_alias: string | null;
   user_id: string | null;
+  team_id: string | null;
+  tags: string[];
   models: string[];
   max_budget: number | null;
   budget_duration: string | null;
@@ -57,6 +61,8 @@ export function toVirtualKey(row: KeyRow): VirtualKey {
     key_name: row.key_name,
     key_alias: row.key_alias,
     user_id: row.user_id,
+    team_id: row.team_id,
+    tags: row.tags,
     models: row.models,
     max_budget: row.max_budget === null ? null : Number(row.max_budget),
     budget_duration: row.budget_duration,
@@ -100,8 +106,8 @@ export class KeyStore {
       .query<KeyRow[]>(
         `INSERT INTO virtual_keys (key_id, key_hash, key_name, key_alias, user_id, models, max_budget,
            budget_duration, rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata,
-           created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+           team_id, tags, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
          RETURNING *`,
         [
           identity.keyId,
@@ -126,8 +132,8 @@ export class KeyStore {
       .query<[KeyRow[], number]>(
         `UPDATE virtual_keys SET key_alias = $2, user_id = $3, models = $4, max_budget = $5,
            budget_duration = $6, rpm_limit = $7, tpm_limit = $8, max_parallel_requests = $9,
-           expires_at = $10, blocked = $11, metadata = $12, updated_at = $13,
-           key_hash = coalesce($14, key_hash), key_name = coalesce($15, key_name)
+           expires_at = $10, blocked = $11, metadata = $12, team_id = $13, tags = $14, updated_at = $15,
+           key_hash = coalesce($16, key_hash), key_name = coalesce($17, key_name)
          WHERE key_id = $1
          RETURNING *`,
         [
@@ -149,7 +155,7 @@ export class KeyStore {
 
   async page(
     manager: EntityManager,
-    filter: { userId: string | null; keyAlias: string | null },
+    filter: { userId: string | null; keyAlias: string | null; teamId?: string | null },
     page: number,
     size: number,
   ): Promise<{ rows: KeyRow[]; total: number }> {
@@ -158,6 +164,10 @@ export class KeyStore {
     if (filter.userId !== null) {
       parameters.push(filter.userId);
       conditions.push(`user_id = $${parameters.length}`);
+    }
+    if (filter.teamId) {
+      parameters.push(filter.teamId);
+      conditions.push(`team_id = $${parameters.length}`);
     }
     if (filter.keyAlias !== null) {
       parameters.push(filter.keyAlias);
@@ -253,6 +263,8 @@ export class KeyStore {
       columns.expires_at?.toISOString() ?? null,
       columns.blocked,
       JSON.stringify(columns.metadata),
+      columns.team_id,
+      columns.tags,
     ];
   }
 }

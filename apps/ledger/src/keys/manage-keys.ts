@@ -14,6 +14,7 @@ import {
   type KeySettings,
   type KeysChanged,
   type KeyUpdateMessage,
+  keyBudgetWindow,
   parseDuration,
   Subjects,
   type VirtualKeyInfo,
@@ -26,6 +27,9 @@ import {
   toKeyInfo,
   toVirtualKey,
 } from './key-store';
+import { customerLimits } from '../org/manage-org';
+import { OrgStore } from '../org/org-store';
+import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
 import type { SpendCounters } from './spend-counters';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37,6 +41,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export class ManageKeys {
   private readonly store = new KeyStore();
+  private readonly org = new OrgStore();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,11 +52,15 @@ export class ManageKeys {
 
   async generate(message: KeyGenerateMessage): Promise<VirtualKeyInfo> {
     const now = this.clock();
-    const row = await this.store.insert(
-      this.dataSource.manager,
-      { keyId: randomUUID(), keyHash: message.keyHash, keyName: message.keyName, now },
-      applySettings(null, message.settings, now),
-    );
+    const row = await this.dataSource.transaction(async (manager) => {
+      const columns = applySettings(null, message.settings, now);
+      await checkTeamScope(manager, this.org, columns);
+      return this.store.insert(
+        manager,
+        { keyId: randomUUID(), keyHash: message.keyHash, keyName: message.keyName, now },
+        columns,
+      );
+    });
     return toKeyInfo(row, undefined, 0, now.getTime());
   }
 
@@ -94,7 +103,7 @@ export class ManageKeys {
     const manager = this.dataSource.manager;
     const { rows, total } = await this.store.page(
       manager,
-      { userId: message.userId, keyAlias: message.keyAlias },
+      { userId: message.userId, keyAlias: message.keyAlias, teamId: message.teamId ?? null },
       message.page,
       message.size,
     );
@@ -106,9 +115,20 @@ export class ManageKeys {
     };
   }
 
+  /** The key, its team and its internal user's limits, and the teams its user administers. */
   async lookup(keyHash: string): Promise<KeyLookupReply> {
-    const row = await this.store.find(this.dataSource.manager, { by: 'hash', value: keyHash });
-    return { key: row === null ? null : toVirtualKey(row) };
+    const manager = this.dataSource.manager;
+    const row = await this.store.find(manager, { by: 'hash', value: keyHash });
+    if (row === null) return { key: null };
+    const team = row.team_id === null ? null : await this.org.team(manager, row.team_id);
+    const user = row.user_id === null ? null : await this.org.user(manager, row.user_id);
+    const memberships = row.user_id === null ? [] : await this.org.membershipsOf(manager, row.user_id);
+    return {
+      key: toVirtualKey(row),
+      team: team === null ? null : toKeyTeam(team),
+      user: user === null ? null : toUserLimits(user),
+      adminOfTeams: memberships.filter((member) => member.role === 'admin').map((member) => member.team_id),
+    };
   }
 
   /**
@@ -120,10 +140,17 @@ export class ManageKeys {
   async reseedCounters(): Promise<number> {
     const manager = this.dataSource.manager;
     const nowMs = this.clock().getTime();
-    const windows = (await this.store.budgeted(manager)).map((row) => ({
-      keyId: row.key_id,
-      window: currentWindowOf(row, nowMs),
-    }));
+    const windows = [
+      ...(await this.store.budgeted(manager)).map((row) => ({
+        keyId: row.key_id,
+        window: currentWindowOf(row, nowMs),
+      })),
+      // teams, internal users and customers with a budget: their counters are kept the same way
+      ...(await this.org.budgetedScopes(manager)).map((row) => ({
+        keyId: row.scope_id,
+        window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, nowMs),
+      })),
+    ];
     // Redis away: the counters are still seeded (and retried); the sweep waits for the next reseed
     const settled = await this.counters
       .settledReservations(windows.map((item) => item.keyId))
@@ -134,6 +161,8 @@ export class ManageKeys {
     await this.counters
       .releaseCounted(settled.filter((reservation) => stored.has(reservation.eventId)))
       .catch(() => 0);
+    const customers = await this.org.limitedCustomers(manager);
+    await this.counters.publishCustomerLimits(customers.map(customerLimits)).catch(() => undefined);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
   }
@@ -156,13 +185,11 @@ export class ManageKeys {
     const now = this.clock();
     const result = await this.dataSource.transaction(async (manager) => {
       const before = await this.store.findOrFail(manager, ref, true);
-      const after = await this.store.update(
-        manager,
-        before.key_id,
-        applySettings(before, settings, now),
-        now,
-        newIdentity,
-      );
+      const columns = applySettings(before, settings, now);
+      if (settings.team_id !== undefined || settings.models !== undefined) {
+        await checkTeamScope(manager, this.org, columns);
+      }
+      const after = await this.store.update(manager, before.key_id, columns, now, newIdentity);
       const recounted =
         before.budget_duration === after.budget_duration
           ? null
@@ -229,6 +256,8 @@ export function applySettings(before: KeyRow | null, settings: KeySettings, now:
   return {
     key_alias: keep(settings.key_alias, before?.key_alias ?? null),
     user_id: keep(settings.user_id, before?.user_id ?? null),
+    team_id: keep(settings.team_id, before?.team_id ?? null),
+    tags: keep(settings.tags, before?.tags ?? []),
     models: keep(settings.models, before?.models ?? []),
     max_budget: keep(settings.max_budget, before?.max_budget == null ? null : Number(before.max_budget)),
     budget_duration: keep(settings.budget_duration, before?.budget_duration ?? null),

@@ -4,6 +4,8 @@ import {
   ALL_TIME_END_MS,
   type BudgetWindow,
   BudgetRedisKeys,
+  budgetScopeId,
+  type CustomerLimitsRecord,
   RESERVATION_VALUE_LUA,
   COUNTED_MARKER_TTL_MS,
   type UsageEvent,
@@ -132,19 +134,26 @@ export class SpendCounters {
     keyWindows: readonly KeyWindowSpend[],
     inserted: readonly UsageEvent[],
     budgetedKeyIds: readonly string[] = [],
+    eventScopes: ReadonlyMap<string, readonly string[]> = new Map(),
   ): void {
     const budgeted = new Set(budgetedKeyIds);
     const nowMs = Date.now();
     for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     const byKey = new Map<string, ClearUpdate>();
     for (const event of inserted) {
-      if (event.keyId === null) continue;
-      let clear = byKey.get(event.keyId);
-      if (!clear) {
-        clear = { keyId: event.keyId, budgeted: budgeted.has(event.keyId), calls: [] };
-        byKey.set(event.keyId, clear);
+      // the key, and the team, user and customer scopes with a budget the call reserved in too
+      const scopeIds = [
+        ...(event.keyId === null ? [] : [event.keyId]),
+        ...(eventScopes.get(event.eventId) ?? []),
+      ];
+      for (const scopeId of scopeIds) {
+        let clear = byKey.get(scopeId);
+        if (!clear) {
+          clear = { keyId: scopeId, budgeted: budgeted.has(scopeId), calls: [] };
+          byKey.set(scopeId, clear);
+        }
+        clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
       }
-      clear.calls.push({ requestId: event.requestId, eventId: event.eventId, attempt: event.attempt });
     }
     this.pendingClears.push(...byKey.values());
     this.boundPendingClears();
@@ -156,6 +165,21 @@ export class SpendCounters {
     const nowMs = Date.now();
     for (const spend of spends) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     await this.flush();
+  }
+
+  /** Writes the limits of end users, which the ingress reads at admission (start, reseed, a change). */
+  async publishCustomerLimits(
+    customers: readonly { userId: string; limits: CustomerLimitsRecord }[],
+  ): Promise<void> {
+    if (customers.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const customer of customers) {
+      pipeline.set(
+        BudgetRedisKeys.limits(budgetScopeId('customer', customer.userId)),
+        JSON.stringify(customer.limits),
+      );
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
 
   /** The settled reservations (`<usd>|<eventId>`) of these keys. */

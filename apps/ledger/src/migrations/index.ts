@@ -2,6 +2,7 @@ import { CreateUsageEvents1764100000000 } from './1764100000000-create-usage-eve
 import { AddBaselineCost1764100000001 } from './1764100000001-add-baseline-cost';
 import { CreateVirtualKeys1764200000000 } from './1764200000000-create-virtual-keys';
 import { CreateUsageDailyRollups1764200000001 } from './1764200000001-create-usage-daily-rollups';
+import { CreateTeamsUsersTags1764300000000 } from './1764300000000-create-teams-users-tags';
 
 /** Every migration, in order. The ledger applies pending ones at start. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddBaselineCost1764100000001,
   CreateVirtualKeys1764200000000,
   CreateUsageDailyRollups1764200000001,
+  CreateTeamsUsersTags1764300000000,
 ];

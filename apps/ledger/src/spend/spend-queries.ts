@@ -20,6 +20,10 @@ const GROUP_EXPRESSIONS = {
   router: 'router',
   tier: 'tier',
   day: `to_char(day, 'YYYY-MM-DD')`,
+  team: 'team_id',
+  user: 'user_id',
+  customer: 'end_user',
+  tag: 'tag',
 } as const satisfies Record<SpendGroupBy, string>;
 
 export const REPORT_SUMS = `
@@ -99,6 +103,10 @@ export class SpendQueries {
     if (message.tier !== null) where((p) => `tier = ${p}`, message.tier);
     if (message.endpoint !== null) where((p) => `endpoint = ${p}`, message.endpoint);
     if (message.status !== null) where((p) => `status = ${p}`, message.status);
+    if (message.teamId) where((p) => `team_id = ${p}`, message.teamId);
+    if (message.userId) where((p) => `user_id = ${p}`, message.userId);
+    if (message.tag) where((p) => `request_tags @> ARRAY[${p}::text]`, message.tag);
+    if (message.customer) where((p) => `end_user = ${p}`, message.customer);
     if (message.start !== null) where((p) => `started_at >= ${p}::timestamptz`, asInstant(message.start));
     if (message.end !== null) where((p) => `started_at < ${p}::timestamptz`, asInstant(message.end));
     if (message.cursor !== null) {
@@ -116,7 +124,7 @@ export class SpendQueries {
          input_tokens, input_no_cache_tokens, input_cache_read_tokens, input_cache_write_tokens,
          output_tokens, output_reasoning_tokens, usage_estimated, cost_usd::text AS cost_usd,
          saved_cost_usd::text AS saved_cost_usd, baseline_cost_usd::text AS baseline_cost_usd,
-         latency_ms, ttft_ms, key_id, session_id, end_user, metadata
+         latency_ms, ttft_ms, key_id, session_id, end_user, team_id, user_id, request_tags, metadata
        FROM usage_events
        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY started_at DESC, event_id DESC
@@ -148,10 +156,23 @@ export class SpendQueries {
       parameters.push(await this.keyIdOf(message.key));
       conditions.push(`key_id = $${parameters.length}`);
     }
+    for (const [column, value] of [
+      ['team_id', message.teamId],
+      ['user_id', message.userId],
+      ['end_user', message.customer],
+      ['tag', message.tag],
+    ] as const) {
+      if (!value) continue;
+      parameters.push(value);
+      conditions.push(`${column} = $${parameters.length}`);
+    }
+    // a tag is in the tag rollup only, where a request counts once under each of its tags
+    const rollups =
+      message.groupBy === 'tag' || message.tag ? 'usage_daily_tag_rollups' : 'usage_daily_rollups';
     const rows: ReportRow[] = await this.dataSource.query(
       `WITH sums AS (
          SELECT ${group} AS grouped, GROUPING(${group}) AS is_total, ${REPORT_SUMS}
-         FROM usage_daily_rollups
+         FROM ${rollups}
          ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
          GROUP BY ROLLUP (${group})
        )

@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type BudgetWindow, budgetWindowAt, parseDuration, type UsageEvent } from '@switchyard/contracts';
+import { type BudgetWindow, budgetWindowAt, type UsageEvent } from '@switchyard/contracts';
+import { type Attribution, Attributions } from './attribution';
 import { storableJson } from './storable-json';
 
-/** column name, SQL type, and how to read it from an event. */
-const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
+/** column name, SQL type, and how to read it from an event and whom it is charged to. */
+const COLUMNS: readonly [string, string, (event: UsageEvent, attribution: Attribution) => unknown][] = [
   ['event_id', 'uuid', (event) => event.eventId],
   ['request_id', 'text', (event) => event.requestId],
   ['attempt', 'int4', (event) => event.attempt],
@@ -41,16 +42,24 @@ const COLUMNS: readonly [string, string, (event: UsageEvent) => unknown][] = [
   ['session_id', 'text', (event) => event.sessionId],
   ['end_user', 'text', (event) => event.user],
   ['metadata', 'jsonb', (event) => event.metadata],
+  ['team_id', 'text', (_event, attribution) => attribution.teamId],
+  ['user_id', 'text', (_event, attribution) => attribution.userId],
+  ['request_tags', 'text[]', (_event, attribution) => attribution.tags],
 ];
 
 /** the rows that count for router savings: both what they cost and their baseline are known. */
 const PRICED_ROUTE = 'baseline_cost_usd IS NOT NULL AND cost_usd IS NOT NULL';
 
-function toRow(event: UsageEvent): Record<string, unknown> {
+function toRow(event: UsageEvent, attribution: Attribution): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const [name, , read] of COLUMNS) row[name] = read(event);
+  for (const [name, , read] of COLUMNS) row[name] = read(event, attribution);
   return row;
 }
+
+/** The dimensions of both daily rollups besides the day (and the tag), in key order. */
+const ROLLUP_DIMENSIONS = `coalesce(key_id, ''), model, provider, coalesce(router, ''), coalesce(tier, ''),
+      coalesce(team_id, ''), coalesce(user_id, ''), coalesce(end_user, '')`;
+const ROLLUP_KEY = 'key_id, model, provider, router, tier, team_id, user_id, end_user';
 
 /** Sums added to a daily rollup row, in column order (`rollup.x + excluded.x` on conflict). */
 const ROLLUP_SUMS: readonly [string, string][] = [
@@ -82,18 +91,29 @@ const INSERT_SQL = `
     INSERT INTO usage_events (${COLUMNS.map(([name]) => name).join(', ')})
     SELECT * FROM json_to_recordset($1::json) AS event(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING event_id, started_at, key_id, model, provider, router, tier, kind, status, input_tokens,
+    RETURNING event_id, started_at, key_id, team_id, user_id, end_user, request_tags, model, provider,
+      router, tier, kind, status, input_tokens,
       input_no_cache_tokens, input_cache_read_tokens, input_cache_write_tokens, output_tokens,
       output_reasoning_tokens, cost_usd, saved_cost_usd, baseline_cost_usd
   ), rolled_up AS (
     INSERT INTO usage_daily_rollups AS rollup
-      (day, key_id, model, provider, router, tier, ${ROLLUP_SUMS.map(([name]) => name).join(', ')})
-    SELECT (started_at AT TIME ZONE 'UTC')::date, coalesce(key_id, ''), model, provider,
-      coalesce(router, ''), coalesce(tier, ''), ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
+      (day, ${ROLLUP_KEY}, ${ROLLUP_SUMS.map(([name]) => name).join(', ')})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, ${ROLLUP_DIMENSIONS},
+      ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
     FROM inserted
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (day, key_id, model, provider, router, tier) DO UPDATE SET
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ON CONFLICT (day, ${ROLLUP_KEY}) DO UPDATE SET
+      ${ROLLUP_SUMS.map(([name]) => `${name} = rollup.${name} + excluded.${name}`).join(',\n      ')}
+  ), tag_rolled_up AS (
+    INSERT INTO usage_daily_tag_rollups AS rollup
+      (day, tag, ${ROLLUP_KEY}, ${ROLLUP_SUMS.map(([name]) => name).join(', ')})
+    SELECT (started_at AT TIME ZONE 'UTC')::date, tag, ${ROLLUP_DIMENSIONS},
+      ${ROLLUP_SUMS.map(([, sum]) => sum).join(', ')}
+    FROM inserted CROSS JOIN LATERAL unnest(request_tags) AS tag
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    ON CONFLICT (day, tag, ${ROLLUP_KEY}) DO UPDATE SET
       ${ROLLUP_SUMS.map(([name]) => `${name} = rollup.${name} + excluded.${name}`).join(',\n      ')}
   )
   SELECT event_id FROM inserted`;
@@ -118,24 +138,20 @@ export interface KeyWindowSpend {
 export interface InsertResult {
   /** the events that were new (not already stored). */
   inserted: UsageEvent[];
-  /** the budget windows these events added to, with their new totals. */
+  /** the budget windows these events added to (keys, teams, users, customers), with their new totals. */
   keyWindows: KeyWindowSpend[];
-  /** the keys of these events that have a budget (`max_budget`). */
+  /** the scopes of these events that have a budget (`max_budget`): key ids and scope ids. */
   budgetedKeyIds: string[];
-}
-
-interface KeyBudgetRow {
-  key_id: string;
-  budget_duration: string | null;
-  created_at: Date;
-  max_budget: string | null;
+  /** each new event's budgeted scopes besides its key (`team:<id>`, …), whose reservations it releases. */
+  eventScopes?: Map<string, string[]>;
 }
 
 /**
  * Writes a batch of usage events in one transaction: the rows (one JSON parameter, whatever the
  * batch size; an event id already stored is skipped, so redelivery never double-counts), their
- * daily rollups, and the spend of each virtual key's budget window. The
- * keys are read `FOR SHARE`, so a concurrent change of a key's budget duration (which recounts its
+ * daily rollups (by key, team, internal user, end user, and by tag), and the spend of each budget
+ * window of its key, team, internal user and end user. The keys, teams, users and customers are
+ * read `FOR SHARE` (`Attributions`), so a concurrent change of a budget duration (which recounts its
  * window) waits for the batch, or the batch for it: either way every cost lands in exactly one
  * window.
  */
@@ -143,71 +159,70 @@ export class UsageStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async insert(events: readonly UsageEvent[]): Promise<InsertResult> {
-    if (events.length === 0) return { inserted: [], keyWindows: [], budgetedKeyIds: [] };
+    if (events.length === 0)
+      return { inserted: [], keyWindows: [], budgetedKeyIds: [], eventScopes: new Map() };
     // sorted, so concurrent writers lock rows in the same order
     const unique = [...new Map(events.map((event) => [event.eventId, event])).values()].sort((left, right) =>
       left.eventId < right.eventId ? -1 : left.eventId > right.eventId ? 1 : 0,
     );
-    const keyIds = [
-      ...new Set(unique.flatMap((event) => (event.keyId === null ? [] : [event.keyId]))),
-    ].sort();
-    if (keyIds.length === 0) {
-      // no key to charge: the statement alone is atomic
+    if (!Attributions.needsLookup(unique)) {
+      // no key or end user to charge: the statement alone is atomic
       return {
-        inserted: await this.insertRows(this.dataSource.manager, unique),
+        inserted: await this.insertRows(this.dataSource.manager, unique, Attributions.none()),
         keyWindows: [],
         budgetedKeyIds: [],
+        eventScopes: new Map(),
       };
     }
     return this.dataSource.transaction(async (manager) => {
-      const keys: KeyBudgetRow[] = await manager.query(
-        `SELECT key_id, budget_duration, created_at, max_budget FROM virtual_keys
-         WHERE key_id = ANY($1::text[]) ORDER BY key_id FOR SHARE`,
-        [keyIds],
-      );
-      const inserted = await this.insertRows(manager, unique);
+      const attributions = await Attributions.load(manager, unique);
+      const inserted = await this.insertRows(manager, unique, attributions);
+      const budgeted = new Set<string>();
+      const eventScopes = new Map<string, string[]>();
+      for (const event of unique) {
+        const scopes = attributions.scopesOf(event).filter((scope) => scope.budgeted);
+        for (const scope of scopes) budgeted.add(scope.scopeId);
+        const extra = scopes.map((scope) => scope.scopeId).filter((scopeId) => scopeId !== event.keyId);
+        if (extra.length > 0) eventScopes.set(event.eventId, extra);
+      }
       return {
         inserted,
-        keyWindows: await this.chargeKeys(manager, inserted, keys),
-        budgetedKeyIds: keys.filter((key) => key.max_budget !== null).map((key) => key.key_id),
+        keyWindows: await this.chargeScopes(manager, inserted, attributions),
+        budgetedKeyIds: [...budgeted],
+        eventScopes,
       };
     });
   }
 
-  private async insertRows(manager: EntityManager, events: UsageEvent[]): Promise<UsageEvent[]> {
+  private async insertRows(
+    manager: EntityManager,
+    events: UsageEvent[],
+    attributions: Attributions,
+  ): Promise<UsageEvent[]> {
     // one JSON parameter: JSON.stringify and Postgres' JSON parser are native, array literals are not;
     // what no text or jsonb column can hold (NUL, lone surrogates), in any field, becomes U+FFFD
     const rows: { event_id: string }[] = await manager.query(INSERT_SQL, [
-      storableJson(JSON.stringify(events.map(toRow))),
+      storableJson(JSON.stringify(events.map((event) => toRow(event, attributions.of(event))))),
     ]);
     const inserted = new Set(rows.map((row) => row.event_id));
     return events.filter((event) => inserted.has(event.eventId));
   }
 
-  private async chargeKeys(
+  private async chargeScopes(
     manager: EntityManager,
     inserted: readonly UsageEvent[],
-    keys: readonly KeyBudgetRow[],
+    attributions: Attributions,
   ): Promise<KeyWindowSpend[]> {
-    const byId = new Map(
-      keys.map((key) => [
-        key.key_id,
-        {
-          keyId: key.key_id,
-          anchorMs: key.created_at.getTime(),
-          duration: key.budget_duration === null ? null : parseDuration(key.budget_duration),
-        },
-      ]),
-    );
     const columns: [string[], number[], number[], string[]] = [[], [], [], []];
     for (const event of inserted) {
-      const key = event.keyId === null ? undefined : byId.get(event.keyId);
-      if (!key || event.costUsd === null) continue;
-      const window = budgetWindowAt(key.anchorMs, key.duration, Date.parse(event.startedAt));
-      columns[0].push(key.keyId);
-      columns[1].push(window.startMs);
-      columns[2].push(window.endMs);
-      columns[3].push(String(event.costUsd));
+      if (event.costUsd === null) continue;
+      for (const scope of attributions.scopesOf(event)) {
+        const window = budgetWindowAt(scope.anchorMs, scope.duration, Date.parse(event.startedAt));
+        columns[0].push(scope.scopeId);
+        columns[1].push(window.startMs);
+        columns[2].push(window.endMs);
+        columns[3].push(String(event.costUsd));
+      }
     }
     if (columns[0].length === 0) return [];
     const rows: { key_id: string; start_ms: string; end_ms: string; spend: string }[] = await manager.query(

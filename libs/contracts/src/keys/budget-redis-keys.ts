@@ -35,6 +35,11 @@ export const BudgetRedisKeys = {
   tokens: (keyId: string, minute: number) => `limits:{${keyId}}:tpm:${minute}`,
   /** calls in flight (sorted set, score = when the entry expires). */
   parallel: (keyId: string) => `limits:{${keyId}}:parallel`,
+  /**
+   * the limits of a scope the ingress cannot learn from a key's lookup (an end user: any request may
+   * name one), as `CustomerLimitsRecord` JSON, written by the ledger.
+   */
+  limits: (scopeId: string) => `limits:{${scopeId}}:settings`,
 } as const;
 
 /**
@@ -66,3 +71,12 @@ export const SETTLED_RESERVATION_TTL_MS = 7 * 24 * 3600_000;
  * again), which it does soon after its event is produced (an ingress that died never settles).
  */
 export const COUNTED_MARKER_TTL_MS = 15 * 60_000;
+
+/** What `BudgetRedisKeys.limits` holds for an end user (`customer:<id>`). */
+export interface CustomerLimitsRecord {
+  max_budget: number | null;
+  budget_duration: string | null;
+  blocked: boolean;
+  /** ISO; budget windows are counted from here. */
+  created_at: string;
+}

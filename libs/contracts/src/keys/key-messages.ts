@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeyTeam, ScopeLimits } from '../teams/budget-scope';
 import { KeySettings } from './key-requests';
 import { KeyRef, VirtualKey, VirtualKeyInfo } from './virtual-key';
 
@@ -39,6 +40,7 @@ export const KeyListMessage = z.object({
   size: z.number().int().min(1).max(100),
   userId: z.string().nullable(),
   keyAlias: z.string().nullable(),
+  teamId: z.string().nullable().optional(),
 });
 export type KeyListMessage = z.infer<typeof KeyListMessage>;
 export const KeyListReply = z.object({
@@ -52,5 +54,26 @@ export type KeyListReply = z.infer<typeof KeyListReply>;
 /** `keys.lookup.v1`: what the ingress needs to authenticate and limit a key (null: unknown). */
 export const KeyLookupMessage = z.object({ keyHash });
 export type KeyLookupMessage = z.infer<typeof KeyLookupMessage>;
-export const KeyLookupReply = z.object({ key: VirtualKey.nullable() });
+export const KeyLookupReply = z.object({
+  key: VirtualKey.nullable(),
+  /** the key's team, when it has one. */
+  team: KeyTeam.nullable().optional(),
+  /** the limits of the key's internal user (`user_id`), when the user has any. */
+  user: ScopeLimits.nullable().optional(),
+  /** the teams whose keys the key's user may manage (role `admin`). */
+  adminOfTeams: z.array(z.string()).optional(),
+});
 export type KeyLookupReply = z.infer<typeof KeyLookupReply>;
+
+/** What a key's lookup says beside the key: its team, its user's limits, the teams it administers. */
+export interface KeyGrants {
+  team: KeyTeam | null;
+  user: ScopeLimits | null;
+  adminOfTeams: readonly string[];
+}
+
+export const NO_GRANTS: KeyGrants = { team: null, user: null, adminOfTeams: [] };
+
+export function grantsOf(reply: KeyLookupReply): KeyGrants {
+  return { team: reply.team ?? null, user: reply.user ?? null, adminOfTeams: reply.adminOfTeams ?? [] };
+}

@@ -23,6 +23,9 @@ export const KeySettings = z.strictObject({
   duration: DurationString.nullable().optional(),
   key_alias: text.nullable().optional(),
   user_id: text.nullable().optional(),
+  /** the team the key belongs to: its models must be within the team's. */
+  team_id: text.nullable().optional(),
+  tags: z.array(text).max(100).optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   blocked: z.boolean().optional(),
 });
@@ -62,6 +65,7 @@ export const KeyListQuery = z.strictObject({
   size: z.coerce.number().int().min(1).max(100).default(10),
   user_id: text.optional(),
   key_alias: text.optional(),
+  team_id: text.optional(),
   /** LiteLLM lists tokens by default; `true` lists the key objects. */
   return_full_object: queryFlag.default(false),
 });

@@ -11,6 +11,10 @@ export const VirtualKey = z.object({
   key_name: z.string(),
   key_alias: z.string().nullable(),
   user_id: z.string().nullable(),
+  /** the team the key belongs to (its calls are charged to the team too); absent or null: none. */
+  team_id: z.string().nullable().optional(),
+  /** tags every call of the key carries (spend per tag). */
+  tags: z.array(z.string()).optional(),
   /** models, routers or aliases the key may call; empty: all of them. */
   models: z.array(z.string()),
   /** US dollars per budget window; null: no budget. */

@@ -7,7 +7,8 @@ const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
  * `GET /spend/logs`: usage rows, newest first, one page at a time (`next_cursor` until it is
  * null). Filters: `key` (the key, its token or its key_id; LiteLLM's `api_key` too), `model` (the
  * model that answered), `model_group` (the name called), `request_id`, `provider`, `router`,
- * `tier`, `endpoint` (`chat`, `messages`, `embeddings`), `status` (`success`, `error`, …), and a
+ * `tier`, `endpoint` (`chat`, `messages`, `embeddings`), `status` (`success`, `error`, …),
+ * `team_id`, `user_id` (the key's internal user), `tag`, `customer` (the request's `user`), and a
  * time range on the start of each attempt (`start_date` inclusive, `end_date` exclusive; ISO times
  * or dates).
  */
@@ -22,6 +23,11 @@ export const SpendLogsQuery = z.strictObject({
   tier: z.string().trim().min(1).optional(),
   endpoint: z.string().trim().min(1).optional(),
   status: z.string().trim().min(1).optional(),
+  team_id: z.string().trim().min(1).optional(),
+  user_id: z.string().trim().min(1).optional(),
+  tag: z.string().trim().min(1).optional(),
+  /** the end user: the request's `user`. */
+  customer: z.string().trim().min(1).optional(),
   start_date: instant.optional(),
   end_date: instant.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -41,6 +47,10 @@ export const SpendLogsMessage = z.object({
   tier: z.string().nullable().default(null),
   endpoint: z.string().nullable().default(null),
   status: z.string().nullable().default(null),
+  teamId: z.string().nullable().optional(),
+  userId: z.string().nullable().optional(),
+  tag: z.string().nullable().optional(),
+  customer: z.string().nullable().optional(),
   start: instant.nullable(),
   end: instant.nullable(),
   limit: z.number().int().min(1).max(500),
@@ -88,6 +98,11 @@ export const SpendLogRow = z.object({
   key_id: z.string().nullable(),
   session_id: z.string().nullable(),
   user: z.string().nullable(),
+  team_id: z.string().nullable(),
+  /** the internal user the key belongs to. */
+  user_id: z.string().nullable(),
+  /** the request's, its key's and its team's tags. */
+  request_tags: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 export type SpendLogRow = z.infer<typeof SpendLogRow>;

@@ -1,19 +1,35 @@
 import { z } from 'zod';
 import { KeyRef } from '../keys/virtual-key';
 
-export const SpendGroupBy = z.enum(['model', 'key', 'provider', 'router', 'tier', 'day']);
+export const SpendGroupBy = z.enum([
+  'model',
+  'key',
+  'provider',
+  'router',
+  'tier',
+  'day',
+  'team',
+  'user',
+  'customer',
+  'tag',
+]);
 export type SpendGroupBy = z.infer<typeof SpendGroupBy>;
 
 /**
- * `GET /spend/report?group_by=model|key|provider|router|tier|day`: requests, tokens by kind and
+ * `GET /spend/report?group_by=model|key|provider|router|tier|day|team|user|customer|tag`: requests, tokens by kind and
  * cost per group, from the daily rollups. `start_date` and `end_date` are UTC days, both inclusive;
- * `key` narrows it to one key.
+ * `key`, `team_id`, `user_id` (internal user), `tag` and `customer` (the request's `user`) narrow it.
+ * `group_by=tag` counts a request once under each of its tags.
  */
 export const SpendReportQuery = z.strictObject({
   group_by: SpendGroupBy.default('model'),
   start_date: z.iso.date().optional(),
   end_date: z.iso.date().optional(),
   key: z.string().trim().min(1).optional(),
+  team_id: z.string().trim().min(1).optional(),
+  user_id: z.string().trim().min(1).optional(),
+  tag: z.string().trim().min(1).optional(),
+  customer: z.string().trim().min(1).optional(),
 });
 export type SpendReportQuery = z.infer<typeof SpendReportQuery>;
 
@@ -23,6 +39,10 @@ export const SpendReportMessage = z.object({
   startDate: z.iso.date().nullable(),
   endDate: z.iso.date().nullable(),
   key: KeyRef.nullable(),
+  teamId: z.string().nullable().optional(),
+  userId: z.string().nullable().optional(),
+  tag: z.string().nullable().optional(),
+  customer: z.string().nullable().optional(),
 });
 export type SpendReportMessage = z.infer<typeof SpendReportMessage>;
 

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * A group whose limits hold across every call charged to it, next to the key's own: a team, an
+ * internal user (all their keys), an end user (a request's `user`) or a tag. Its id names its
+ * Redis counters and its spend rows (`team:<team_id>`, `user:<user_id>`, `customer:<id>`,
+ * `tag:<tag>`); a key's own scope id is its `key_id`.
+ */
+export const BudgetScopeKind = z.enum(['team', 'user', 'customer', 'tag']);
+export type BudgetScopeKind = z.infer<typeof BudgetScopeKind>;
+
+export function budgetScopeId(kind: BudgetScopeKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** The limits of one scope as the ingress enforces them (null: none). */
+export const ScopeLimits = z.object({
+  scope_id: z.string().min(1),
+  /** how refusals name it: `team "backend"`. */
+  label: z.string(),
+  max_budget: z.number().nonnegative().nullable(),
+  budget_duration: z.string().nullable(),
+  rpm_limit: z.number().int().nonnegative().nullable(),
+  tpm_limit: z.number().int().nonnegative().nullable(),
+  max_parallel_requests: z.number().int().nonnegative().nullable(),
+  /** ISO; budget windows are counted from here. */
+  created_at: z.iso.datetime(),
+});
+export type ScopeLimits = z.infer<typeof ScopeLimits>;
+
+/** What the ingress needs about a key's team, beside its limits. */
+export const KeyTeam = ScopeLimits.extend({
+  team_id: z.string(),
+  team_alias: z.string().nullable(),
+  /** models the team may call; empty: all of them. */
+  models: z.array(z.string()),
+  blocked: z.boolean(),
+  tags: z.array(z.string()),
+});
+export type KeyTeam = z.infer<typeof KeyTeam>;
