@@ -10,6 +10,8 @@ export * from './chat/embedding-request';
 export * from './usage/token-usage';
 export * from './usage/route-decision';
 export * from './usage/usage-event';
+export * from './usage/attempt-accounting';
+export * from './usage/usage-events';
 export * from './dispatch/dispatch-request';
 export * from './dispatch/dispatch-reply';
 export * from './dispatch/dispatch-probe';

@@ -2,6 +2,7 @@ export * from './spec';
 export { SseDecoder, decodeSse } from './sse-decoder';
 export { adapterFor } from './registry';
 export type { AdapterOptions } from './shared/adapter-options';
+export { NON_REQUEST_PARAMS, requestDefaultsOf } from './shared/request-parameters';
 
 export { OpenAIAdapter } from './openai/openai-adapter';
 export { AnthropicAdapter } from './anthropic/anthropic-adapter';
