@@ -1,6 +1,7 @@
 import { GatewayError, type ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  embeddingOf,
   FIXED_NOW_MS,
   fixedClock,
   readFixture,
@@ -10,7 +11,8 @@ import {
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
 import { decodeSse } from '../sse-decoder';
-import { OpenAIAdapter } from './openai-adapter';
+import type { Provider } from '../spec';
+import { openAIProvider } from './openai-provider';
 
 const openai = targetFor({
   provider: 'openai',
@@ -36,11 +38,11 @@ const tools: ChatCompletionRequest['tools'] = [
   },
 ];
 
-describe(OpenAIAdapter.name, () => {
-  let sut: OpenAIAdapter;
+describe('openAIProvider', () => {
+  let sut: Provider;
 
   beforeEach(() => {
-    sut = new OpenAIAdapter({ now: fixedClock });
+    sut = openAIProvider.withClock(fixedClock);
   });
 
   describe('buildChatRequest', () => {
@@ -65,7 +67,7 @@ describe(OpenAIAdapter.name, () => {
         stream_options: { include_usage: true },
       };
 
-      const upstream = sut.buildChatRequest(request, openai, { stream: false });
+      const upstream = sut.chat.buildRequest(request, openai, { stream: false });
 
       expect(upstream.method).toBe('POST');
       expect(upstream.url).toBe('https://api.openai.com/v1/chat/completions');
@@ -97,7 +99,7 @@ describe(OpenAIAdapter.name, () => {
         stream_options: { include_usage: false },
       };
 
-      const body = bodyOf(sut.buildChatRequest(request, openai, { stream: true }));
+      const body = bodyOf(sut.chat.buildRequest(request, openai, { stream: true }));
 
       expect(body).toEqual({
         model: 'gpt-5.4-mini',
@@ -115,7 +117,7 @@ describe(OpenAIAdapter.name, () => {
       };
 
       const body = bodyOf(
-        sut.buildChatRequest(request, { ...openai, providerModel: 'gpt-5.5' }, { stream: false }),
+        sut.chat.buildRequest(request, { ...openai, providerModel: 'gpt-5.5' }, { stream: false }),
       );
 
       expect(body).toEqual({ model: 'gpt-5.5', messages: request.messages, max_completion_tokens: 32000 });
@@ -132,7 +134,7 @@ describe(OpenAIAdapter.name, () => {
         defaults: { temperature: 0.9, top_p: 0.5, api_key: 'sk-leak-me-0123456789', rpm: 10, timeout: 30 },
       };
 
-      const upstream = sut.buildChatRequest(request, target, { stream: false });
+      const upstream = sut.chat.buildRequest(request, target, { stream: false });
 
       expect(bodyOf(upstream)).toEqual({
         model: 'gpt-5.4-mini',
@@ -150,7 +152,7 @@ describe(OpenAIAdapter.name, () => {
         max_completion_tokens: 1024,
       };
 
-      const upstream = sut.buildChatRequest(request, opencodego, { stream: true });
+      const upstream = sut.chat.buildRequest(request, opencodego, { stream: true });
 
       expect(upstream.url).toBe('https://opencode.ai/zen/go/v1/chat/completions');
       expect(upstream.headers.authorization).toBe('Bearer ocg-secret-key-abcdef123456');
@@ -164,7 +166,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('sends no Authorization header when the provider needs no key', () => {
-      const upstream = sut.buildChatRequest(
+      const upstream = sut.chat.buildRequest(
         { model: 'local', messages: [{ role: 'user', content: 'Hi' }] },
         { ...opencodego, apiKey: '' },
         { stream: false },
@@ -178,7 +180,7 @@ describe(OpenAIAdapter.name, () => {
     it('returns the completion with canonical usage (cached and reasoning tokens split out)', () => {
       const body = readJsonFixture(__dirname, 'openai-chat-response.json');
 
-      const result = sut.parseChatResponse(body, openai);
+      const result = sut.chat.parseResponse(body, openai);
 
       expect(result.usage).toEqual({
         input: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: 0 },
@@ -223,7 +225,7 @@ describe(OpenAIAdapter.name, () => {
     it('returns tool calls as they are with finish reason tool_calls', () => {
       const body = readJsonFixture(__dirname, 'openai-chat-response-tool-calls.json');
 
-      const result = sut.parseChatResponse(body, openai);
+      const result = sut.chat.parseResponse(body, openai);
 
       expect(result.finishReason).toBe('tool_calls');
       expect(result.response.choices[0].message.content).toBeNull();
@@ -251,7 +253,7 @@ describe(OpenAIAdapter.name, () => {
         usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_cache_hit_tokens: 3 },
       };
 
-      const result = sut.parseChatResponse(body, opencodego);
+      const result = sut.chat.parseResponse(body, opencodego);
 
       expect(result.finishReason).toBe('length');
       expect(result.usage).toEqual({
@@ -261,7 +263,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('rejects a body without choices as a 502 naming the provider', () => {
-      const error = thrown(() => sut.parseChatResponse({ object: 'chat.completion' }, opencodego));
+      const error = thrown(() => sut.chat.parseResponse({ object: 'chat.completion' }, opencodego));
 
       expect(error.status).toBe(502);
       expect(error.provider).toBe('opencodego');
@@ -271,7 +273,7 @@ describe(OpenAIAdapter.name, () => {
 
   describe('createChatStreamParser', () => {
     it('passes chunks through and converts the usage-only chunk to canonical usage', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
 
       const chunks = runStreamFixture(parser, __dirname, 'openai-stream.sse');
 
@@ -344,7 +346,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('passes streamed tool-call argument deltas through with their indexes', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
 
       const chunks = runStreamFixture(parser, __dirname, 'openai-stream-tool-calls.sse');
 
@@ -381,7 +383,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('splits usage sent on the last choice chunk off into a usage-only chunk at [DONE]', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
       const usage = { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 };
 
       const finish = parser.push({
@@ -426,7 +428,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('reports no usage for a stream cut before the provider sent it', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
       const events = decodeSse(readFixture(__dirname, 'openai-stream.sse'));
 
       events.slice(0, 3).forEach((event) => parser.push(event));
@@ -436,7 +438,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('throws the error an OpenAI-compatible server sends inside the stream', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
 
       const error = thrown(() =>
         parser.push({
@@ -456,7 +458,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('throws an SSE event named error, and skips events that carry neither choices nor usage', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
 
       const skipped = parser.push({ event: null, data: '{}' });
       const error = thrown(() =>
@@ -472,7 +474,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('throws a 502 for an event that is not JSON', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
 
       const error = thrown(() => parser.push({ event: null, data: '{"id":' }));
 
@@ -580,7 +582,7 @@ describe(OpenAIAdapter.name, () => {
 
   describe('embeddings', () => {
     it('builds the embeddings request with the provider model', () => {
-      const upstream = sut.buildEmbeddingRequest(
+      const upstream = embeddingOf(sut).buildRequest(
         { model: 'embed', input: ['a', 'b'], dimensions: 256 },
         { ...openai, providerModel: 'text-embedding-3-small' },
       );
@@ -594,7 +596,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('parses the embeddings response and its prompt tokens', () => {
-      const result = sut.parseEmbeddingResponse(
+      const result = embeddingOf(sut).parseResponse(
         readJsonFixture(__dirname, 'openai-embedding-response.json'),
         openai,
       );

@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  embeddingOf,
   fixedClock,
   readFixture,
   readJsonFixture,
@@ -8,7 +9,8 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
-import { MistralAdapter } from './mistral-adapter';
+import type { Provider } from '../spec';
+import { mistralProvider } from './mistral-provider';
 import { mistralToolCallId } from './mistral-tool-call-id';
 
 const mistral = targetFor({
@@ -25,11 +27,11 @@ function chat(
   return { model: 'mistral-small-4', messages, ...extra };
 }
 
-describe(MistralAdapter.name, () => {
-  let sut: MistralAdapter;
+describe('mistralProvider', () => {
+  let sut: Provider;
 
   beforeEach(() => {
-    sut = new MistralAdapter({ now: fixedClock });
+    sut = mistralProvider.withClock(fixedClock);
   });
 
   describe('buildChatRequest', () => {
@@ -50,7 +52,7 @@ describe(MistralAdapter.name, () => {
         stream_options: { include_usage: true },
       });
 
-      const upstream = sut.buildChatRequest(request, mistral, { stream: true });
+      const upstream = sut.chat.buildRequest(request, mistral, { stream: true });
 
       expect(upstream.url).toBe('https://api.mistral.ai/v1/chat/completions');
       expect(upstream.headers).toEqual({
@@ -102,7 +104,7 @@ describe(MistralAdapter.name, () => {
         },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, mistral, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, mistral, { stream: false }));
 
       const mappedId = mistralToolCallId('call_Xk2pR7vQ9mLs4TnB8wYc1Ze3');
       expect(mappedId).toMatch(/^[A-Za-z0-9]{9}$/);
@@ -149,7 +151,9 @@ describe(MistralAdapter.name, () => {
         tool_choice: toolChoice,
       });
 
-      expect(bodyOf(sut.buildChatRequest(request, mistral, { stream: false })).tool_choice).toEqual(expected);
+      expect(bodyOf(sut.chat.buildRequest(request, mistral, { stream: false })).tool_choice).toEqual(
+        expected,
+      );
     });
 
     it('marks a final assistant message as a prefix and maps reasoning_effort', () => {
@@ -161,7 +165,7 @@ describe(MistralAdapter.name, () => {
         { reasoning_effort: 'medium' },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, mistral, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, mistral, { stream: false }));
 
       expect(body.messages).toEqual([
         { role: 'user', content: 'Write a haiku' },
@@ -181,7 +185,7 @@ describe(MistralAdapter.name, () => {
         },
       ]);
 
-      expect(bodyOf(sut.buildChatRequest(request, mistral, { stream: false })).messages).toEqual([
+      expect(bodyOf(sut.chat.buildRequest(request, mistral, { stream: false })).messages).toEqual([
         {
           role: 'user',
           content: [
@@ -194,7 +198,7 @@ describe(MistralAdapter.name, () => {
 
     it('refuses logprobs with a 400', () => {
       const error = thrown(() =>
-        sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }], { logprobs: true }), mistral, {
+        sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }], { logprobs: true }), mistral, {
           stream: false,
         }),
       );
@@ -210,7 +214,10 @@ describe(MistralAdapter.name, () => {
 
   describe('parseChatResponse', () => {
     it('returns the completion with canonical usage', () => {
-      const result = sut.parseChatResponse(readJsonFixture(__dirname, 'mistral-chat-response.json'), mistral);
+      const result = sut.chat.parseResponse(
+        readJsonFixture(__dirname, 'mistral-chat-response.json'),
+        mistral,
+      );
 
       expect(result.usage).toEqual({
         input: { total: 1212, noCache: 188, cacheRead: 1024, cacheWrite: 0 },
@@ -239,7 +246,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('returns tool calls with type function and finish reason tool_calls', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'mistral-chat-response-tool-calls.json'),
         mistral,
       );
@@ -260,7 +267,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('splits thinking chunks into reasoning_content', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'mistral-chat-response-reasoning.json'),
         mistral,
       );
@@ -279,9 +286,9 @@ describe(MistralAdapter.name, () => {
       };
 
       body.choices[0].finish_reason = 'model_length';
-      expect(sut.parseChatResponse(body, mistral).finishReason).toBe('length');
+      expect(sut.chat.parseResponse(body, mistral).finishReason).toBe('length');
       body.choices[0].finish_reason = 'error';
-      expect(thrown(() => sut.parseChatResponse(body, mistral))).toMatchObject({
+      expect(thrown(() => sut.chat.parseResponse(body, mistral))).toMatchObject({
         status: 502,
         isRetryable: true,
         provider: 'mistral',
@@ -291,7 +298,7 @@ describe(MistralAdapter.name, () => {
 
   describe('createChatStreamParser', () => {
     it('passes chunks through and emits the usage of the last chunk as a usage-only chunk', () => {
-      const parser = sut.createChatStreamParser(mistral);
+      const parser = sut.chat.createStreamParser(mistral);
 
       const chunks = runStreamFixture(parser, __dirname, 'mistral-stream.sse');
 
@@ -332,7 +339,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('indexes whole tool calls, flattens thinking chunks and reads num_cached_tokens', () => {
-      const parser = sut.createChatStreamParser({ ...mistral, providerModel: 'mistral-medium-3-5' });
+      const parser = sut.chat.createStreamParser({ ...mistral, providerModel: 'mistral-medium-3-5' });
 
       const chunks = runStreamFixture(parser, __dirname, 'mistral-stream-tool-calls.sse');
 
@@ -390,7 +397,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('throws on a chunk that finishes with reason error', () => {
-      const parser = sut.createChatStreamParser(mistral);
+      const parser = sut.chat.createStreamParser(mistral);
 
       expect(
         thrown(() =>
@@ -450,7 +457,7 @@ describe(MistralAdapter.name, () => {
 
   describe('embeddings', () => {
     it('posts text to /embeddings with output_dimension', () => {
-      const upstream = sut.buildEmbeddingRequest(
+      const upstream = embeddingOf(sut).buildRequest(
         { model: 'embed', input: ['a', 'b'], dimensions: 512, encoding_format: 'base64' },
         { ...mistral, providerModel: 'codestral-embed' },
       );
@@ -465,7 +472,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('parses the embeddings response', () => {
-      const result = sut.parseEmbeddingResponse(
+      const result = embeddingOf(sut).parseResponse(
         readJsonFixture(__dirname, 'mistral-embedding-response.json'),
         mistral,
       );
