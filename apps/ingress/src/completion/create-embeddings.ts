@@ -91,7 +91,7 @@ export class CreateEmbeddings {
             admissionHeaders: admitted.headers,
             cacheKey: null,
           },
-          response: reply.response as unknown as EmbeddingResponse,
+          response: reply.response,
           outcome: reply.outcome,
         };
       }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatChunkBody, ChatCompletionBody } from '../chat/chat-body';
+import { ChatChunkBody, ChatCompletionBody, EmbeddingResponseBody } from '../chat/chat-body';
 import { GatewayErrorPayload } from '../errors/gateway-error';
 import { AttemptOutcome } from '../usage/attempt-accounting';
 
@@ -33,7 +33,7 @@ export const DispatchEmbedReply = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('final'),
     outcome: AttemptOutcome,
-    response: z.looseObject({ object: z.literal('list'), data: z.array(z.unknown()) }),
+    response: EmbeddingResponseBody,
   }),
   z.object({ type: z.literal('error'), error: GatewayErrorPayload, outcome: AttemptOutcome.nullable() }),
 ]);
