@@ -8,6 +8,7 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
 import type { Provider } from '../spec';
 import { anthropicProvider } from './anthropic-provider';
@@ -599,17 +600,6 @@ describe('anthropicProvider', () => {
 
       expect(chunks).toEqual([]);
     });
-
-    it('rejects a malformed event with a 502', () => {
-      const parser = sut.chat.createStreamParser(anthropic);
-
-      expect(
-        thrown(() => parser.push({ event: 'content_block_delta', data: '{"type":"content_block_delta"}' })),
-      ).toMatchObject({
-        status: 502,
-        provider: 'anthropic',
-      });
-    });
   });
 
   describe('parseError', () => {
@@ -647,22 +637,29 @@ describe('anthropicProvider', () => {
         isRetryable: false,
       });
     });
-
-    it('maps an invalid key to 401 without the key', () => {
-      const error = sut.parseError(
-        401,
-        readFixture(__dirname, 'anthropic-error-authentication.json'),
-        {},
-        anthropic,
-      );
-
-      expect(error).toMatchObject({ status: 401, type: 'authentication_error', isRetryable: false });
-      expect(error.message).toBe('anthropic: invalid x-api-key');
-      expect(JSON.stringify(error.toPayload())).not.toContain(anthropic.apiKey);
-    });
   });
 
   it('has no embeddings (the dispatcher answers 400 without a call)', () => {
     expect(sut.embedding).toBeNull();
   });
+});
+
+describeChatAdapter(anthropicProvider, {
+  directory: __dirname,
+  target: anthropic,
+  stream: {
+    fixture: 'anthropic-stream.sse',
+    usage: {
+      input: { total: 9688, noCache: 472, cacheRead: 8192, cacheWrite: 1024 },
+      output: { total: 25, reasoning: 18 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: 'error',
+    data: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+  },
+  malformedEvent: { event: 'content_block_delta', data: '{"type":"content_block_delta"}' },
+  invalidKey: { status: 401, fixture: 'anthropic-error-authentication.json' },
+  overloaded: { status: 529, fixture: 'anthropic-error-overloaded.json' },
 });

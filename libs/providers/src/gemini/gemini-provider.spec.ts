@@ -9,6 +9,7 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import type { Provider } from '../spec';
 import { geminiProvider } from './gemini-provider';
 import { geminiToolCallId } from './gemini-tool-call';
@@ -580,18 +581,6 @@ describe('geminiProvider', () => {
       expect(error.message).toMatch(/^gemini: You exceeded your current quota/);
     });
 
-    it('maps API_KEY_INVALID to a 401', () => {
-      const error = sut.parseError(400, readFixture(__dirname, 'gemini-error-invalid-key.json'), {}, gemini);
-
-      expect(error).toMatchObject({
-        status: 401,
-        type: 'authentication_error',
-        code: 'invalid_api_key',
-        isRetryable: false,
-        message: 'gemini: API key not valid. Please pass a valid API key.',
-      });
-    });
-
     it('marks an input that exceeds the context window as context_length_exceeded', () => {
       const error = sut.parseError(
         400,
@@ -667,4 +656,24 @@ describe('geminiProvider', () => {
       );
     });
   });
+});
+
+describeChatAdapter(geminiProvider, {
+  directory: __dirname,
+  target: gemini,
+  stream: {
+    fixture: 'gemini-stream.sse',
+    usage: {
+      input: { total: 2100, noCache: 52, cacheRead: 2048, cacheWrite: 0 },
+      output: { total: 40, reasoning: 32 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}',
+  },
+  malformedEvent: { event: null, data: '{"candidates":' },
+  invalidKey: { status: 400, fixture: 'gemini-error-invalid-key.json' },
+  overloaded: { status: 429, fixture: 'gemini-error-rate-limit.json' },
 });

@@ -9,6 +9,7 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import type { Provider } from '../spec';
 import { mistralProvider } from './mistral-provider';
 import { mistralToolCallId } from './mistral-tool-call-id';
@@ -422,21 +423,6 @@ describe('mistralProvider', () => {
       });
     });
 
-    it('maps a bare Unauthorized body to 401', () => {
-      const error = sut.parseError(
-        401,
-        readFixture(__dirname, 'mistral-error-unauthorized.json'),
-        {},
-        mistral,
-      );
-
-      expect(error).toMatchObject({
-        status: 401,
-        type: 'authentication_error',
-        message: 'mistral: Unauthorized',
-      });
-    });
-
     it('maps a rate limit to a retryable 429', () => {
       const error = sut.parseError(
         429,
@@ -484,4 +470,24 @@ describe('mistralProvider', () => {
       expect(result.usage?.input.total).toBe(15);
     });
   });
+});
+
+describeChatAdapter(mistralProvider, {
+  directory: __dirname,
+  target: mistral,
+  stream: {
+    fixture: 'mistral-stream.sse',
+    usage: {
+      input: { total: 310, noCache: 310, cacheRead: 0, cacheWrite: 0 },
+      output: { total: 4, reasoning: 0 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"error"}]}',
+  },
+  malformedEvent: { event: null, data: '{"id":' },
+  invalidKey: { status: 401, fixture: 'mistral-error-unauthorized.json' },
+  overloaded: { status: 429, fixture: 'mistral-error-rate-limit.json' },
 });

@@ -10,6 +10,7 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
 import type { Provider } from '../spec';
 import { openAIProvider } from './openai-provider';
@@ -472,14 +473,6 @@ describe('openAIProvider', () => {
         message: 'opencodego: Provider returned error',
       });
     });
-
-    it('throws a 502 for an event that is not JSON', () => {
-      const parser = sut.chat.createStreamParser(openai);
-
-      const error = thrown(() => parser.push({ event: null, data: '{"id":' }));
-
-      expect(error).toMatchObject({ status: 502, code: 'bad_upstream_response', provider: 'openai' });
-    });
   });
 
   describe('parseError', () => {
@@ -514,27 +507,6 @@ describe('openAIProvider', () => {
 
       expect(inSeconds.retryAfterMs).toBe(3000);
       expect(asDate.retryAfterMs).toBe(5000);
-    });
-
-    it('maps an invalid key to a non-retryable 401 and never repeats the key', () => {
-      const echoed = JSON.stringify({
-        error: {
-          message: `Incorrect API key provided: ${openai.apiKey}.`,
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        },
-      });
-
-      const error = sut.parseError(401, echoed, {}, openai);
-
-      expect(error).toMatchObject({
-        status: 401,
-        code: 'invalid_api_key',
-        isRetryable: false,
-        provider: 'openai',
-      });
-      expect(error.message).toBe('openai: Incorrect API key provided: [redacted].');
-      expect(JSON.stringify(error.toPayload())).not.toContain(openai.apiKey);
     });
 
     it('keeps the masked key message OpenAI sends as it is', () => {
@@ -616,4 +588,24 @@ describe('openAIProvider', () => {
       });
     });
   });
+});
+
+describeChatAdapter(openAIProvider, {
+  directory: __dirname,
+  target: openai,
+  stream: {
+    fixture: 'openai-stream.sse',
+    usage: {
+      input: { total: 1500, noCache: 220, cacheRead: 1280, cacheWrite: 0 },
+      output: { total: 130, reasoning: 128 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"error":{"message":"Upstream overloaded","type":"server_error","code":"overloaded"}}',
+  },
+  malformedEvent: { event: null, data: '{"id":' },
+  invalidKey: { status: 401, fixture: 'openai-error-invalid-key.json' },
+  overloaded: { status: 429, fixture: 'openai-error-rate-limit.json' },
 });
