@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayError, type ChatCompletionChunk } from '@switchyard/contracts';
+import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/contracts';
 import { decodeSse } from '../sse-decoder';
 import type { ChatStreamParser, EmbeddingTranslator, Provider, UpstreamTarget } from '../spec';
 
@@ -57,4 +57,14 @@ export function thrownGatewayError(action: () => unknown): GatewayError {
 export function embeddingOf(provider: Provider): EmbeddingTranslator {
   if (!provider.embedding) throw new Error(`${provider.kind} has no embeddings`);
   return provider.embedding;
+}
+
+/** A request builder for one model: `chat(messages, extra)`. */
+export function chatRequestOf(
+  model: string,
+): (
+  messages: ChatCompletionRequest['messages'],
+  extra?: Partial<ChatCompletionRequest>,
+) => ChatCompletionRequest {
+  return (messages, extra = {}) => ({ model, messages, ...extra });
 }

@@ -1,6 +1,6 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
   fixedClock,
   readFixture,
   readJsonFixture,
@@ -10,7 +10,6 @@ import {
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
-import type { Provider } from '../spec';
 import { anthropicProvider } from './anthropic-provider';
 
 const anthropic = targetFor({
@@ -21,19 +20,10 @@ const anthropic = targetFor({
 });
 const CREATED = 1767225600;
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'claude-sonnet-4-6', messages, ...extra };
-}
+const chat = chatRequestOf('claude-sonnet-4-6');
 
 describe('anthropicProvider', () => {
-  let sut: Provider;
-
-  beforeEach(() => {
-    sut = anthropicProvider.withClock(fixedClock);
-  });
+  const sut = anthropicProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('posts to /v1/messages with the key in x-api-key and the API version', () => {

@@ -1,6 +1,6 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
   embeddingOf,
   fixedClock,
   readFixture,
@@ -10,7 +10,6 @@ import {
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
-import type { Provider } from '../spec';
 import { geminiProvider } from './gemini-provider';
 import { geminiToolCallId } from './gemini-tool-call';
 
@@ -23,19 +22,10 @@ const gemini = targetFor({
 const gemini3 = { ...gemini, providerModel: 'gemini-3.1-pro-preview' };
 const CREATED = 1767225600;
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'gemini-2.5-pro', messages, ...extra };
-}
+const chat = chatRequestOf('gemini-2.5-pro');
 
 describe('geminiProvider', () => {
-  let sut: Provider;
-
-  beforeEach(() => {
-    sut = geminiProvider.withClock(fixedClock);
-  });
+  const sut = geminiProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('calls generateContent with the key in x-goog-api-key', () => {

@@ -1,6 +1,6 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
   embeddingOf,
   fixedClock,
   readFixture,
@@ -10,7 +10,6 @@ import {
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
-import type { Provider } from '../spec';
 import { mistralProvider } from './mistral-provider';
 import { mistralToolCallId } from './mistral-tool-call-id';
 
@@ -21,19 +20,10 @@ const mistral = targetFor({
   apiKey: 'mistral-secret-key-0123456789abcdef',
 });
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'mistral-small-4', messages, ...extra };
-}
+const chat = chatRequestOf('mistral-small-4');
 
 describe('mistralProvider', () => {
-  let sut: Provider;
-
-  beforeEach(() => {
-    sut = mistralProvider.withClock(fixedClock);
-  });
+  const sut = mistralProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('posts to {apiBase}/chat/completions with only the parameters Mistral accepts', () => {

@@ -12,7 +12,6 @@ import {
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
-import type { Provider } from '../spec';
 import { openAIProvider } from './openai-provider';
 
 const openai = targetFor({
@@ -40,11 +39,7 @@ const tools: ChatCompletionRequest['tools'] = [
 ];
 
 describe('openAIProvider', () => {
-  let sut: Provider;
-
-  beforeEach(() => {
-    sut = openAIProvider.withClock(fixedClock);
-  });
+  const sut = openAIProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('passes every parameter through with the provider model and a Bearer key', () => {
