@@ -65,6 +65,29 @@ function requestOf(stream: boolean): DispatchChatRequest {
   };
 }
 
+/** A reply channel that keeps what it is sent (in the array the getter returns at that time). */
+function recordingChannel(replies: () => DispatchReply[]) {
+  const channel = {
+    chunksSent: 0,
+    send: (reply: DispatchReply) => {
+      replies().push(reply);
+      if (reply.type === 'chunk') channel.chunksSent += 1;
+    },
+  };
+  return channel;
+}
+
+/** A RecordAttempt that keeps every attempt record instead of publishing it. */
+function recordingAttempts(records: AttemptRecord[]): RecordAttempt {
+  const recordAttempt = {
+    execute: (record: AttemptRecord) => {
+      records.push(record);
+      return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
+    },
+  };
+  return recordAttempt as unknown as RecordAttempt;
+}
+
 describe(DispatchChat.name, () => {
   let server: Server;
   let behaviour: Behaviour = 'hang';
@@ -73,13 +96,7 @@ describe(DispatchChat.name, () => {
   let records: AttemptRecord[];
   let replies: DispatchReply[];
   let sut: DispatchChat;
-  const channel = {
-    chunksSent: 0,
-    send: (reply: DispatchReply) => {
-      replies.push(reply);
-      if (reply.type === 'chunk') channel.chunksSent += 1;
-    },
-  };
+  const channel = recordingChannel(() => replies);
 
   beforeAll(async () => {
     server = await startUpstream(
@@ -93,14 +110,9 @@ describe(DispatchChat.name, () => {
     replies = [];
     channel.chunksSent = 0;
     upstream = new UpstreamClient(4);
-    const recordAttempt = {
-      execute: (record: AttemptRecord) => {
-        records.push(record);
-        return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
-      },
-    };
+    const recordAttempt = recordingAttempts(records);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    sut = new DispatchChat(servedAt(base), upstream, recordAttempt as unknown as RecordAttempt);
+    sut = new DispatchChat(servedAt(base), upstream, recordAttempt);
   });
 
   afterEach(async () => {
@@ -187,13 +199,7 @@ describe(`${DispatchChat.name} against the mock provider`, () => {
   let replies: DispatchReply[];
   let retries: string[];
   let sut: DispatchChat;
-  const channel = {
-    chunksSent: 0,
-    send: (reply: DispatchReply) => {
-      replies.push(reply);
-      if (reply.type === 'chunk') channel.chunksSent += 1;
-    },
-  };
+  const channel = recordingChannel(() => replies);
 
   /** The next `times` calls get `fault` (the mock's control API), the ones after answer normally. */
   async function faultNext(fault: Record<string, unknown>, times = 1): Promise<void> {
@@ -227,18 +233,10 @@ model_list:
     model_info: { id: openai-mini }
 `;
     const configuration = parseGatewayConfig(yaml, { source: 'dispatch-test.yaml', environment: {} });
-    const recordAttempt = {
-      execute: (record: AttemptRecord) => {
-        records.push(record);
-        return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
-      },
-    };
-    sut = new DispatchChat(
-      new ServedDeployments(['openai'], configuration),
-      upstream,
-      recordAttempt as unknown as RecordAttempt,
-      { onRetry: (_served, error) => retries.push(error.code ?? String(error.status)) },
-    );
+    const recordAttempt = recordingAttempts(records);
+    sut = new DispatchChat(new ServedDeployments(['openai'], configuration), upstream, recordAttempt, {
+      onRetry: (_served, error) => retries.push(error.code ?? String(error.status)),
+    });
   });
 
   afterEach(async () => {
