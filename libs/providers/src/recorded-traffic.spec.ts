@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ProviderRegistry, type ProviderKind, type ProvidersFile } from '@switchyard/config';
+import { ProviderRegistry, type ProvidersFile } from '@switchyard/config';
 import { type ChatCompletionChunk, GatewayError, type TokenUsage } from '@switchyard/contracts';
 import {
   type ExpectedResponse,
@@ -14,7 +14,7 @@ import {
 } from './__fixtures__/recorded-wire-reader';
 import { costOf } from './pricing/cost';
 import { pricesOf } from './pricing/model-facts';
-import { providerFor } from './registry';
+import { type ProviderKind, providerFor } from './registry';
 import type { ChatStreamParser, UpstreamTarget } from './spec';
 import { SseDecoder } from './sse-decoder';
 
