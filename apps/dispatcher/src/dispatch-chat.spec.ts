@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
 import { parseGatewayConfig } from '@switchyard/config';
 import type { DispatchChatRequest, DispatchReply } from '@switchyard/contracts';
+import { createMockProvider, type MockProvider } from '../../mock-provider/src/mock-provider';
 import { DispatchChat } from './dispatch-chat';
 import type { AttemptRecord, RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
@@ -64,6 +65,29 @@ function requestOf(stream: boolean): DispatchChatRequest {
   };
 }
 
+/** A reply channel that keeps what it is sent (in the array the getter returns at that time). */
+function recordingChannel(replies: () => DispatchReply[]) {
+  const channel = {
+    chunksSent: 0,
+    send: (reply: DispatchReply) => {
+      replies().push(reply);
+      if (reply.type === 'chunk') channel.chunksSent += 1;
+    },
+  };
+  return channel;
+}
+
+/** A RecordAttempt that keeps every attempt record instead of publishing it. */
+function recordingAttempts(records: AttemptRecord[]): RecordAttempt {
+  const recordAttempt = {
+    execute: (record: AttemptRecord) => {
+      records.push(record);
+      return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
+    },
+  };
+  return recordAttempt as unknown as RecordAttempt;
+}
+
 describe(DispatchChat.name, () => {
   let server: Server;
   let behaviour: Behaviour = 'hang';
@@ -72,13 +96,7 @@ describe(DispatchChat.name, () => {
   let records: AttemptRecord[];
   let replies: DispatchReply[];
   let sut: DispatchChat;
-  const channel = {
-    chunksSent: 0,
-    send: (reply: DispatchReply) => {
-      replies.push(reply);
-      if (reply.type === 'chunk') channel.chunksSent += 1;
-    },
-  };
+  const channel = recordingChannel(() => replies);
 
   beforeAll(async () => {
     server = await startUpstream(
@@ -92,14 +110,9 @@ describe(DispatchChat.name, () => {
     replies = [];
     channel.chunksSent = 0;
     upstream = new UpstreamClient(4);
-    const recordAttempt = {
-      execute: (record: AttemptRecord) => {
-        records.push(record);
-        return { usage: record.usage } as ReturnType<RecordAttempt['execute']>;
-      },
-    };
+    const recordAttempt = recordingAttempts(records);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    sut = new DispatchChat(servedAt(base), upstream, recordAttempt as unknown as RecordAttempt);
+    sut = new DispatchChat(servedAt(base), upstream, recordAttempt);
   });
 
   afterEach(async () => {
@@ -176,5 +189,161 @@ describe(DispatchChat.name, () => {
       total: countTokens(REASONING) + countTokens(ANSWER),
       reasoning: countTokens(REASONING),
     });
+  });
+});
+
+describe(`${DispatchChat.name} against the mock provider`, () => {
+  let mock: MockProvider;
+  let upstream: UpstreamClient;
+  let records: AttemptRecord[];
+  let replies: DispatchReply[];
+  let retries: string[];
+  let sut: DispatchChat;
+  const channel = recordingChannel(() => replies);
+
+  /** The next `times` calls get `fault` (the mock's control API), the ones after answer normally. */
+  async function faultNext(fault: Record<string, unknown>, times = 1): Promise<void> {
+    const response = await fetch(`${mock.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ times, fault }]),
+    });
+    expect(response.ok).toBe(true);
+  }
+
+  async function dispatch(stream: boolean): Promise<void> {
+    await sut.execute(requestOf(stream), channel as unknown as ReplyChannel, new AbortController().signal);
+  }
+
+  beforeAll(async () => {
+    mock = await createMockProvider({ streamChunks: 3 });
+  });
+
+  beforeEach(async () => {
+    await fetch(`${mock.url}/__mock/reset`, { method: 'POST' });
+    records = [];
+    replies = [];
+    retries = [];
+    channel.chunksSent = 0;
+    upstream = new UpstreamClient(4);
+    const yaml = `
+model_list:
+  - model_name: gpt-5.4-mini
+    litellm_params: { model: openai/gpt-5.4-mini, api_key: sk-upstream, api_base: ${mock.url}/v1, num_retries: 2 }
+    model_info: { id: openai-mini }
+`;
+    const configuration = parseGatewayConfig(yaml, { source: 'dispatch-test.yaml', environment: {} });
+    const recordAttempt = recordingAttempts(records);
+    sut = new DispatchChat(new ServedDeployments(['openai'], configuration), upstream, recordAttempt, {
+      onRetry: (_served, error) => retries.push(error.code ?? String(error.status)),
+    });
+  });
+
+  afterEach(async () => {
+    await upstream.close();
+  });
+
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('streams every chunk, then one final reply with the usage the provider reported', async () => {
+    await dispatch(true);
+
+    const types = replies.map((reply) => reply.type);
+    expect(types.at(-1)).toBe('final');
+    expect(types.slice(0, -1).every((type) => type === 'chunk')).toBe(true);
+    expect(channel.chunksSent).toBeGreaterThanOrEqual(3);
+    expect(records).toEqual([
+      expect.objectContaining({ status: 'success', httpStatus: 200, retry: 0, usageEstimated: false }),
+    ]);
+    expect(records[0].usage?.input.total).toBeGreaterThan(0);
+  });
+
+  it('answers a call without streaming with the completion on the final reply', async () => {
+    await dispatch(false);
+
+    expect(replies).toEqual([
+      expect.objectContaining({
+        type: 'final',
+        response: expect.objectContaining({ object: 'chat.completion' }),
+      }),
+    ]);
+  });
+
+  it('retries a retryable failure on the same deployment, recording each attempt', async () => {
+    await faultNext({ status: 503, retryAfter: 0 });
+
+    await dispatch(true);
+
+    expect(retries).toHaveLength(1);
+    expect(records.map((record) => [record.retry, record.status, record.httpStatus])).toEqual([
+      [0, 'error', 503],
+      [1, 'success', 200],
+    ]);
+    expect(replies.at(-1)?.type).toBe('final');
+    expect(replies.some((reply) => reply.type === 'error')).toBe(false);
+  });
+
+  it('gives up after num_retries and replies the last error', async () => {
+    await faultNext({ status: 503, retryAfter: 0 }, 3);
+
+    await dispatch(false);
+
+    expect(records.map((record) => record.retry)).toEqual([0, 1, 2]);
+    expect(replies).toEqual([
+      expect.objectContaining({ type: 'error', error: expect.objectContaining({ status: 503 }) }),
+    ]);
+  });
+
+  it('does not retry a failure that is not retryable', async () => {
+    await faultNext({ status: 400, message: 'bad parameter' });
+
+    await dispatch(false);
+
+    expect(retries).toEqual([]);
+    expect(records).toHaveLength(1);
+    expect(replies).toEqual([
+      expect.objectContaining({ type: 'error', error: expect.objectContaining({ status: 400 }) }),
+    ]);
+  });
+
+  it('does not wait for a retry-after longer than 30 s: the fallback is better', async () => {
+    await faultNext({ status: 429, retryAfter: 60 });
+
+    await dispatch(false);
+
+    expect(retries).toEqual([]);
+    expect(records).toHaveLength(1);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        error: expect.objectContaining({ status: 429, retryAfterMs: 60_000 }),
+      }),
+    ]);
+  });
+
+  it('never retries once chunks reached the requester: the stream ends with the error', async () => {
+    await faultNext({ errorAfterChunks: 2 });
+
+    await dispatch(true);
+
+    expect(retries).toEqual([]);
+    expect(records).toEqual([expect.objectContaining({ status: 'error', retry: 0 })]);
+    expect(replies.slice(0, 2).map((reply) => reply.type)).toEqual(['chunk', 'chunk']);
+    expect(replies.at(-1)).toEqual(expect.objectContaining({ type: 'error' }));
+    expect(replies.filter((reply) => reply.type === 'final')).toEqual([]);
+  });
+
+  it('ends a stream with a malformed event in a 502, recorded as an error attempt', async () => {
+    await faultNext({ malformedChunkAt: 2 });
+
+    await dispatch(true);
+
+    const last = replies.at(-1);
+    expect(last).toEqual(
+      expect.objectContaining({ type: 'error', error: expect.objectContaining({ status: 502 }) }),
+    );
+    expect(records.at(-1)).toEqual(expect.objectContaining({ status: 'error', httpStatus: 502 }));
   });
 });

@@ -6,7 +6,7 @@ import {
   GatewayError,
   type TokenUsage,
 } from '@switchyard/contracts';
-import { adapterFor, type ProviderAdapter, SseDecoder } from '@switchyard/providers';
+import { type Provider, providerFor, SseDecoder } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
 import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { estimateUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
@@ -55,9 +55,9 @@ export class DispatchChat {
       });
       return;
     }
-    const adapter = adapterFor(served.kind);
+    const translator = providerFor(served.kind);
     for (let retry = 0; ; retry += 1) {
-      const result = await this.attempt(request, served, adapter, retry, channel, signal);
+      const result = await this.attempt(request, served, translator, retry, channel, signal);
       if (result.kind === 'done') return;
       const waitMs = retryDelayMs(result.error, retry);
       if (retry >= served.numRetries || signal.aborted || waitMs > MAX_RETRY_WAIT_MS) {
@@ -77,7 +77,7 @@ export class DispatchChat {
   private async attempt(
     request: DispatchChatRequest,
     served: ServedDeployment,
-    adapter: ProviderAdapter,
+    translator: Provider,
     retry: number,
     channel: ReplyChannel,
     signal: AbortSignal,
@@ -133,7 +133,7 @@ export class DispatchChat {
 
     let httpRequest;
     try {
-      httpRequest = adapter.buildChatRequest(request.body, served.target, { stream: request.stream });
+      httpRequest = translator.chat.buildRequest(request.body, served.target, { stream: request.stream });
     } catch (error) {
       const failure =
         error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
@@ -173,7 +173,7 @@ export class DispatchChat {
       } catch {
         // the status alone says enough
       }
-      const failure = adapter.parseError(response.status, text, response.headers, served.target);
+      const failure = translator.parseError(response.status, text, response.headers, served.target);
       return failed(failure, record('error', response.status, null, failure));
     }
 
@@ -181,7 +181,7 @@ export class DispatchChat {
       let body: string | null = null;
       try {
         body = await response.body.text();
-        const result = adapter.parseChatResponse(JSON.parse(body) as unknown, served.target);
+        const result = translator.chat.parseResponse(JSON.parse(body) as unknown, served.target);
         const outcome = record('success', response.status, result.usage, null);
         this.listener.onAttemptSucceeded?.(served);
         channel.send({ type: 'final', outcome, response: result.response });
@@ -202,7 +202,7 @@ export class DispatchChat {
     }
 
     const decoder = new SseDecoder();
-    const parser = adapter.createChatStreamParser(served.target);
+    const parser = translator.chat.createStreamParser(served.target);
     let firstTokenAt: number | null = null;
     const streamed: ReceivedOutput = { text: '', reasoning: '' };
     const forward = (chunks: ChatCompletionChunk[]) => {

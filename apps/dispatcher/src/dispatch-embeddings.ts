@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DispatchEmbedReply, type DispatchEmbedRequest, GatewayError } from '@switchyard/contracts';
-import { adapterFor } from '@switchyard/providers';
+import { providerFor } from '@switchyard/providers';
 import { estimateEmbeddingUsage } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ServedDeployments } from './served-deployments';
@@ -28,10 +28,15 @@ export class DispatchEmbeddings {
         outcome: null,
       };
     }
-    const adapter = adapterFor(served.kind);
+    const translator = providerFor(served.kind);
+    const embedding = translator.embedding;
+    if (!embedding) {
+      const failure = unsupportedEmbeddings(served.target.provider);
+      return { type: 'error', error: failure.toPayload(), outcome: null };
+    }
     let httpRequest;
     try {
-      httpRequest = adapter.buildEmbeddingRequest(request.body, served.target);
+      httpRequest = embedding.buildRequest(request.body, served.target);
     } catch (error) {
       const failure =
         error instanceof GatewayError ? error : GatewayError.invalidRequest((error as Error).message);
@@ -59,11 +64,7 @@ export class DispatchEmbeddings {
           signal,
         );
         if (response.status < 400) {
-          const result = adapter.parseEmbeddingResponse(
-            await response.body.json(),
-            served.target,
-            request.body,
-          );
+          const result = embedding.parseResponse(await response.body.json(), served.target, request.body);
           const usage = result.usage ?? (await estimateEmbeddingUsage(request.body));
           const outcome = this.recordAttempt.execute({
             ...base,
@@ -80,7 +81,7 @@ export class DispatchEmbeddings {
             response: result.usage === null ? { ...result.response, usage: counted } : { ...result.response },
           };
         }
-        failure = adapter.parseError(
+        failure = translator.parseError(
           response.status,
           await response.body.text(),
           response.headers,
@@ -103,4 +104,13 @@ export class DispatchEmbeddings {
       await sleep(failure.retryAfterMs ?? 250 * 2 ** retry);
     }
   }
+}
+
+/** A provider without an embeddings API (Anthropic): 400 before any call, naming the provider. */
+function unsupportedEmbeddings(provider: string): GatewayError {
+  return new GatewayError(400, 'invalid_request_error', `${provider}: the provider has no embeddings API`, {
+    code: 'unsupported_parameter',
+    param: 'model',
+    provider,
+  });
 }

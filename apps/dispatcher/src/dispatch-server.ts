@@ -1,19 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import {
-  type BusNamespace,
-  CoalescingPublisher,
-  contextFromHeaders,
-  decodeJson,
-  encodeJson,
-  guardCallback,
-} from '@switchyard/bus';
+import { type BusNamespace, CoalescingPublisher, contextFromHeaders, serveProvider } from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
-  DispatchCancel,
-  DispatchChatRequest,
-  DispatchEmbedRequest,
-  DispatchProbeRequest,
+  type DispatchChatRequest,
+  type DispatchEmbedReply,
+  type DispatchEmbedRequest,
   GatewayError,
   QueueGroups,
   Subjects,
@@ -28,9 +20,10 @@ import { ReplyChannel } from './reply-channel';
 const CANCEL_DRAIN_MS = 3000;
 
 /**
- * The dispatcher's bus edge: for every served provider it answers `dispatch.<p>.chat.v1` and
- * `dispatch.<p>.embed.v1` in queue group `dispatch.<p>` (so replicas share the load) and listens to
- * `dispatch.<p>.cancel.v1`. It validates each message, hands it to one use case, and replies.
+ * The dispatcher's bus edge: for every served provider it answers `dispatch.<p>.chat.v1`,
+ * `dispatch.<p>.embed.v1` and `dispatch.<p>.probe.v1` in queue group `dispatch.<p>` (so replicas
+ * share the load) and listens to `dispatch.<p>.cancel.v1`. `serveProvider` validates each message
+ * against its contract (and answers an invalid one); this hands it to one use case.
  */
 export class DispatchServer {
   private readonly logger = new Logger(DispatchServer.name);
@@ -53,38 +46,25 @@ export class DispatchServer {
   start(): void {
     for (const provider of this.providers) {
       const queue = this.namespace.subject(QueueGroups.dispatch(provider));
+      const serve = { queue, responder: this.dispatcherId };
       this.subscriptions.push(
-        this.connection.subscribe(this.namespace.subject(Subjects.dispatchChat(provider)), {
-          queue,
-          callback: guardCallback(
-            'dispatch.chat',
-            (error, message) => {
-              if (!error) this.onChat(provider, message);
-            },
-            (_failure, message) => this.replyInternalError(message),
-          ),
-        }),
-        this.connection.subscribe(this.namespace.subject(Subjects.dispatchEmbed(provider)), {
-          queue,
-          callback: guardCallback(
-            'dispatch.embed',
-            (error, message) => {
-              if (!error) this.onEmbed(provider, message);
-            },
-            (_failure, message) => this.replyInternalError(message),
-          ),
-        }),
-        this.connection.subscribe(this.namespace.subject(Subjects.dispatchCancel(provider)), {
-          callback: guardCallback('dispatch.cancel', (error, message) => {
-            if (!error) this.onCancel(message);
-          }),
-        }),
-        this.connection.subscribe(this.namespace.subject(Subjects.dispatchProbe(provider)), {
-          queue,
-          callback: guardCallback('dispatch.probe', (error, message) => {
-            if (!error) this.onProbe(message);
-          }),
-        }),
+        serveProvider(this.connection, this.namespace, provider, 'chat', serve, (request, message) =>
+          this.onChat(provider, request, message),
+        ),
+        serveProvider(this.connection, this.namespace, provider, 'embed', serve, (request) =>
+          this.onEmbed(provider, request),
+        ),
+        serveProvider(
+          this.connection,
+          this.namespace,
+          provider,
+          'cancel',
+          { responder: this.dispatcherId },
+          (request) => this.inFlight.cancel(request.requestId),
+        ),
+        serveProvider(this.connection, this.namespace, provider, 'probe', serve, (request) =>
+          this.probeDeployment.execute(request),
+        ),
       );
     }
     this.logger.log(`serving ${this.providers.join(', ')} as ${this.dispatcherId}`);
@@ -105,31 +85,8 @@ export class DispatchServer {
     }
   }
 
-  /**
-   * A handler threw before it could answer: the ingress gets a typed error at once instead of
-   * waiting for its silence timeout (the chat and embed replies share this shape).
-   */
-  private replyInternalError(message: Msg): void {
-    if (!message.reply || this.connection.isClosed()) return;
-    this.connection.publish(
-      message.reply,
-      encodeJson({
-        type: 'error',
-        error: GatewayError.internal('the dispatcher failed to handle the request').toPayload(),
-        outcome: null,
-      }),
-    );
-  }
-
-  private onChat(provider: string, message: Msg): void {
-    if (!message.reply) return;
-    const channel = new ReplyChannel(this.replies, message.reply);
-    const parsed = DispatchChatRequest.safeParse(safeDecode(message));
-    if (!parsed.success) {
-      channel.send({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null });
-      return;
-    }
-    const request = parsed.data;
+  private onChat(provider: string, request: DispatchChatRequest, message: Msg): void {
+    const channel = new ReplyChannel(this.replies, message.reply as string);
     const abort = this.inFlight.add(request.requestId, provider, channel);
     const span = tracer.startSpan(
       Subjects.dispatchChat(provider),
@@ -163,90 +120,12 @@ export class DispatchServer {
       });
   }
 
-  private onEmbed(provider: string, message: Msg): void {
-    if (!message.reply) return;
-    const reply = message.reply;
-    const parsed = DispatchEmbedRequest.safeParse(safeDecode(message));
-    if (!parsed.success) {
-      this.connection.publish(
-        reply,
-        encodeJson({ type: 'error', error: invalidMessage(parsed.error.issues), outcome: null }),
-      );
-      return;
-    }
-    const request = parsed.data;
+  private onEmbed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
     // in flight like a chat, so a shutdown waits for it (then cancels it) before flushing usage
     const abort = this.inFlight.add(request.requestId, provider, null);
-    this.dispatchEmbeddings
+    // a rejection is answered by serveProvider with a typed 500
+    return this.dispatchEmbeddings
       .execute(request, abort.signal)
-      .catch((error: unknown) => ({
-        type: 'error' as const,
-        error: GatewayError.internal(
-          `the dispatcher failed unexpectedly: ${(error as Error).message}`,
-        ).toPayload(),
-        outcome: null,
-      }))
-      .then((result) => this.connection.publish(reply, encodeJson(result)))
-      .catch((error: unknown) =>
-        this.logger.error(`could not reply to ${request.requestId}: ${String(error)}`),
-      )
       .finally(() => this.inFlight.remove(request.requestId, abort));
   }
-
-  /** `dispatch.<p>.probe.v1`: a health check of one deployment; no usage event (it is nobody's request). */
-  private onProbe(message: Msg): void {
-    if (!message.reply) return;
-    const reply = message.reply;
-    const parsed = DispatchProbeRequest.safeParse(safeDecode(message));
-    if (!parsed.success) {
-      this.connection.publish(
-        reply,
-        encodeJson({
-          status: 'unhealthy',
-          deploymentId: '',
-          probe: null,
-          latencyMs: null,
-          dispatcherId: this.dispatcherId,
-          error: invalidMessage(parsed.error.issues),
-        }),
-      );
-      return;
-    }
-    this.probeDeployment
-      .execute(parsed.data)
-      .catch((error: unknown) => ({
-        status: 'unhealthy' as const,
-        deploymentId: parsed.data.deploymentId,
-        probe: null,
-        latencyMs: null,
-        dispatcherId: this.dispatcherId,
-        error: GatewayError.internal(
-          `the probe failed unexpectedly: ${(error as Error).message}`,
-        ).toPayload(),
-      }))
-      .then((result) => this.connection.publish(reply, encodeJson(result)))
-      .catch(() => undefined); // the connection closed while probing: nobody is waiting any more
-  }
-
-  private onCancel(message: Msg): void {
-    const parsed = DispatchCancel.safeParse(safeDecode(message));
-    if (parsed.success) this.inFlight.cancel(parsed.data.requestId);
-  }
-}
-
-function safeDecode(message: Msg): unknown {
-  try {
-    return decodeJson(message.data);
-  } catch {
-    return undefined;
-  }
-}
-
-function invalidMessage(issues: readonly { path: PropertyKey[]; message: string }[]) {
-  const first = issues[0];
-  return GatewayError.invalidRequest(
-    `invalid dispatch message: ${first ? `${first.path.map(String).join('.') || '(body)'}: ${first.message}` : 'unreadable'}`,
-    null,
-    'invalid_bus_message',
-  ).toPayload();
 }

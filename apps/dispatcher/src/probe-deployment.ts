@@ -1,13 +1,5 @@
-import type { ProviderKind } from '@switchyard/config';
 import { type DispatchProbeReply, type DispatchProbeRequest, GatewayError } from '@switchyard/contracts';
-import {
-  adapterFor,
-  buildAnthropicProbeRequest,
-  buildGeminiProbeRequest,
-  buildMistralProbeRequest,
-  buildOpenAIProbeRequest,
-  type UpstreamHttpRequest,
-} from '@switchyard/providers';
+import { providerFor, type UpstreamHttpRequest } from '@switchyard/providers';
 import type { ServedDeployment, ServedDeployments } from './served-deployments';
 import { upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from './upstream-client';
 
@@ -26,17 +18,9 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  * the models of a custom OpenAI-compatible provider (proves the key and the endpoint).
  */
 export function probeRequestFor(served: ServedDeployment): UpstreamHttpRequest {
-  const kind: ProviderKind = served.kind;
-  switch (kind) {
-    case 'openai':
-      return buildOpenAIProbeRequest(served.target, served.deployment.provider.custom ? 'list' : 'retrieve');
-    case 'anthropic':
-      return buildAnthropicProbeRequest(served.target);
-    case 'gemini':
-      return buildGeminiProbeRequest(served.target);
-    case 'mistral':
-      return buildMistralProbeRequest(served.target);
-  }
+  return providerFor(served.kind).probeRequest(served.target, {
+    custom: served.deployment.provider.custom !== null,
+  });
 }
 
 /**
@@ -92,7 +76,7 @@ export class ProbeDeployment {
     } catch {
       // the status alone says enough
     }
-    const failure = adapterFor(served.kind).parseError(
+    const failure = providerFor(served.kind).parseError(
       response.status,
       text,
       response.headers,

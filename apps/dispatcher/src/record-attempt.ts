@@ -7,7 +7,7 @@ import type {
   TokenUsage,
   UsageStatus,
 } from '@switchyard/contracts';
-import { emptyTokenUsage } from '@switchyard/contracts';
+import { emptyTokenUsage, UsageEvents } from '@switchyard/contracts';
 import { costOf } from '@switchyard/providers';
 import type { DispatcherMetrics } from '@switchyard/telemetry';
 import type { RouterBaselines } from './router-baselines';
@@ -57,36 +57,26 @@ export class RecordAttempt {
     const route = record.accounting.route;
     const baselineCostUsd = route ? this.baselines.baselineCost(route.router, usage) : null;
     this.observe(record, outcome, baselineCostUsd);
-    this.publisher.publish({
-      eventId: outcome.eventId,
-      requestId: record.requestId,
-      attempt: record.attempt,
-      retry: record.retry,
-      kind: 'upstream',
-      status: record.status,
-      httpStatus: record.httpStatus,
-      errorType: record.error?.type ?? null,
-      endpoint: record.accounting.endpoint,
-      stream: record.stream,
-      startedAt: new Date(performance.timeOrigin + record.startedAt).toISOString(),
-      modelGroup: record.accounting.modelGroup,
-      model: outcome.model,
-      deploymentId: outcome.deploymentId,
-      provider: outcome.provider,
-      providerModel: outcome.providerModel,
-      route: record.accounting.route,
-      tokens: usage,
-      usageEstimated: record.usageEstimated,
-      costUsd: outcome.costUsd,
-      savedCostUsd: null,
-      baselineCostUsd,
-      latencyMs: outcome.upstreamLatencyMs,
-      ttftMs: outcome.ttftMs,
-      keyId: record.accounting.keyId,
-      sessionId: record.accounting.sessionId,
-      user: record.accounting.user,
-      metadata: record.accounting.metadata,
-    });
+    this.publisher.publish(
+      UsageEvents.upstream(
+        {
+          ...record.accounting,
+          requestId: record.requestId,
+          stream: record.stream,
+          startedAt: record.startedAt,
+        },
+        {
+          attempt: record.attempt,
+          retry: record.retry,
+          status: record.status,
+          httpStatus: record.httpStatus,
+          error: record.error,
+          outcome,
+          usageEstimated: record.usageEstimated,
+          baselineCostUsd,
+        },
+      ),
+    );
     return outcome;
   }
 

@@ -5,7 +5,7 @@ import {
   type ProviderKind,
   reasoningTokensRuleAt,
 } from '@switchyard/config';
-import { type ModelPrices, pricesOf, type UpstreamTarget } from '@switchyard/providers';
+import { type ModelPrices, pricesOf, requestDefaultsOf, type UpstreamTarget } from '@switchyard/providers';
 import type { UpstreamTimeouts } from './upstream-client';
 
 const DEFAULT_NUM_RETRIES = 2;
@@ -79,7 +79,6 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
   const router = configuration.routerSettings;
   const timeoutS = params.timeout ?? router.timeout ?? litellm.request_timeout ?? DEFAULT_TIMEOUT_S;
   const streamTimeoutS = params.stream_timeout ?? timeoutS;
-  const { model: _model, api_key: _key, api_base: _base, api_version: _version, ...rest } = params;
   const apiBase = configuration.apiBaseOf(deployment);
   return {
     deployment,
@@ -94,7 +93,7 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
       reasoningTokens:
         deployment.provider.custom?.reasoning_tokens ??
         reasoningTokensRuleAt(apiBase, deployment.provider.reasoningTokens),
-      defaults: requestDefaults(rest),
+      defaults: requestDefaultsOf(params),
     },
     prices: pricesOf(deployment),
     numRetries:
@@ -116,29 +115,4 @@ function serve(deployment: Deployment, configuration: GatewayConfiguration): Ser
       },
     },
   };
-}
-
-/** `litellm_params` that are request parameters (temperature, max_tokens, …), not gateway settings. */
-const GATEWAY_PARAMS = new Set([
-  'input_cost_per_token',
-  'output_cost_per_token',
-  'cache_read_input_token_cost',
-  'cache_creation_input_token_cost',
-  'output_cost_per_reasoning_token',
-  'timeout',
-  'stream_timeout',
-  'max_retries',
-  'num_retries',
-  'rpm',
-  'tpm',
-  'weight',
-  'order',
-  'complexity_router_config',
-  'custom_llm_provider',
-  'organization',
-]);
-
-function requestDefaults(params: Record<string, unknown>): Record<string, unknown> | undefined {
-  const defaults = Object.fromEntries(Object.entries(params).filter(([key]) => !GATEWAY_PARAMS.has(key)));
-  return Object.keys(defaults).length > 0 ? defaults : undefined;
 }

@@ -14,6 +14,7 @@ import { outgoingHeaders } from './bus-headers';
 import { BusNamespace } from './bus-namespace';
 import { decodeJson, encodeJson } from './json-codec';
 import { nestEvent, nestRequest, unwrapNestReply } from './nest-envelope';
+import { NO_SUBSCRIBERS } from './no-subscribers';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -69,11 +70,24 @@ export class BusClient {
   }
 }
 
-/** A bus failure as a `GatewayError`: no responder → 503, timeout → 504. */
-export function busFailure(subject: string, error: unknown, timeoutMs: number): GatewayError {
+/**
+ * A bus failure as a `GatewayError`: nobody subscribes (503 `no_subscribers`), no answer in time
+ * (504 `timeout`), a message over the server's `max_payload` (413). `responder` names who should
+ * have answered, for the message.
+ */
+export function busFailure(
+  subject: string,
+  error: unknown,
+  timeoutMs: number,
+  responder = 'service',
+): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: string }).code;
-  if (code === '503') return GatewayError.unavailable(`no service answers ${subject}; is it running?`);
+  if (code === '503') {
+    return GatewayError.unavailable(`no ${responder} answers ${subject}; is it running?`, {
+      code: NO_SUBSCRIBERS,
+    });
+  }
   if (code === 'TIMEOUT') return GatewayError.timeout(`${subject} did not answer within ${timeoutMs} ms`);
   if (code === 'MAX_PAYLOAD_EXCEEDED') {
     return GatewayError.payloadTooLarge(

@@ -11,3 +11,5 @@ export * from './namespaced-nats-server';
 export * from './gateway-rpc-exception.filter';
 export * from './coalescing-publisher';
 export * from './guard-callback';
+export * from './provider-bus';
+export * from './no-subscribers';

@@ -4,7 +4,8 @@ import { testInfrastructure, uniqueSuffix } from '@switchyard/testing';
 import { busCallbackFailures } from '@switchyard/telemetry/bus-metrics';
 import { BusNamespace } from './bus-namespace';
 import { decodeJson, encodeJson } from './json-codec';
-import { NO_SUBSCRIBERS, StreamRequester } from './stream-requester';
+import { NO_SUBSCRIBERS } from './no-subscribers';
+import { StreamRequester } from './stream-requester';
 
 interface Outcome {
   messages: unknown[];

@@ -5,12 +5,7 @@ import { BusNamespace } from './bus-namespace';
 import { CoalescingPublisher } from './coalescing-publisher';
 import { guardCallback, reportCallbackFailure } from './guard-callback';
 import { decodeJson, encodeJson } from './json-codec';
-
-/**
- * The error code of a request nobody subscribes to (NATS "no responders"): the only failure after
- * which no responder can be holding the request, so the only one a requester need not cancel.
- */
-export const NO_SUBSCRIBERS = 'no_subscribers';
+import { NO_SUBSCRIBERS } from './no-subscribers';
 
 export interface StreamHandlers {
   /** a decoded reply message; the caller validates it. */

@@ -1,7 +1,8 @@
-import type { CustomProviderSpec, ProvidersFile, ReasoningTokensRule } from './providers-file';
+import { PROVIDERS, type ProviderKind } from '@switchyard/providers/registry';
+import type { ReasoningTokensRule } from '@switchyard/providers/usage/reasoning-tokens-rule';
+import type { CustomProviderSpec, ProvidersFile } from './providers-file';
 
-/** The wire formats Switchyard speaks. */
-export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'mistral';
+export type { ProviderKind };
 
 export interface ProviderDefinition {
   /** the provider instance name: `openai`, `anthropic`, … or a custom name such as `opencodego`. */
@@ -51,44 +52,16 @@ export function reasoningTokensRuleOf(spec: CustomProviderSpec): ReasoningTokens
   return spec.reasoning_tokens ?? KNOWN_REASONING_TOKENS_RULES[hostOf(spec.base_url)] ?? 'included';
 }
 
-export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = [
-  {
-    name: 'openai',
-    kind: 'openai',
-    defaultBaseUrl: 'https://api.openai.com/v1',
-    apiKeyEnv: 'OPENAI_API_KEY',
-    apiBaseEnv: 'OPENAI_API_BASE',
-    custom: null,
-    reasoningTokens: 'included',
-  },
-  {
-    name: 'anthropic',
-    kind: 'anthropic',
-    defaultBaseUrl: 'https://api.anthropic.com',
-    apiKeyEnv: 'ANTHROPIC_API_KEY',
-    apiBaseEnv: 'ANTHROPIC_API_BASE',
-    custom: null,
-    reasoningTokens: 'included',
-  },
-  {
-    name: 'gemini',
-    kind: 'gemini',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com',
-    apiKeyEnv: 'GEMINI_API_KEY',
-    apiBaseEnv: 'GEMINI_API_BASE',
-    custom: null,
-    reasoningTokens: 'included',
-  },
-  {
-    name: 'mistral',
-    kind: 'mistral',
-    defaultBaseUrl: 'https://api.mistral.ai/v1',
-    apiKeyEnv: 'MISTRAL_API_KEY',
-    apiBaseEnv: 'MISTRAL_API_BASE',
-    custom: null,
-    reasoningTokens: 'included',
-  },
-];
+/** One built-in provider instance per wire format, named after it (`openai/…`, `anthropic/…`). */
+export const BUILT_IN_PROVIDERS: readonly ProviderDefinition[] = PROVIDERS.map((provider) => ({
+  name: provider.kind,
+  kind: provider.kind,
+  defaultBaseUrl: provider.defaultBaseUrl,
+  apiKeyEnv: provider.apiKeyEnv,
+  apiBaseEnv: provider.apiBaseEnv,
+  custom: null,
+  reasoningTokens: 'included',
+}));
 
 export class ProviderRegistry {
   private readonly byName = new Map<string, ProviderDefinition>();

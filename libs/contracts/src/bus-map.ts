@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import { ClassifyDecision, ClassifyRequest } from './classify/classify';
 import { DeploymentCooldown } from './deployment-cooldown';
+import { DispatchProbeReply, DispatchProbeRequest } from './dispatch/dispatch-probe';
+import { DispatchEmbedReply, DispatchReply } from './dispatch/dispatch-reply';
+import { DispatchCancel, DispatchChatRequest, DispatchEmbedRequest } from './dispatch/dispatch-request';
+import type { GatewayErrorPayload } from './errors/gateway-error';
 import { KeysChanged } from './keys-changed';
 import {
   KeyDeleteMessage,
@@ -53,3 +57,48 @@ export const EventContracts = {
 } as const;
 export type EventSubject = keyof typeof EventContracts;
 export type EventOf<S extends EventSubject> = z.infer<(typeof EventContracts)[S]>;
+
+/**
+ * The hot path: per-provider subjects (`dispatch.<provider>.<operation>.v1`) served by that
+ * provider's dispatchers, with their request and reply schemas. `chat` is answered by a stream of
+ * `DispatchReply` messages, `embed` and `probe` by one reply, `cancel` by none. `requestProvider()`
+ * and `serveProvider()` (libs/bus) are typed by this map and validate with the same schemas.
+ */
+export const ProviderContracts = {
+  chat: { subject: Subjects.dispatchChat, request: DispatchChatRequest, reply: DispatchReply },
+  embed: { subject: Subjects.dispatchEmbed, request: DispatchEmbedRequest, reply: DispatchEmbedReply },
+  probe: { subject: Subjects.dispatchProbe, request: DispatchProbeRequest, reply: DispatchProbeReply },
+  cancel: { subject: Subjects.dispatchCancel, request: DispatchCancel, reply: null },
+} as const;
+export type ProviderOperation = keyof typeof ProviderContracts;
+/** The operations that answer. */
+export type ProviderAnsweredOperation = Exclude<ProviderOperation, 'cancel'>;
+export type ProviderRequestOf<O extends ProviderOperation> = z.infer<
+  (typeof ProviderContracts)[O]['request']
+>;
+export type ProviderReplyOf<O extends ProviderAnsweredOperation> = z.infer<
+  (typeof ProviderContracts)[O]['reply']
+>;
+
+/**
+ * The reply that tells a requester its request failed before any work was done (an invalid
+ * message, a handler that threw), in the operation's own reply shape. `responder`: the dispatcher's id.
+ */
+export function providerFailureReply<O extends ProviderAnsweredOperation>(
+  operation: O,
+  error: GatewayErrorPayload,
+  responder: string,
+): ProviderReplyOf<O> {
+  const reply: ProviderReplyOf<ProviderAnsweredOperation> =
+    operation === 'probe'
+      ? {
+          status: 'unhealthy',
+          deploymentId: '',
+          probe: null,
+          latencyMs: null,
+          dispatcherId: responder,
+          error,
+        }
+      : { type: 'error', error, outcome: null };
+  return reply as ProviderReplyOf<O>;
+}

@@ -1,17 +1,14 @@
 export * from './spec';
 export { SseDecoder, decodeSse } from './sse-decoder';
-export { adapterFor } from './registry';
-export type { AdapterOptions } from './shared/adapter-options';
+export { PROVIDERS, PROVIDER_KINDS, providerFor, type ProviderKind } from './registry';
+export { defineProvider } from './define-provider';
+export { ReasoningTokensRule } from './usage/reasoning-tokens-rule';
+export { NON_REQUEST_PARAMS, requestDefaultsOf } from './shared/request-parameters';
 
-export { OpenAIAdapter } from './openai/openai-adapter';
-export { AnthropicAdapter } from './anthropic/anthropic-adapter';
-export { GeminiAdapter } from './gemini/gemini-adapter';
-export { MistralAdapter } from './mistral/mistral-adapter';
-
-export { buildOpenAIProbeRequest, type OpenAIProbeMode } from './openai/openai-probe-request';
-export { buildAnthropicProbeRequest } from './anthropic/anthropic-probe-request';
-export { buildGeminiProbeRequest } from './gemini/gemini-probe-request';
-export { buildMistralProbeRequest } from './mistral/mistral-probe-request';
+export { openAIProvider } from './openai/openai-provider';
+export { anthropicProvider } from './anthropic/anthropic-provider';
+export { geminiProvider } from './gemini/gemini-provider';
+export { mistralProvider } from './mistral/mistral-provider';
 
 export { toOpenAIUsage } from './usage/to-openai-usage';
 export { convertOpenAIUsage } from './openai/convert-openai-usage';

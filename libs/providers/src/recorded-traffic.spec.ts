@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ProviderRegistry, type ProviderKind, type ProvidersFile } from '@switchyard/config';
+import { ProviderRegistry, type ProvidersFile } from '@switchyard/config';
 import { type ChatCompletionChunk, GatewayError, type TokenUsage } from '@switchyard/contracts';
 import {
   type ExpectedResponse,
@@ -14,7 +14,7 @@ import {
 } from './__fixtures__/recorded-wire-reader';
 import { costOf } from './pricing/cost';
 import { pricesOf } from './pricing/model-facts';
-import { adapterFor } from './registry';
+import { type ProviderKind, providerFor } from './registry';
 import type { ChatStreamParser, UpstreamTarget } from './spec';
 import { SseDecoder } from './sse-decoder';
 
@@ -272,7 +272,7 @@ interface StreamRun {
 /** The dispatcher's stream loop: decoder pieces → parser.push, decoder.end, parser.end. */
 function runStream(recorded: RecordedCase, target: UpstreamTarget, pieceSize: number): StreamRun {
   const decoder = new SseDecoder();
-  const parser = adapterFor(recorded.vendor.kind).createChatStreamParser(target);
+  const parser = providerFor(recorded.vendor.kind).chat.createStreamParser(target);
   const chunks: ChatCompletionChunk[] = [];
   const bytes = Buffer.from(recorded.body, 'utf8');
   const step = Number.isFinite(pieceSize) ? pieceSize : bytes.length;
@@ -412,7 +412,7 @@ describe('recorded provider traffic', () => {
     const found: string[] = [];
     let usages: (TokenUsage | null)[] = [];
     if (!recorded.stream) {
-      const result = adapterFor(recorded.vendor.kind).parseChatResponse(JSON.parse(recorded.body), target);
+      const result = providerFor(recorded.vendor.kind).chat.parseResponse(JSON.parse(recorded.body), target);
       const message = result.response.choices[0].message;
       const observed: Observed = {
         text: message.content ?? '',

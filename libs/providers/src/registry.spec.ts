@@ -1,11 +1,6 @@
-import type { ProviderKind } from '@switchyard/config';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import { bodyOf, readJsonFixture, targetFor } from './__fixtures__/fixture-helpers';
-import { AnthropicAdapter } from './anthropic/anthropic-adapter';
-import { GeminiAdapter } from './gemini/gemini-adapter';
-import { MistralAdapter } from './mistral/mistral-adapter';
-import { OpenAIAdapter } from './openai/openai-adapter';
-import { adapterFor } from './registry';
+import { PROVIDER_KINDS, PROVIDERS, providerFor } from './registry';
 
 /** The main agent request OpenCode 1.18 sends (10 tools, a 9.7 KB system prompt), captured as is. */
 const opencodeChat = (
@@ -27,18 +22,19 @@ function keysDeep(value: unknown, keys = new Set<string>()): Set<string> {
   return keys;
 }
 
-describe(adapterFor.name, () => {
-  it.each([
-    ['openai', OpenAIAdapter],
-    ['anthropic', AnthropicAdapter],
-    ['gemini', GeminiAdapter],
-    ['mistral', MistralAdapter],
-  ] as const)('returns the %s adapter', (kind: ProviderKind, type) => {
-    const sut = adapterFor(kind);
+describe(providerFor.name, () => {
+  it.each(PROVIDER_KINDS)('returns the %s provider, one object for every call', (kind) => {
+    const sut = providerFor(kind);
 
-    expect(sut).toBeInstanceOf(type);
     expect(sut.kind).toBe(kind);
-    expect(adapterFor(kind)).toBe(sut);
+    expect(providerFor(kind)).toBe(sut);
+  });
+
+  it('lists each wire format once, with its own key and base URL variables', () => {
+    expect(PROVIDER_KINDS).toEqual(['openai', 'anthropic', 'gemini', 'mistral']);
+    expect(new Set(PROVIDERS.map((provider) => provider.apiKeyEnv)).size).toBe(PROVIDERS.length);
+    expect(new Set(PROVIDERS.map((provider) => provider.apiBaseEnv)).size).toBe(PROVIDERS.length);
+    for (const provider of PROVIDERS) expect(provider.defaultBaseUrl).toMatch(/^https:\/\/[^/]+.*[^/]$/);
   });
 
   describe('with the OpenCode agent request', () => {
@@ -49,9 +45,9 @@ describe(adapterFor.name, () => {
         apiBase: 'https://opencode.ai/zen/go/v1',
       });
 
-      const sut = adapterFor('openai');
+      const sut = providerFor('openai');
 
-      const body = bodyOf(sut.buildChatRequest(opencodeChat, target, { stream: true }));
+      const body = bodyOf(sut.chat.buildRequest(opencodeChat, target, { stream: true }));
 
       expect(body).toEqual({ ...opencodeChat, model: 'kimi-k2.6', stream_options: { include_usage: true } });
     });
@@ -60,7 +56,7 @@ describe(adapterFor.name, () => {
       const target = targetFor({ provider: 'anthropic', providerModel: 'claude-sonnet-4-6' });
 
       const body = bodyOf(
-        adapterFor('anthropic').buildChatRequest(opencodeChat, target, { stream: true }),
+        providerFor('anthropic').chat.buildRequest(opencodeChat, target, { stream: true }),
       ) as {
         system: { text: string }[];
         tools: { name: string; input_schema: { type: string } }[];
@@ -77,9 +73,9 @@ describe(adapterFor.name, () => {
     it('gives Gemini function declarations without the JSON-schema keys it rejects', () => {
       const target = targetFor({ provider: 'gemini', providerModel: 'gemini-3.1-pro-preview' });
 
-      const sut = adapterFor('gemini');
+      const sut = providerFor('gemini');
 
-      const body = bodyOf(sut.buildChatRequest(opencodeChat, target, { stream: true })) as {
+      const body = bodyOf(sut.chat.buildRequest(opencodeChat, target, { stream: true })) as {
         tools: { functionDeclarations: { name: string }[] }[];
       } & Record<string, unknown>;
 
@@ -94,9 +90,9 @@ describe(adapterFor.name, () => {
     it('gives Mistral only parameters it accepts', () => {
       const target = targetFor({ provider: 'mistral', providerModel: 'mistral-small-2603' });
 
-      const sut = adapterFor('mistral');
+      const sut = providerFor('mistral');
 
-      const body = bodyOf(sut.buildChatRequest(opencodeTitle, target, { stream: true }));
+      const body = bodyOf(sut.chat.buildRequest(opencodeTitle, target, { stream: true }));
 
       expect(Object.keys(body).sort()).toEqual(['max_tokens', 'messages', 'model', 'stream']);
       expect(body.messages).toEqual(

@@ -8,7 +8,7 @@ import type {
   GatewayError,
   TokenUsage,
 } from '@switchyard/contracts';
-import type { ProviderKind, ReasoningTokensRule } from '@switchyard/config';
+import type { ReasoningTokensRule } from './usage/reasoning-tokens-rule';
 
 /**
  * The frozen provider interface. An adapter is pure translation: it builds the upstream HTTP
@@ -90,22 +90,31 @@ export interface EmbeddingResult {
   usage: TokenUsage | null;
 }
 
-export interface ProviderAdapter {
-  readonly kind: ProviderKind;
-  buildChatRequest(
+/** Chat completions: request out, response or stream events back. */
+export interface ChatTranslator {
+  buildRequest(
     request: ChatCompletionRequest,
     target: UpstreamTarget,
     options: { stream: boolean },
   ): UpstreamHttpRequest;
-  parseChatResponse(body: unknown, target: UpstreamTarget): ChatResult;
-  createChatStreamParser(target: UpstreamTarget): ChatStreamParser;
-  /** throws a 400 `GatewayError` where the provider has no embeddings. */
-  buildEmbeddingRequest(request: EmbeddingRequest, target: UpstreamTarget): UpstreamHttpRequest;
+  parseResponse(body: unknown, target: UpstreamTarget): ChatResult;
+  createStreamParser(target: UpstreamTarget): ChatStreamParser;
+}
+
+export interface EmbeddingTranslator {
+  buildRequest(request: EmbeddingRequest, target: UpstreamTarget): UpstreamHttpRequest;
   /**
    * `request` (optional, pass it when you have it) lets providers without a base64 wire format
    * honour `encoding_format: "base64"` — the OpenAI SDK's default, which it decodes as base64.
    */
-  parseEmbeddingResponse(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResult;
+  parseResponse(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResult;
+}
+
+/** The translators of one wire format, bound to a clock (`created` stamps, `retry-after` dates). */
+export interface ProviderTranslators {
+  chat: ChatTranslator;
+  /** null: the provider has no embeddings API (the dispatcher answers 400 without calling it). */
+  embedding: EmbeddingTranslator | null;
   /** maps an upstream error response (any status ≥ 400) to a `GatewayError` that names the provider, never the key. */
   parseError(
     status: number,
@@ -113,4 +122,32 @@ export interface ProviderAdapter {
     headers: Readonly<Record<string, string>>,
     target: UpstreamTarget,
   ): GatewayError;
+}
+
+/** What a provider folder declares: one wire format, its defaults and its translators. */
+export interface ProviderSpec<Kind extends string = string> {
+  /** the wire format, and the name of its built-in provider instance (`litellm_params.model: <kind>/…`). */
+  readonly kind: Kind;
+  /** base URL without a trailing slash, as LiteLLM means it. */
+  readonly defaultBaseUrl: string;
+  /** environment variable holding the key when a deployment names none. */
+  readonly apiKeyEnv: string;
+  /** environment variable that overrides the base URL. */
+  readonly apiBaseEnv: string;
+  /**
+   * The cheap upstream call that tells whether a deployment answers without a billed completion
+   * (retrieve the model; `custom`: a providers.json provider, list its models).
+   */
+  probeRequest(target: UpstreamTarget, options: { custom: boolean }): UpstreamHttpRequest;
+  translators(now: () => number): ProviderTranslators;
+}
+
+/**
+ * One wire format as the gateway uses it (`libs/providers/src/registry.ts` lists them). Pure
+ * translation: it never performs I/O.
+ */
+export interface Provider<Kind extends string = string>
+  extends Omit<ProviderSpec<Kind>, 'translators'>, ProviderTranslators {
+  /** The same provider on another clock (tests pass a fixed one). */
+  withClock(now: () => number): Provider<Kind>;
 }

@@ -1,8 +1,9 @@
+import type { ProviderKind } from '@switchyard/providers';
 /** A client of the mock provider's control API (apps/mock-provider/README.md). */
 export interface MockRequestEntry {
   id: number;
   requestId: string | null;
-  format: 'openai' | 'anthropic' | 'gemini' | 'mistral';
+  format: ProviderKind;
   endpoint: string;
   path: string;
   model: string | null;

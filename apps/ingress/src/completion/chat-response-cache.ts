@@ -1,10 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { UsagePublisher } from '@switchyard/bus';
 import { type CachedCompletion, chatCacheKey, ResponseCache } from '@switchyard/cache';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
-import type { AttemptOutcome, ChatCompletion, ChatCompletionRequest } from '@switchyard/contracts';
+import {
+  type AttemptOutcome,
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  UsageEvents,
+} from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { GATEWAY_CONFIGURATION, REDIS } from '../infrastructure/tokens';
 import type { ResolvedModel } from '../routing/resolve-model';
@@ -136,36 +140,22 @@ export class ChatResponseCache {
     context: ChatCallContext,
     stream: boolean,
   ): void {
-    const { outcome } = entry;
-    this.publisher.publish({
-      eventId: randomUUID(),
-      requestId: context.callId,
-      attempt: 0,
-      retry: 0,
-      kind: 'cache_hit',
-      status: 'success',
-      httpStatus: 200,
-      errorType: null,
-      endpoint: context.endpoint,
-      stream,
-      startedAt: new Date(performance.timeOrigin + context.receivedAt).toISOString(),
-      modelGroup: resolved.modelGroup,
-      model: outcome.model,
-      deploymentId: outcome.deploymentId,
-      provider: outcome.provider,
-      providerModel: outcome.providerModel,
-      route: routeSummaryOf(resolved.decision),
-      tokens: outcome.usage,
-      usageEstimated: false,
-      costUsd: 0,
-      savedCostUsd: outcome.costUsd,
-      baselineCostUsd: null,
-      latencyMs: Math.max(0, performance.now() - context.receivedAt),
-      ttftMs: null,
-      keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-      sessionId: context.sessionId,
-      user: context.user,
-      metadata: context.metadata,
-    });
+    this.publisher.publish(
+      UsageEvents.cacheHit(
+        {
+          requestId: context.callId,
+          endpoint: context.endpoint,
+          stream,
+          startedAt: context.receivedAt,
+          modelGroup: resolved.modelGroup,
+          route: routeSummaryOf(resolved.decision),
+          keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+          sessionId: context.sessionId,
+          user: context.user,
+          metadata: context.metadata,
+        },
+        entry.outcome,
+      ),
+    );
   }
 }

@@ -85,7 +85,7 @@ export class CreateEmbeddings {
     context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
     return {
       meta: answeredBy(candidate, call, context),
-      response: reply.response as unknown as EmbeddingResponse,
+      response: reply.response,
       outcome: reply.outcome,
     };
   }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { UsagePublisher } from '@switchyard/bus';
-import { emptyTokenUsage, type GatewayError, type RouteSummary } from '@switchyard/contracts';
+import { type GatewayError, type RouteSummary, UsageEvents } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import type { ChatCallContext } from './chat-context';
 
@@ -30,35 +29,22 @@ export class RecordRefusal {
   execute(refusal: Refusal): void {
     const { context, error } = refusal;
     this.metrics.refusals.inc({ reason: error.code ?? error.type });
-    this.publisher.publish({
-      eventId: randomUUID(),
-      requestId: context.callId,
-      attempt: 0,
-      retry: 0,
-      kind: 'refusal',
-      status: 'error',
-      httpStatus: error.status,
-      errorType: error.type,
-      endpoint: context.endpoint,
-      stream: refusal.stream,
-      startedAt: new Date(performance.timeOrigin + context.receivedAt).toISOString(),
-      modelGroup: refusal.modelGroup,
-      model: refusal.model,
-      deploymentId: refusal.deploymentId,
-      provider: refusal.provider,
-      providerModel: null,
-      route: refusal.route,
-      tokens: emptyTokenUsage(),
-      usageEstimated: false,
-      costUsd: 0,
-      savedCostUsd: null,
-      baselineCostUsd: null,
-      latencyMs: Math.max(0, performance.now() - context.receivedAt),
-      ttftMs: null,
-      keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-      sessionId: context.sessionId,
-      user: context.user,
-      metadata: context.metadata,
-    });
+    this.publisher.publish(
+      UsageEvents.refusal(
+        {
+          requestId: context.callId,
+          endpoint: context.endpoint,
+          stream: refusal.stream,
+          startedAt: context.receivedAt,
+          modelGroup: refusal.modelGroup,
+          route: refusal.route,
+          keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
+          sessionId: context.sessionId,
+          user: context.user,
+          metadata: context.metadata,
+        },
+        { model: refusal.model, provider: refusal.provider, deploymentId: refusal.deploymentId, error },
+      ),
+    );
   }
 }

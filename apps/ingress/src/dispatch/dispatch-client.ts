@@ -1,20 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import {
-  busFailure,
   BusNamespace,
   type BusStream,
-  decodeJson,
-  encodeJson,
   NO_SUBSCRIBERS,
-  outgoingHeaders,
+  requestProvider,
   StreamRequester,
 } from '@switchyard/bus';
 import {
   type AttemptOutcome,
   type ChatCompletion,
   type ChatCompletionChunk,
-  DispatchEmbedReply,
+  type DispatchEmbedReply,
   type DispatchChatRequest,
   type DispatchEmbedRequest,
   DispatchReply,
@@ -170,19 +167,10 @@ export class DispatchClient {
     this.streams.notify(Subjects.dispatchCancel(provider), { requestId }, requestId);
   }
 
-  async embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
-    const subject = this.namespace.subject(Subjects.dispatchEmbed(provider));
-    let reply;
-    try {
-      reply = await this.connection.request(subject, encodeJson(request), {
-        timeout: EMBED_TIMEOUT_MS,
-        headers: outgoingHeaders(request.requestId),
-      });
-    } catch (error) {
-      throw busFailure(subject, error, EMBED_TIMEOUT_MS);
-    }
-    const parsed = DispatchEmbedReply.safeParse(decodeJson(reply.data));
-    if (!parsed.success) throw GatewayError.unavailable('the dispatcher sent an invalid embeddings reply');
-    return parsed.data;
+  embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
+    return requestProvider(this.connection, this.namespace, provider, 'embed', request, {
+      timeoutMs: EMBED_TIMEOUT_MS,
+      requestId: request.requestId,
+    });
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { BusNamespace, decodeJson, encodeJson, outgoingHeaders } from '@switchyard/bus';
+import { BusNamespace, NO_SUBSCRIBERS, requestProvider } from '@switchyard/bus';
 import type { Deployment } from '@switchyard/config';
-import { DispatchProbeReply, Subjects } from '@switchyard/contracts';
+import { GatewayError } from '@switchyard/contracts';
 import { BUS_CONNECTION } from '../infrastructure/tokens';
 import type { ProbeRecord } from './health-report';
 
@@ -12,9 +12,9 @@ const PROBE_REPLY_TIMEOUT_MS = 20_000;
 
 /** The gateway's own reasons a probe found no answer (the provider was never asked). */
 export const ProbeFailureCodes = {
-  noDispatcher: 'no_dispatcher',
-  dispatcherTimeout: 'dispatcher_timeout',
-  invalidReply: 'invalid_probe_reply',
+  noDispatcher: NO_SUBSCRIBERS,
+  dispatcherTimeout: 'timeout',
+  invalidReply: 'invalid_bus_reply',
 } as const;
 
 /** Asks a dispatcher of the deployment's provider to probe it (`dispatch.<provider>.probe.v1`). */
@@ -26,70 +26,36 @@ export class ProbeClient {
   ) {}
 
   async probe(deployment: Deployment): Promise<ProbeRecord> {
-    const provider = deployment.provider.name;
     const requestId = `health-${randomUUID()}`;
-    const failure = (message: string, code: string, status: number): ProbeRecord => ({
-      status: 'unhealthy',
-      checkedAt: new Date(),
-      latencyMs: null,
-      probe: null,
-      error: { message, code, status },
-    });
-    let reply;
+    let result;
     try {
-      reply = await this.connection.request(
-        this.namespace.subject(Subjects.dispatchProbe(provider)),
-        encodeJson({ requestId, deploymentId: deployment.id }),
-        { timeout: PROBE_REPLY_TIMEOUT_MS, headers: outgoingHeaders(requestId) },
+      result = await requestProvider(
+        this.connection,
+        this.namespace,
+        deployment.provider.name,
+        'probe',
+        { requestId, deploymentId: deployment.id },
+        { timeoutMs: PROBE_REPLY_TIMEOUT_MS, requestId },
       );
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === '503') {
-        return failure(
-          `no dispatcher serves provider ${provider}; is dispatcher-${provider} running?`,
-          ProbeFailureCodes.noDispatcher,
-          503,
-        );
-      }
-      if (code === 'TIMEOUT') {
-        return failure(
-          `the ${provider} dispatcher did not answer the probe within ${PROBE_REPLY_TIMEOUT_MS / 1000} s`,
-          ProbeFailureCodes.dispatcherTimeout,
-          504,
-        );
-      }
-      return failure(`probe of ${provider} failed on the bus: ${(error as Error).message}`, 'bus_error', 503);
-    }
-    let decoded: unknown;
-    try {
-      decoded = decodeJson(reply.data);
-    } catch {
-      decoded = undefined;
-    }
-    const parsed = DispatchProbeReply.safeParse(decoded);
-    if (!parsed.success) {
-      return failure(
-        `the ${provider} dispatcher sent an invalid probe reply`,
-        ProbeFailureCodes.invalidReply,
-        502,
-      );
-    }
-    const result = parsed.data;
-    if (result.status === 'healthy') {
+      const failure = error instanceof GatewayError ? error : GatewayError.unavailable(String(error));
       return {
-        status: 'healthy',
+        status: 'unhealthy',
         checkedAt: new Date(),
-        latencyMs: result.latencyMs,
-        probe: result.probe,
-        error: null,
+        latencyMs: null,
+        probe: null,
+        error: { message: failure.message, code: failure.code, status: failure.status },
       };
     }
     return {
-      status: 'unhealthy',
+      status: result.status,
       checkedAt: new Date(),
       latencyMs: result.latencyMs,
       probe: result.probe,
-      error: { message: result.error.message, code: result.error.code, status: result.error.status },
+      error:
+        result.status === 'healthy'
+          ? null
+          : { message: result.error.message, code: result.error.code, status: result.error.status },
     };
   }
 }

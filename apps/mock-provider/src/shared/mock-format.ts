@@ -1,6 +1,8 @@
-/** The wire formats the mock speaks. */
-export const MockFormats = ['openai', 'anthropic', 'gemini', 'mistral'] as const;
-export type MockFormat = (typeof MockFormats)[number];
+import { PROVIDER_KINDS, type ProviderKind } from '@switchyard/providers/registry';
+
+/** The wire formats the mock speaks: every one the gateway does (a new format needs its responder here). */
+export const MockFormats = PROVIDER_KINDS;
+export type MockFormat = ProviderKind;
 
 const mistralModel = /^(mistral|open-mistral|codestral|ministral|magistral|pixtral|devstral)/;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatCompletionRequest } from './chat-request';
-import type { EmbeddingRequest } from './embedding-request';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding-request';
 import type { ChatCompletion, ChatCompletionChunk } from './chat-response';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -25,4 +25,8 @@ export const ChatCompletionBody = z.custom<ChatCompletion>(
 export const ChatChunkBody = z.custom<ChatCompletionChunk>(
   (value) => isRecord(value) && Array.isArray(value.choices),
   { message: 'expected a chat completion chunk' },
+);
+export const EmbeddingResponseBody = z.custom<EmbeddingResponse>(
+  (value) => isRecord(value) && value.object === 'list' && Array.isArray(value.data),
+  { message: 'expected an embeddings list' },
 );

@@ -1,21 +1,7 @@
 import { z } from 'zod';
-import { ChatChunkBody, ChatCompletionBody } from '../chat/chat-body';
+import { ChatChunkBody, ChatCompletionBody, EmbeddingResponseBody } from '../chat/chat-body';
 import { GatewayErrorPayload } from '../errors/gateway-error';
-import { TokenUsage } from '../usage/token-usage';
-
-/** Accounting of one finished upstream attempt, as the dispatcher recorded it on the usage event. */
-export const AttemptOutcome = z.object({
-  eventId: z.uuid(),
-  deploymentId: z.string(),
-  model: z.string(),
-  provider: z.string(),
-  providerModel: z.string(),
-  usage: TokenUsage,
-  costUsd: z.number().nonnegative().nullable(),
-  upstreamLatencyMs: z.number().nonnegative(),
-  ttftMs: z.number().nonnegative().nullable(),
-});
-export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+import { AttemptOutcome } from '../usage/attempt-accounting';
 
 /**
  * Replies to one dispatch request, in order: `heartbeat` whenever the dispatcher has sent nothing
@@ -47,7 +33,7 @@ export const DispatchEmbedReply = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('final'),
     outcome: AttemptOutcome,
-    response: z.looseObject({ object: z.literal('list'), data: z.array(z.unknown()) }),
+    response: EmbeddingResponseBody,
   }),
   z.object({ type: z.literal('error'), error: GatewayErrorPayload, outcome: AttemptOutcome.nullable() }),
 ]);

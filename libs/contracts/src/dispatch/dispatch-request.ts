@@ -1,19 +1,6 @@
 import { z } from 'zod';
 import { ChatBody, EmbeddingBody } from '../chat/chat-body';
-import { RouteSummary } from '../usage/route-decision';
-import { Endpoint } from '../usage/usage-event';
-
-/** What the dispatcher copies onto the usage event; nothing here is a secret. */
-export const DispatchAccounting = z.object({
-  endpoint: Endpoint,
-  modelGroup: z.string(),
-  route: RouteSummary.nullable(),
-  keyId: z.string().nullable(),
-  sessionId: z.string().nullable(),
-  user: z.string().nullable(),
-  metadata: z.record(z.string(), z.unknown()).nullable(),
-});
-export type DispatchAccounting = z.infer<typeof DispatchAccounting>;
+import { DispatchAccounting } from '../usage/attempt-accounting';
 
 /**
  * `dispatch.<provider>.chat.v1`. The deployment is named by id; the dispatcher resolves its key

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayError, type ChatCompletionChunk } from '@switchyard/contracts';
+import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/contracts';
 import { decodeSse } from '../sse-decoder';
-import type { ChatStreamParser, UpstreamTarget } from '../spec';
+import type { ChatStreamParser, EmbeddingTranslator, Provider, UpstreamTarget } from '../spec';
 
 /** Test helpers for recorded wire fixtures (never compiled into dist: the build skips `__fixtures__`). */
 
@@ -51,4 +51,20 @@ export function thrownGatewayError(action: () => unknown): GatewayError {
     throw error;
   }
   throw new Error('expected a GatewayError');
+}
+
+/** The embeddings translator of a provider that has one (fails the test when it has none). */
+export function embeddingOf(provider: Provider): EmbeddingTranslator {
+  if (!provider.embedding) throw new Error(`${provider.kind} has no embeddings`);
+  return provider.embedding;
+}
+
+/** A request builder for one model: `chat(messages, extra)`. */
+export function chatRequestOf(
+  model: string,
+): (
+  messages: ChatCompletionRequest['messages'],
+  extra?: Partial<ChatCompletionRequest>,
+) => ChatCompletionRequest {
+  return (messages, extra = {}) => ({ model, messages, ...extra });
 }

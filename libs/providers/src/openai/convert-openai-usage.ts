@@ -1,5 +1,5 @@
-import type { ReasoningTokensRule } from '@switchyard/config';
 import type { TokenUsage } from '@switchyard/contracts';
+import type { ReasoningTokensRule } from '../usage/reasoning-tokens-rule';
 import { isRecord } from '../shared/json';
 import { tokenUsageOf } from '../usage/token-usage-of';
 

@@ -1,4 +1,3 @@
-import type { Deployment } from '@switchyard/config';
 import { z } from 'zod';
 import bundledData from './model-prices.json';
 
@@ -30,8 +29,20 @@ const BUNDLED: ReadonlyMap<string, BundledModel> = new Map(
   Object.entries(z.object({ models: z.record(z.string(), BundledModel) }).parse(bundledData).models),
 );
 
-/** What prices depend on: the provider, the model, the config's own prices and model_info. */
-export type PricedDeployment = Pick<Deployment, 'provider' | 'providerModel' | 'prices' | 'modelInfo'>;
+/** What prices depend on: the provider, the model, the config's own prices and model_info (a config `Deployment`). */
+export interface PricedDeployment {
+  provider: { name: string };
+  providerModel: string;
+  /** prices written in the config, per token; each wins over the bundled data. */
+  prices: {
+    inputPerToken?: number;
+    outputPerToken?: number;
+    cacheReadPerToken?: number;
+    cacheWritePerToken?: number;
+    reasoningPerToken?: number;
+  };
+  modelInfo: { mode?: string; max_input_tokens?: number };
+}
 
 /** The bundled facts of a deployment's model: `<provider>/<providerModel>`, then `<providerModel>`. */
 function bundledFactsOf(deployment: PricedDeployment): BundledModel | undefined {
@@ -66,6 +77,6 @@ export function pricesOf(deployment: PricedDeployment): ModelPrices | null {
 }
 
 /** The model's input context window: `model_info.max_input_tokens`, then the bundled data; null when unknown. */
-export function contextWindowOf(deployment: Deployment): number | null {
+export function contextWindowOf(deployment: PricedDeployment): number | null {
   return deployment.modelInfo.max_input_tokens ?? bundledFactsOf(deployment)?.max_input_tokens ?? null;
 }

@@ -2,14 +2,17 @@ import type { ChatCompletionRequest, ContentPart, MessageContent } from '@switch
 import { isRecord } from './json';
 
 /**
- * `litellm_params` keys that configure routing, credentials or pricing: never request parameters,
- * so they are never copied into an upstream body even when a caller passes every `litellm_params`
- * entry as `UpstreamTarget.defaults`.
+ * `litellm_params` keys that configure routing, credentials, limits or pricing, and the keys a
+ * request body owns (`model`, `messages`, `input`, `stream`): never default request parameters, so
+ * they are never copied into an upstream body. The one list: the dispatcher builds
+ * `UpstreamTarget.defaults` with `requestDefaultsOf`, and `withDefaults` checks it again for a
+ * caller that passes every `litellm_params` entry.
  */
-const NON_REQUEST_KEYS = new Set([
+export const NON_REQUEST_PARAMS: ReadonlySet<string> = new Set([
   'model',
   'messages',
   'input',
+  'stream',
   'api_key',
   'api_base',
   'api_version',
@@ -30,8 +33,19 @@ const NON_REQUEST_KEYS = new Set([
   'cache_read_input_token_cost',
   'cache_creation_input_token_cost',
   'output_cost_per_reasoning_token',
-  'stream',
 ]);
+
+/** A deployment's `litellm_params` that are request parameters (temperature, max_tokens, …); undefined when none. */
+export function requestDefaultsOf(
+  litellmParams: Readonly<Record<string, unknown>>,
+): Record<string, unknown> | undefined {
+  const defaults = Object.fromEntries(
+    Object.entries(litellmParams).filter(
+      ([key, value]) => !NON_REQUEST_PARAMS.has(key) && value !== undefined,
+    ),
+  );
+  return Object.keys(defaults).length > 0 ? defaults : undefined;
+}
 
 /** The request with the deployment's default parameters filled in where the request has none. */
 export function withDefaults<T extends Record<string, unknown>>(
@@ -40,8 +54,7 @@ export function withDefaults<T extends Record<string, unknown>>(
 ): T {
   if (!defaults) return request;
   const merged: Record<string, unknown> = { ...request };
-  for (const [key, value] of Object.entries(defaults)) {
-    if (NON_REQUEST_KEYS.has(key) || value === undefined) continue;
+  for (const [key, value] of Object.entries(requestDefaultsOf(defaults) ?? {})) {
     if (merged[key] === undefined || merged[key] === null) merged[key] = value;
   }
   return merged as T;

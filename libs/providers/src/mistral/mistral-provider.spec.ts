@@ -1,6 +1,7 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
+  embeddingOf,
   fixedClock,
   readFixture,
   readJsonFixture,
@@ -8,7 +9,8 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
-import { MistralAdapter } from './mistral-adapter';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
+import { mistralProvider } from './mistral-provider';
 import { mistralToolCallId } from './mistral-tool-call-id';
 
 const mistral = targetFor({
@@ -18,19 +20,10 @@ const mistral = targetFor({
   apiKey: 'mistral-secret-key-0123456789abcdef',
 });
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'mistral-small-4', messages, ...extra };
-}
+const chat = chatRequestOf('mistral-small-4');
 
-describe(MistralAdapter.name, () => {
-  let sut: MistralAdapter;
-
-  beforeEach(() => {
-    sut = new MistralAdapter({ now: fixedClock });
-  });
+describe('mistralProvider', () => {
+  const sut = mistralProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('posts to {apiBase}/chat/completions with only the parameters Mistral accepts', () => {
@@ -50,7 +43,7 @@ describe(MistralAdapter.name, () => {
         stream_options: { include_usage: true },
       });
 
-      const upstream = sut.buildChatRequest(request, mistral, { stream: true });
+      const upstream = sut.chat.buildRequest(request, mistral, { stream: true });
 
       expect(upstream.url).toBe('https://api.mistral.ai/v1/chat/completions');
       expect(upstream.headers).toEqual({
@@ -102,7 +95,7 @@ describe(MistralAdapter.name, () => {
         },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, mistral, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, mistral, { stream: false }));
 
       const mappedId = mistralToolCallId('call_Xk2pR7vQ9mLs4TnB8wYc1Ze3');
       expect(mappedId).toMatch(/^[A-Za-z0-9]{9}$/);
@@ -149,7 +142,9 @@ describe(MistralAdapter.name, () => {
         tool_choice: toolChoice,
       });
 
-      expect(bodyOf(sut.buildChatRequest(request, mistral, { stream: false })).tool_choice).toEqual(expected);
+      expect(bodyOf(sut.chat.buildRequest(request, mistral, { stream: false })).tool_choice).toEqual(
+        expected,
+      );
     });
 
     it('marks a final assistant message as a prefix and maps reasoning_effort', () => {
@@ -161,7 +156,7 @@ describe(MistralAdapter.name, () => {
         { reasoning_effort: 'medium' },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, mistral, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, mistral, { stream: false }));
 
       expect(body.messages).toEqual([
         { role: 'user', content: 'Write a haiku' },
@@ -181,7 +176,7 @@ describe(MistralAdapter.name, () => {
         },
       ]);
 
-      expect(bodyOf(sut.buildChatRequest(request, mistral, { stream: false })).messages).toEqual([
+      expect(bodyOf(sut.chat.buildRequest(request, mistral, { stream: false })).messages).toEqual([
         {
           role: 'user',
           content: [
@@ -194,7 +189,7 @@ describe(MistralAdapter.name, () => {
 
     it('refuses logprobs with a 400', () => {
       const error = thrown(() =>
-        sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }], { logprobs: true }), mistral, {
+        sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }], { logprobs: true }), mistral, {
           stream: false,
         }),
       );
@@ -210,7 +205,10 @@ describe(MistralAdapter.name, () => {
 
   describe('parseChatResponse', () => {
     it('returns the completion with canonical usage', () => {
-      const result = sut.parseChatResponse(readJsonFixture(__dirname, 'mistral-chat-response.json'), mistral);
+      const result = sut.chat.parseResponse(
+        readJsonFixture(__dirname, 'mistral-chat-response.json'),
+        mistral,
+      );
 
       expect(result.usage).toEqual({
         input: { total: 1212, noCache: 188, cacheRead: 1024, cacheWrite: 0 },
@@ -239,7 +237,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('returns tool calls with type function and finish reason tool_calls', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'mistral-chat-response-tool-calls.json'),
         mistral,
       );
@@ -260,7 +258,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('splits thinking chunks into reasoning_content', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'mistral-chat-response-reasoning.json'),
         mistral,
       );
@@ -279,9 +277,9 @@ describe(MistralAdapter.name, () => {
       };
 
       body.choices[0].finish_reason = 'model_length';
-      expect(sut.parseChatResponse(body, mistral).finishReason).toBe('length');
+      expect(sut.chat.parseResponse(body, mistral).finishReason).toBe('length');
       body.choices[0].finish_reason = 'error';
-      expect(thrown(() => sut.parseChatResponse(body, mistral))).toMatchObject({
+      expect(thrown(() => sut.chat.parseResponse(body, mistral))).toMatchObject({
         status: 502,
         isRetryable: true,
         provider: 'mistral',
@@ -291,7 +289,7 @@ describe(MistralAdapter.name, () => {
 
   describe('createChatStreamParser', () => {
     it('passes chunks through and emits the usage of the last chunk as a usage-only chunk', () => {
-      const parser = sut.createChatStreamParser(mistral);
+      const parser = sut.chat.createStreamParser(mistral);
 
       const chunks = runStreamFixture(parser, __dirname, 'mistral-stream.sse');
 
@@ -332,7 +330,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('indexes whole tool calls, flattens thinking chunks and reads num_cached_tokens', () => {
-      const parser = sut.createChatStreamParser({ ...mistral, providerModel: 'mistral-medium-3-5' });
+      const parser = sut.chat.createStreamParser({ ...mistral, providerModel: 'mistral-medium-3-5' });
 
       const chunks = runStreamFixture(parser, __dirname, 'mistral-stream-tool-calls.sse');
 
@@ -390,7 +388,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('throws on a chunk that finishes with reason error', () => {
-      const parser = sut.createChatStreamParser(mistral);
+      const parser = sut.chat.createStreamParser(mistral);
 
       expect(
         thrown(() =>
@@ -415,21 +413,6 @@ describe(MistralAdapter.name, () => {
       });
     });
 
-    it('maps a bare Unauthorized body to 401', () => {
-      const error = sut.parseError(
-        401,
-        readFixture(__dirname, 'mistral-error-unauthorized.json'),
-        {},
-        mistral,
-      );
-
-      expect(error).toMatchObject({
-        status: 401,
-        type: 'authentication_error',
-        message: 'mistral: Unauthorized',
-      });
-    });
-
     it('maps a rate limit to a retryable 429', () => {
       const error = sut.parseError(
         429,
@@ -450,7 +433,7 @@ describe(MistralAdapter.name, () => {
 
   describe('embeddings', () => {
     it('posts text to /embeddings with output_dimension', () => {
-      const upstream = sut.buildEmbeddingRequest(
+      const upstream = embeddingOf(sut).buildRequest(
         { model: 'embed', input: ['a', 'b'], dimensions: 512, encoding_format: 'base64' },
         { ...mistral, providerModel: 'codestral-embed' },
       );
@@ -465,7 +448,7 @@ describe(MistralAdapter.name, () => {
     });
 
     it('parses the embeddings response', () => {
-      const result = sut.parseEmbeddingResponse(
+      const result = embeddingOf(sut).parseResponse(
         readJsonFixture(__dirname, 'mistral-embedding-response.json'),
         mistral,
       );
@@ -477,4 +460,24 @@ describe(MistralAdapter.name, () => {
       expect(result.usage?.input.total).toBe(15);
     });
   });
+});
+
+describeChatAdapter(mistralProvider, {
+  directory: __dirname,
+  target: mistral,
+  stream: {
+    fixture: 'mistral-stream.sse',
+    usage: {
+      input: { total: 310, noCache: 310, cacheRead: 0, cacheWrite: 0 },
+      output: { total: 4, reasoning: 0 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"error"}]}',
+  },
+  malformedEvent: { event: null, data: '{"id":' },
+  invalidKey: { status: 401, fixture: 'mistral-error-unauthorized.json' },
+  overloaded: { status: 429, fixture: 'mistral-error-rate-limit.json' },
 });

@@ -1,6 +1,7 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
+  embeddingOf,
   fixedClock,
   readFixture,
   readJsonFixture,
@@ -8,7 +9,8 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
-import { GeminiAdapter } from './gemini-adapter';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
+import { geminiProvider } from './gemini-provider';
 import { geminiToolCallId } from './gemini-tool-call';
 
 const gemini = targetFor({
@@ -20,23 +22,14 @@ const gemini = targetFor({
 const gemini3 = { ...gemini, providerModel: 'gemini-3.1-pro-preview' };
 const CREATED = 1767225600;
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'gemini-2.5-pro', messages, ...extra };
-}
+const chat = chatRequestOf('gemini-2.5-pro');
 
-describe(GeminiAdapter.name, () => {
-  let sut: GeminiAdapter;
-
-  beforeEach(() => {
-    sut = new GeminiAdapter({ now: fixedClock });
-  });
+describe('geminiProvider', () => {
+  const sut = geminiProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('calls generateContent with the key in x-goog-api-key', () => {
-      const upstream = sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }]), gemini, {
+      const upstream = sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }]), gemini, {
         stream: false,
       });
 
@@ -51,7 +44,7 @@ describe(GeminiAdapter.name, () => {
     });
 
     it('streams with streamGenerateContent?alt=sse', () => {
-      const upstream = sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }]), gemini, {
+      const upstream = sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }]), gemini, {
         stream: true,
       });
 
@@ -104,7 +97,7 @@ describe(GeminiAdapter.name, () => {
         },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, gemini, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, gemini, { stream: false }));
 
       expect(body).toEqual({
         systemInstruction: { parts: [{ text: 'You are a coding agent.' }, { text: 'Be terse.' }] },
@@ -163,7 +156,7 @@ describe(GeminiAdapter.name, () => {
         { role: 'tool', tool_call_id: 'call_a', content: 'export const a = 1;' },
       ]);
 
-      const body = bodyOf(sut.buildChatRequest(request, gemini, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, gemini, { stream: false }));
 
       expect(body.contents).toEqual([
         { role: 'user', parts: [{ text: 'Read both.' }] },
@@ -206,7 +199,7 @@ describe(GeminiAdapter.name, () => {
         { role: 'tool', tool_call_id: 'toolu_9', content: 'y' },
       ]);
 
-      const contents = bodyOf(sut.buildChatRequest(request, gemini3, { stream: false })).contents as {
+      const contents = bodyOf(sut.chat.buildRequest(request, gemini3, { stream: false })).contents as {
         parts: unknown[];
       }[];
 
@@ -224,7 +217,7 @@ describe(GeminiAdapter.name, () => {
         { role: 'tool', tool_call_id: 'call_unknown', content: 'x' },
       ]);
 
-      expect(thrown(() => sut.buildChatRequest(request, gemini, { stream: false }))).toMatchObject({
+      expect(thrown(() => sut.chat.buildRequest(request, gemini, { stream: false }))).toMatchObject({
         status: 400,
         provider: 'gemini',
         param: 'messages[1].tool_call_id',
@@ -245,7 +238,7 @@ describe(GeminiAdapter.name, () => {
         tool_choice: toolChoice,
       });
 
-      expect(bodyOf(sut.buildChatRequest(request, gemini, { stream: false })).toolConfig).toEqual(expected);
+      expect(bodyOf(sut.chat.buildRequest(request, gemini, { stream: false })).toolConfig).toEqual(expected);
     });
 
     it('maps a json_schema response format and reasoning effort', () => {
@@ -260,8 +253,8 @@ describe(GeminiAdapter.name, () => {
         reasoning_effort: 'low',
       });
 
-      const pro25 = bodyOf(sut.buildChatRequest(request, gemini, { stream: false })).generationConfig;
-      const pro31 = bodyOf(sut.buildChatRequest(request, gemini3, { stream: false })).generationConfig;
+      const pro25 = bodyOf(sut.chat.buildRequest(request, gemini, { stream: false })).generationConfig;
+      const pro31 = bodyOf(sut.chat.buildRequest(request, gemini3, { stream: false })).generationConfig;
 
       expect(pro25).toEqual({
         responseMimeType: 'application/json',
@@ -274,7 +267,7 @@ describe(GeminiAdapter.name, () => {
 
   describe('parseChatResponse', () => {
     it('joins text, keeps thoughts as reasoning_content, and splits cached and thinking tokens', () => {
-      const result = sut.parseChatResponse(readJsonFixture(__dirname, 'gemini-chat-response.json'), gemini);
+      const result = sut.chat.parseResponse(readJsonFixture(__dirname, 'gemini-chat-response.json'), gemini);
 
       expect(result.usage).toEqual({
         input: { total: 4123, noCache: 123, cacheRead: 4000, cacheWrite: 0 },
@@ -309,8 +302,8 @@ describe(GeminiAdapter.name, () => {
     it('turns function calls into tool calls with deterministic ids and the thought signature', () => {
       const body = readJsonFixture(__dirname, 'gemini-chat-response-function-call.json');
 
-      const result = sut.parseChatResponse(body, gemini3);
-      const again = sut.parseChatResponse(body, gemini3);
+      const result = sut.chat.parseResponse(body, gemini3);
+      const again = sut.chat.parseResponse(body, gemini3);
 
       expect(result.finishReason).toBe('tool_calls');
       expect(result.response.choices[0].message).toEqual({
@@ -343,7 +336,7 @@ describe(GeminiAdapter.name, () => {
     });
 
     it('round-trips its own tool calls: the next request names each function response', () => {
-      const first = sut.parseChatResponse(
+      const first = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'gemini-chat-response-function-call.json'),
         gemini3,
       );
@@ -355,7 +348,7 @@ describe(GeminiAdapter.name, () => {
         { role: 'tool', tool_call_id: calls[0].id, content: 'main' },
       ]);
 
-      const contents = bodyOf(sut.buildChatRequest(request, gemini3, { stream: false })).contents;
+      const contents = bodyOf(sut.chat.buildRequest(request, gemini3, { stream: false })).contents;
 
       expect(contents).toEqual([
         { role: 'user', parts: [{ text: 'Go.' }] },
@@ -381,7 +374,7 @@ describe(GeminiAdapter.name, () => {
 
     it('reports a blocked prompt as a 400 content_filter error naming the reason', () => {
       const error = thrown(() =>
-        sut.parseChatResponse(readJsonFixture(__dirname, 'gemini-safety-blocked-prompt.json'), gemini),
+        sut.chat.parseResponse(readJsonFixture(__dirname, 'gemini-safety-blocked-prompt.json'), gemini),
       );
 
       expect(error).toMatchObject({
@@ -397,7 +390,7 @@ describe(GeminiAdapter.name, () => {
 
     it('reports a response stopped by SAFETY with no content as a 400 content_filter error', () => {
       const error = thrown(() =>
-        sut.parseChatResponse(readJsonFixture(__dirname, 'gemini-safety-blocked-response.json'), gemini),
+        sut.chat.parseResponse(readJsonFixture(__dirname, 'gemini-safety-blocked-response.json'), gemini),
       );
 
       expect(error).toMatchObject({ status: 400, code: 'content_filter', provider: 'gemini' });
@@ -414,7 +407,7 @@ describe(GeminiAdapter.name, () => {
         usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 1 },
       };
 
-      const result = sut.parseChatResponse(body, gemini);
+      const result = sut.chat.parseResponse(body, gemini);
 
       expect(result.finishReason).toBe('content_filter');
       expect(result.response.choices[0].message.content).toBe('Partial');
@@ -427,13 +420,13 @@ describe(GeminiAdapter.name, () => {
         ],
       };
 
-      expect(sut.parseChatResponse(body, gemini).finishReason).toBe('length');
+      expect(sut.chat.parseResponse(body, gemini).finishReason).toBe('length');
     });
   });
 
   describe('createChatStreamParser', () => {
     it('streams text deltas and ends with the last cumulative usage', () => {
-      const parser = sut.createChatStreamParser({ ...gemini, providerModel: 'gemini-3.5-flash' });
+      const parser = sut.chat.createStreamParser({ ...gemini, providerModel: 'gemini-3.5-flash' });
 
       const chunks = runStreamFixture(parser, __dirname, 'gemini-stream.sse');
 
@@ -470,7 +463,7 @@ describe(GeminiAdapter.name, () => {
     });
 
     it('streams thoughts as reasoning and each function call as one indexed tool call', () => {
-      const parser = sut.createChatStreamParser(gemini3);
+      const parser = sut.chat.createStreamParser(gemini3);
 
       const chunks = runStreamFixture(parser, __dirname, 'gemini-stream-function-call.sse');
 
@@ -532,7 +525,7 @@ describe(GeminiAdapter.name, () => {
     });
 
     it('throws a content_filter error when the prompt is blocked', () => {
-      const parser = sut.createChatStreamParser(gemini);
+      const parser = sut.chat.createStreamParser(gemini);
       const data = JSON.stringify(readJsonFixture(__dirname, 'gemini-safety-blocked-prompt.json'));
 
       expect(thrown(() => parser.push({ event: null, data }))).toMatchObject({
@@ -546,7 +539,7 @@ describe(GeminiAdapter.name, () => {
     });
 
     it('throws an error object sent inside the stream with its own status', () => {
-      const parser = sut.createChatStreamParser(gemini);
+      const parser = sut.chat.createStreamParser(gemini);
 
       const error = thrown(() =>
         parser.push({
@@ -578,18 +571,6 @@ describe(GeminiAdapter.name, () => {
       expect(error.message).toMatch(/^gemini: You exceeded your current quota/);
     });
 
-    it('maps API_KEY_INVALID to a 401', () => {
-      const error = sut.parseError(400, readFixture(__dirname, 'gemini-error-invalid-key.json'), {}, gemini);
-
-      expect(error).toMatchObject({
-        status: 401,
-        type: 'authentication_error',
-        code: 'invalid_api_key',
-        isRetryable: false,
-        message: 'gemini: API key not valid. Please pass a valid API key.',
-      });
-    });
-
     it('marks an input that exceeds the context window as context_length_exceeded', () => {
       const error = sut.parseError(
         400,
@@ -604,7 +585,7 @@ describe(GeminiAdapter.name, () => {
 
   describe('embeddings', () => {
     it('batches the inputs into batchEmbedContents', () => {
-      const upstream = sut.buildEmbeddingRequest(
+      const upstream = embeddingOf(sut).buildRequest(
         { model: 'embed', input: ['a', 'b'], dimensions: 768 },
         { ...gemini, providerModel: 'gemini-embedding-001' },
       );
@@ -630,7 +611,7 @@ describe(GeminiAdapter.name, () => {
 
     it('refuses token-array input', () => {
       expect(
-        thrown(() => sut.buildEmbeddingRequest({ model: 'embed', input: [1, 2, 3] }, gemini)),
+        thrown(() => embeddingOf(sut).buildRequest({ model: 'embed', input: [1, 2, 3] }, gemini)),
       ).toMatchObject({
         status: 400,
         param: 'input',
@@ -641,8 +622,8 @@ describe(GeminiAdapter.name, () => {
       const target = { ...gemini, providerModel: 'gemini-embedding-001' };
       const body = readJsonFixture(__dirname, 'gemini-embedding-response.json');
 
-      const floats = sut.parseEmbeddingResponse(body, target);
-      const base64 = sut.parseEmbeddingResponse(body, target, {
+      const floats = embeddingOf(sut).parseResponse(body, target);
+      const base64 = embeddingOf(sut).parseResponse(body, target, {
         model: 'embed',
         input: 'a',
         encoding_format: 'base64',
@@ -665,4 +646,24 @@ describe(GeminiAdapter.name, () => {
       );
     });
   });
+});
+
+describeChatAdapter(geminiProvider, {
+  directory: __dirname,
+  target: gemini,
+  stream: {
+    fixture: 'gemini-stream.sse',
+    usage: {
+      input: { total: 2100, noCache: 52, cacheRead: 2048, cacheWrite: 0 },
+      output: { total: 40, reasoning: 32 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}',
+  },
+  malformedEvent: { event: null, data: '{"candidates":' },
+  invalidKey: { status: 400, fixture: 'gemini-error-invalid-key.json' },
+  overloaded: { status: 429, fixture: 'gemini-error-rate-limit.json' },
 });

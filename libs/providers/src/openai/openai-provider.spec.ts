@@ -1,6 +1,7 @@
 import { GatewayError, type ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  embeddingOf,
   FIXED_NOW_MS,
   fixedClock,
   readFixture,
@@ -9,8 +10,9 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
-import { OpenAIAdapter } from './openai-adapter';
+import { openAIProvider } from './openai-provider';
 
 const openai = targetFor({
   provider: 'openai',
@@ -36,12 +38,8 @@ const tools: ChatCompletionRequest['tools'] = [
   },
 ];
 
-describe(OpenAIAdapter.name, () => {
-  let sut: OpenAIAdapter;
-
-  beforeEach(() => {
-    sut = new OpenAIAdapter({ now: fixedClock });
-  });
+describe('openAIProvider', () => {
+  const sut = openAIProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('passes every parameter through with the provider model and a Bearer key', () => {
@@ -65,7 +63,7 @@ describe(OpenAIAdapter.name, () => {
         stream_options: { include_usage: true },
       };
 
-      const upstream = sut.buildChatRequest(request, openai, { stream: false });
+      const upstream = sut.chat.buildRequest(request, openai, { stream: false });
 
       expect(upstream.method).toBe('POST');
       expect(upstream.url).toBe('https://api.openai.com/v1/chat/completions');
@@ -97,7 +95,7 @@ describe(OpenAIAdapter.name, () => {
         stream_options: { include_usage: false },
       };
 
-      const body = bodyOf(sut.buildChatRequest(request, openai, { stream: true }));
+      const body = bodyOf(sut.chat.buildRequest(request, openai, { stream: true }));
 
       expect(body).toEqual({
         model: 'gpt-5.4-mini',
@@ -115,7 +113,7 @@ describe(OpenAIAdapter.name, () => {
       };
 
       const body = bodyOf(
-        sut.buildChatRequest(request, { ...openai, providerModel: 'gpt-5.5' }, { stream: false }),
+        sut.chat.buildRequest(request, { ...openai, providerModel: 'gpt-5.5' }, { stream: false }),
       );
 
       expect(body).toEqual({ model: 'gpt-5.5', messages: request.messages, max_completion_tokens: 32000 });
@@ -132,7 +130,7 @@ describe(OpenAIAdapter.name, () => {
         defaults: { temperature: 0.9, top_p: 0.5, api_key: 'sk-leak-me-0123456789', rpm: 10, timeout: 30 },
       };
 
-      const upstream = sut.buildChatRequest(request, target, { stream: false });
+      const upstream = sut.chat.buildRequest(request, target, { stream: false });
 
       expect(bodyOf(upstream)).toEqual({
         model: 'gpt-5.4-mini',
@@ -150,7 +148,7 @@ describe(OpenAIAdapter.name, () => {
         max_completion_tokens: 1024,
       };
 
-      const upstream = sut.buildChatRequest(request, opencodego, { stream: true });
+      const upstream = sut.chat.buildRequest(request, opencodego, { stream: true });
 
       expect(upstream.url).toBe('https://opencode.ai/zen/go/v1/chat/completions');
       expect(upstream.headers.authorization).toBe('Bearer ocg-secret-key-abcdef123456');
@@ -164,7 +162,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('sends no Authorization header when the provider needs no key', () => {
-      const upstream = sut.buildChatRequest(
+      const upstream = sut.chat.buildRequest(
         { model: 'local', messages: [{ role: 'user', content: 'Hi' }] },
         { ...opencodego, apiKey: '' },
         { stream: false },
@@ -178,7 +176,7 @@ describe(OpenAIAdapter.name, () => {
     it('returns the completion with canonical usage (cached and reasoning tokens split out)', () => {
       const body = readJsonFixture(__dirname, 'openai-chat-response.json');
 
-      const result = sut.parseChatResponse(body, openai);
+      const result = sut.chat.parseResponse(body, openai);
 
       expect(result.usage).toEqual({
         input: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: 0 },
@@ -223,7 +221,7 @@ describe(OpenAIAdapter.name, () => {
     it('returns tool calls as they are with finish reason tool_calls', () => {
       const body = readJsonFixture(__dirname, 'openai-chat-response-tool-calls.json');
 
-      const result = sut.parseChatResponse(body, openai);
+      const result = sut.chat.parseResponse(body, openai);
 
       expect(result.finishReason).toBe('tool_calls');
       expect(result.response.choices[0].message.content).toBeNull();
@@ -251,7 +249,7 @@ describe(OpenAIAdapter.name, () => {
         usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_cache_hit_tokens: 3 },
       };
 
-      const result = sut.parseChatResponse(body, opencodego);
+      const result = sut.chat.parseResponse(body, opencodego);
 
       expect(result.finishReason).toBe('length');
       expect(result.usage).toEqual({
@@ -261,7 +259,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('rejects a body without choices as a 502 naming the provider', () => {
-      const error = thrown(() => sut.parseChatResponse({ object: 'chat.completion' }, opencodego));
+      const error = thrown(() => sut.chat.parseResponse({ object: 'chat.completion' }, opencodego));
 
       expect(error.status).toBe(502);
       expect(error.provider).toBe('opencodego');
@@ -271,7 +269,7 @@ describe(OpenAIAdapter.name, () => {
 
   describe('createChatStreamParser', () => {
     it('passes chunks through and converts the usage-only chunk to canonical usage', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
 
       const chunks = runStreamFixture(parser, __dirname, 'openai-stream.sse');
 
@@ -344,7 +342,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('passes streamed tool-call argument deltas through with their indexes', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
 
       const chunks = runStreamFixture(parser, __dirname, 'openai-stream-tool-calls.sse');
 
@@ -381,7 +379,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('splits usage sent on the last choice chunk off into a usage-only chunk at [DONE]', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
       const usage = { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 };
 
       const finish = parser.push({
@@ -426,7 +424,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('reports no usage for a stream cut before the provider sent it', () => {
-      const parser = sut.createChatStreamParser(openai);
+      const parser = sut.chat.createStreamParser(openai);
       const events = decodeSse(readFixture(__dirname, 'openai-stream.sse'));
 
       events.slice(0, 3).forEach((event) => parser.push(event));
@@ -436,7 +434,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('throws the error an OpenAI-compatible server sends inside the stream', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
 
       const error = thrown(() =>
         parser.push({
@@ -456,7 +454,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('throws an SSE event named error, and skips events that carry neither choices nor usage', () => {
-      const parser = sut.createChatStreamParser(opencodego);
+      const parser = sut.chat.createStreamParser(opencodego);
 
       const skipped = parser.push({ event: null, data: '{}' });
       const error = thrown(() =>
@@ -469,14 +467,6 @@ describe(OpenAIAdapter.name, () => {
         provider: 'opencodego',
         message: 'opencodego: Provider returned error',
       });
-    });
-
-    it('throws a 502 for an event that is not JSON', () => {
-      const parser = sut.createChatStreamParser(openai);
-
-      const error = thrown(() => parser.push({ event: null, data: '{"id":' }));
-
-      expect(error).toMatchObject({ status: 502, code: 'bad_upstream_response', provider: 'openai' });
     });
   });
 
@@ -512,27 +502,6 @@ describe(OpenAIAdapter.name, () => {
 
       expect(inSeconds.retryAfterMs).toBe(3000);
       expect(asDate.retryAfterMs).toBe(5000);
-    });
-
-    it('maps an invalid key to a non-retryable 401 and never repeats the key', () => {
-      const echoed = JSON.stringify({
-        error: {
-          message: `Incorrect API key provided: ${openai.apiKey}.`,
-          type: 'invalid_request_error',
-          code: 'invalid_api_key',
-        },
-      });
-
-      const error = sut.parseError(401, echoed, {}, openai);
-
-      expect(error).toMatchObject({
-        status: 401,
-        code: 'invalid_api_key',
-        isRetryable: false,
-        provider: 'openai',
-      });
-      expect(error.message).toBe('openai: Incorrect API key provided: [redacted].');
-      expect(JSON.stringify(error.toPayload())).not.toContain(openai.apiKey);
     });
 
     it('keeps the masked key message OpenAI sends as it is', () => {
@@ -580,7 +549,7 @@ describe(OpenAIAdapter.name, () => {
 
   describe('embeddings', () => {
     it('builds the embeddings request with the provider model', () => {
-      const upstream = sut.buildEmbeddingRequest(
+      const upstream = embeddingOf(sut).buildRequest(
         { model: 'embed', input: ['a', 'b'], dimensions: 256 },
         { ...openai, providerModel: 'text-embedding-3-small' },
       );
@@ -594,7 +563,7 @@ describe(OpenAIAdapter.name, () => {
     });
 
     it('parses the embeddings response and its prompt tokens', () => {
-      const result = sut.parseEmbeddingResponse(
+      const result = embeddingOf(sut).parseResponse(
         readJsonFixture(__dirname, 'openai-embedding-response.json'),
         openai,
       );
@@ -614,4 +583,24 @@ describe(OpenAIAdapter.name, () => {
       });
     });
   });
+});
+
+describeChatAdapter(openAIProvider, {
+  directory: __dirname,
+  target: openai,
+  stream: {
+    fixture: 'openai-stream.sse',
+    usage: {
+      input: { total: 1500, noCache: 220, cacheRead: 1280, cacheWrite: 0 },
+      output: { total: 130, reasoning: 128 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: null,
+    data: '{"error":{"message":"Upstream overloaded","type":"server_error","code":"overloaded"}}',
+  },
+  malformedEvent: { event: null, data: '{"id":' },
+  invalidKey: { status: 401, fixture: 'openai-error-invalid-key.json' },
+  overloaded: { status: 429, fixture: 'openai-error-rate-limit.json' },
 });

@@ -1,6 +1,6 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
   bodyOf,
+  chatRequestOf,
   fixedClock,
   readFixture,
   readJsonFixture,
@@ -8,8 +8,9 @@ import {
   targetFor,
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
+import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
 import { decodeSse } from '../sse-decoder';
-import { AnthropicAdapter } from './anthropic-adapter';
+import { anthropicProvider } from './anthropic-provider';
 
 const anthropic = targetFor({
   provider: 'anthropic',
@@ -19,23 +20,14 @@ const anthropic = targetFor({
 });
 const CREATED = 1767225600;
 
-function chat(
-  messages: ChatCompletionRequest['messages'],
-  extra: Partial<ChatCompletionRequest> = {},
-): ChatCompletionRequest {
-  return { model: 'claude-sonnet-4-6', messages, ...extra };
-}
+const chat = chatRequestOf('claude-sonnet-4-6');
 
-describe(AnthropicAdapter.name, () => {
-  let sut: AnthropicAdapter;
-
-  beforeEach(() => {
-    sut = new AnthropicAdapter({ now: fixedClock });
-  });
+describe('anthropicProvider', () => {
+  const sut = anthropicProvider.withClock(fixedClock);
 
   describe('buildChatRequest', () => {
     it('posts to /v1/messages with the key in x-api-key and the API version', () => {
-      const upstream = sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }]), anthropic, {
+      const upstream = sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }]), anthropic, {
         stream: false,
       });
 
@@ -54,7 +46,7 @@ describe(AnthropicAdapter.name, () => {
     });
 
     it('accepts an api_base that already ends in /v1', () => {
-      const upstream = sut.buildChatRequest(
+      const upstream = sut.chat.buildRequest(
         chat([{ role: 'user', content: 'Hi' }]),
         { ...anthropic, apiBase: 'http://mock:8080/anthropic/v1' },
         { stream: true },
@@ -131,7 +123,7 @@ describe(AnthropicAdapter.name, () => {
         },
       );
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body).toEqual({
         model: 'claude-sonnet-4-6',
@@ -203,7 +195,7 @@ describe(AnthropicAdapter.name, () => {
         tool_choice: toolChoice,
       });
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body.tool_choice).toEqual(expected);
       expect(body.tools).toEqual([{ name: 'read', input_schema: { type: 'object', properties: {} } }]);
@@ -218,7 +210,7 @@ describe(AnthropicAdapter.name, () => {
         { role: 'assistant', content: 'four' },
       ]);
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body.messages).toEqual([
         {
@@ -252,7 +244,7 @@ describe(AnthropicAdapter.name, () => {
         { tools: [{ type: 'function', function: { name: 'ls' } }] },
       );
 
-      const messages = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false })).messages as {
+      const messages = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false })).messages as {
         content: { id?: string; tool_use_id?: string }[];
       }[];
 
@@ -272,7 +264,7 @@ describe(AnthropicAdapter.name, () => {
         { role: 'user', content: 'Summarize.' },
       ]);
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body.tools).toEqual([{ name: 'ls', input_schema: { type: 'object' } }]);
       expect(body.tool_choice).toEqual({ type: 'none' });
@@ -282,7 +274,7 @@ describe(AnthropicAdapter.name, () => {
       const request = chat([{ role: 'user', content: 'Hi' }], { max_tokens: 1000, temperature: 1.7 });
 
       const body = bodyOf(
-        sut.buildChatRequest(
+        sut.chat.buildRequest(
           request,
           { ...anthropic, defaults: { max_tokens: 8000, top_k: 40 } },
           { stream: false },
@@ -298,7 +290,7 @@ describe(AnthropicAdapter.name, () => {
         max_tokens: 16000,
       });
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     });
@@ -323,7 +315,7 @@ describe(AnthropicAdapter.name, () => {
       const small = chat([{ role: 'user', content: 'go' }], { reasoning_effort: 'high', max_tokens: 1000 });
 
       for (const request of [toolLoop, forced, small]) {
-        expect(bodyOf(sut.buildChatRequest(request, anthropic, { stream: false })).thinking).toBeUndefined();
+        expect(bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false })).thinking).toBeUndefined();
       }
     });
 
@@ -333,17 +325,19 @@ describe(AnthropicAdapter.name, () => {
         response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
       });
 
-      const body = bodyOf(sut.buildChatRequest(request, anthropic, { stream: false }));
+      const body = bodyOf(sut.chat.buildRequest(request, anthropic, { stream: false }));
 
       expect(body.output_config).toEqual({ format: { type: 'json_schema', schema } });
     });
 
     it('refuses n > 1 and audio input with a 400 naming the provider', () => {
       const many = thrown(() =>
-        sut.buildChatRequest(chat([{ role: 'user', content: 'Hi' }], { n: 2 }), anthropic, { stream: false }),
+        sut.chat.buildRequest(chat([{ role: 'user', content: 'Hi' }], { n: 2 }), anthropic, {
+          stream: false,
+        }),
       );
       const audio = thrown(() =>
-        sut.buildChatRequest(
+        sut.chat.buildRequest(
           chat([
             { role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAA', format: 'wav' } }] },
           ]),
@@ -359,7 +353,7 @@ describe(AnthropicAdapter.name, () => {
 
   describe('parseChatResponse', () => {
     it('joins text, keeps thinking as reasoning_content, and counts cached input tokens', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'anthropic-chat-response.json'),
         anthropic,
       );
@@ -396,7 +390,7 @@ describe(AnthropicAdapter.name, () => {
     });
 
     it('turns tool_use blocks into tool calls with JSON arguments', () => {
-      const result = sut.parseChatResponse(
+      const result = sut.chat.parseResponse(
         readJsonFixture(__dirname, 'anthropic-chat-response-tool-use.json'),
         anthropic,
       );
@@ -438,11 +432,11 @@ describe(AnthropicAdapter.name, () => {
         stop_reason: stopReason,
       };
 
-      expect(sut.parseChatResponse(body, anthropic).finishReason).toBe(finishReason);
+      expect(sut.chat.parseResponse(body, anthropic).finishReason).toBe(finishReason);
     });
 
     it('rejects a body that is not a message with a 502', () => {
-      expect(thrown(() => sut.parseChatResponse({ type: 'message' }, anthropic))).toMatchObject({
+      expect(thrown(() => sut.chat.parseResponse({ type: 'message' }, anthropic))).toMatchObject({
         status: 502,
         code: 'bad_upstream_response',
       });
@@ -451,7 +445,7 @@ describe(AnthropicAdapter.name, () => {
 
   describe('createChatStreamParser', () => {
     it('translates text and thinking events into OpenAI chunks with canonical usage at message_stop', () => {
-      const parser = sut.createChatStreamParser(anthropic);
+      const parser = sut.chat.createStreamParser(anthropic);
 
       const chunks = runStreamFixture(parser, __dirname, 'anthropic-stream.sse');
 
@@ -492,7 +486,7 @@ describe(AnthropicAdapter.name, () => {
     });
 
     it('streams each tool_use block as a tool call: id and name first, then argument deltas', () => {
-      const parser = sut.createChatStreamParser(anthropic);
+      const parser = sut.chat.createStreamParser(anthropic);
 
       const chunks = runStreamFixture(parser, __dirname, 'anthropic-stream-tool-use.sse');
 
@@ -559,7 +553,7 @@ describe(AnthropicAdapter.name, () => {
     });
 
     it('throws an error event as a retryable 529 and keeps the partial usage', () => {
-      const parser = sut.createChatStreamParser(anthropic);
+      const parser = sut.chat.createStreamParser(anthropic);
       const events = decodeSse(readFixture(__dirname, 'anthropic-stream-error.sse'));
 
       const delivered = events.slice(0, 3).flatMap((event) => parser.push(event));
@@ -587,7 +581,7 @@ describe(AnthropicAdapter.name, () => {
     });
 
     it('skips argument deltas of blocks that are not client tool calls', () => {
-      const parser = sut.createChatStreamParser(anthropic);
+      const parser = sut.chat.createStreamParser(anthropic);
 
       const chunks = parser.push({
         event: 'content_block_delta',
@@ -595,17 +589,6 @@ describe(AnthropicAdapter.name, () => {
       });
 
       expect(chunks).toEqual([]);
-    });
-
-    it('rejects a malformed event with a 502', () => {
-      const parser = sut.createChatStreamParser(anthropic);
-
-      expect(
-        thrown(() => parser.push({ event: 'content_block_delta', data: '{"type":"content_block_delta"}' })),
-      ).toMatchObject({
-        status: 502,
-        provider: 'anthropic',
-      });
     });
   });
 
@@ -644,25 +627,29 @@ describe(AnthropicAdapter.name, () => {
         isRetryable: false,
       });
     });
-
-    it('maps an invalid key to 401 without the key', () => {
-      const error = sut.parseError(
-        401,
-        readFixture(__dirname, 'anthropic-error-authentication.json'),
-        {},
-        anthropic,
-      );
-
-      expect(error).toMatchObject({ status: 401, type: 'authentication_error', isRetryable: false });
-      expect(error.message).toBe('anthropic: invalid x-api-key');
-      expect(JSON.stringify(error.toPayload())).not.toContain(anthropic.apiKey);
-    });
   });
 
-  it('has no embeddings: a 400 naming the provider', () => {
-    const error = thrown(() => sut.buildEmbeddingRequest({ model: 'x', input: 'hi' }, anthropic));
-
-    expect(error).toMatchObject({ status: 400, provider: 'anthropic', isRetryable: false });
-    expect(error.message).toBe('anthropic: Anthropic has no embeddings API');
+  it('has no embeddings (the dispatcher answers 400 without a call)', () => {
+    expect(sut.embedding).toBeNull();
   });
+});
+
+describeChatAdapter(anthropicProvider, {
+  directory: __dirname,
+  target: anthropic,
+  stream: {
+    fixture: 'anthropic-stream.sse',
+    usage: {
+      input: { total: 9688, noCache: 472, cacheRead: 8192, cacheWrite: 1024 },
+      output: { total: 25, reasoning: 18 },
+    },
+    finishReason: 'stop',
+  },
+  errorEvent: {
+    event: 'error',
+    data: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+  },
+  malformedEvent: { event: 'content_block_delta', data: '{"type":"content_block_delta"}' },
+  invalidKey: { status: 401, fixture: 'anthropic-error-authentication.json' },
+  overloaded: { status: 529, fixture: 'anthropic-error-overloaded.json' },
 });

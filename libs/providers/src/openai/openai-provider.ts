@@ -1,0 +1,47 @@
+import type { TokenUsage } from '@switchyard/contracts';
+import { defineProvider } from '../define-provider';
+import type { UpstreamTarget } from '../spec';
+import { convertOpenAIUsage } from './convert-openai-usage';
+import { buildOpenAIChatRequest } from './openai-chat-request';
+import { parseOpenAICompatibleChatResponse } from './openai-chat-response';
+import { OpenAIChatStreamParser } from './openai-chat-stream-parser';
+import { buildOpenAIEmbeddingRequest, parseOpenAICompatibleEmbeddingResponse } from './openai-embedding';
+import { openAIErrorFrom, parseOpenAIError, statusOfStreamError } from './openai-error';
+import { buildOpenAIProbeRequest } from './openai-probe-request';
+
+/**
+ * OpenAI's Chat Completions and embeddings, and every custom OpenAI-compatible provider from
+ * providers.json (same wire format; `target.provider` names it, `target.paramMappings` renames
+ * parameters).
+ */
+export const openAIProvider = defineProvider({
+  kind: 'openai',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  apiKeyEnv: 'OPENAI_API_KEY',
+  apiBaseEnv: 'OPENAI_API_BASE',
+  probeRequest: (target, { custom }) => buildOpenAIProbeRequest(target, custom ? 'list' : 'retrieve'),
+  translators: (now) => ({
+    chat: {
+      buildRequest: (request, target, { stream }) => buildOpenAIChatRequest(request, target, stream),
+      parseResponse: (body, target) =>
+        parseOpenAICompatibleChatResponse(body, target, { convertUsage: usageConverterOf(target) }),
+      createStreamParser: (target) =>
+        new OpenAIChatStreamParser({
+          provider: target.provider,
+          errorFrom: (body) => openAIErrorFrom(statusOfStreamError(body), body, '', {}, target, now()),
+          convertUsage: usageConverterOf(target),
+        }),
+    },
+    embedding: {
+      buildRequest: buildOpenAIEmbeddingRequest,
+      parseResponse: (body, target) => parseOpenAICompatibleEmbeddingResponse(body, target),
+    },
+    parseError: (status, bodyText, headers, target) =>
+      parseOpenAIError(status, bodyText, headers, target, now()),
+  }),
+});
+
+/** Usage under the provider's reasoning-token rule (providers.json `reasoning_tokens`). */
+function usageConverterOf(target: UpstreamTarget): (usage: unknown) => TokenUsage {
+  return (usage) => convertOpenAIUsage(usage, target.reasoningTokens ?? 'included');
+}

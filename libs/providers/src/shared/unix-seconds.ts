@@ -1,0 +1,3 @@
+export function unixSeconds(milliseconds: number): number {
+  return Math.floor(milliseconds / 1000);
+}
