@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@switchyard/contracts';
-import { stripPythonWhitespace } from './unicode-text';
+import { stripPythonWhitespace } from './text/unicode-text';
 
 const REMINDER_BLOCK = /<system-reminder>[\s\S]*?<\/system-reminder>/i;
 const REMINDER_BLOCKS = /<system-reminder>[\s\S]*?<\/system-reminder>/gi;

@@ -1,13 +1,22 @@
 import type { ClassifyDecision, ClassifyRequest, Tier } from '@switchyard/contracts';
-import type { RouterDefinition } from '@switchyard/config';
 import { CapacityCheck, type ContextWindowOf } from './capacity';
 import { type ComplexitySettings, resolveComplexitySettings } from './complexity-settings';
 import { ComplexityDecider } from './decide';
 import type { LearnedModel } from './learned/learned-model';
-import { LearnedTierScorer } from './learned/learned-tier-scorer';
+import { LearnedTierScorer } from './learned-tier-scorer';
 import { type ModelPicker, SessionHashPicker } from './model-picker';
+import type { ComplexityRouterConfig } from './router-config';
 import { sessionAffinity } from './session-affinity';
 import { tierRank } from './tier-order';
+
+/**
+ * What a router is built from: its name and its `complexity_router_config`. The gateway config's
+ * `RouterDefinition` (libs/config) is one; this lib does not depend on the gateway config.
+ */
+export interface ComplexityRouterDefinition {
+  name: string;
+  config: ComplexityRouterConfig;
+}
 
 export interface ComplexityRouterOptions {
   /**
@@ -34,7 +43,7 @@ export class ComplexityRouter {
   private readonly capacity: CapacityCheck;
   private readonly picker: ModelPicker;
 
-  constructor(definition: Pick<RouterDefinition, 'name' | 'config'>, options: ComplexityRouterOptions) {
+  constructor(definition: ComplexityRouterDefinition, options: ComplexityRouterOptions) {
     this.name = definition.name;
     this.settings = resolveComplexitySettings(definition.name, definition.config);
     this.decider =

@@ -2,7 +2,7 @@ import type { DimensionDetail } from '@switchyard/contracts';
 import type { ComplexitySettings, TokenThresholds } from './complexity-settings';
 import { KeywordMatcher } from './keyword-matcher';
 import type { Dimension } from './router-config';
-import { PYTHON_WHITESPACE_CLASS, codePointLength, countOccurrences } from './unicode-text';
+import { PYTHON_WHITESPACE_CLASS, codePointLength, countOccurrences } from './text/unicode-text';
 
 /** `floor(len(ask) / 4)`, with `len` counting code points as Python does. */
 export function estimateTokens(ask: string): number {

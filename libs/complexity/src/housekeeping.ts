@@ -1,7 +1,7 @@
 import type { ChatMessage } from '@switchyard/contracts';
 import { humanText } from './ask';
 import type { HousekeepingPattern } from './router-config';
-import { isPythonWhitespace } from './unicode-text';
+import { isPythonWhitespace } from './text/unicode-text';
 
 /**
  * What marks side work (a session title) that goes to the cheapest configured tier unscored:

@@ -12,4 +12,4 @@ export * from './request-tokens';
 export * from './router-config';
 export * from './session-affinity';
 export * from './tier-order';
-export * from './unicode-text';
+export * from './text/unicode-text';

@@ -1,5 +1,5 @@
-import { AhoCorasick } from './aho-corasick';
-import { containsCjk, isWordCodePoint } from './unicode-text';
+import { AhoCorasick } from './text/aho-corasick';
+import { containsCjk, isWordCodePoint } from './text/unicode-text';
 
 /**
  * How one keyword is tested against lowercased text:

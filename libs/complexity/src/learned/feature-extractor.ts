@@ -1,5 +1,5 @@
-import { AhoCorasick } from '../aho-corasick';
-import { isWordCodePoint } from '../unicode-text';
+import { AhoCorasick } from '../text/aho-corasick';
+import { isWordCodePoint } from '../text/unicode-text';
 import { FNV_OFFSET, FNV_PRIME, combine, hashRange, hashStep, hashString, mix } from './feature-hash';
 import {
   DEFAULT_FEATURE_OPTIONS,

@@ -1,8 +1,8 @@
 import type { ChatMessage } from '@switchyard/contracts';
-import type { ComplexitySettings } from '../complexity-settings';
-import type { ScoredAsk, TierScorer } from '../decide';
-import { LearnedClassifier } from './learned-classifier';
-import { type LearnedModel, loadLearnedModel } from './learned-model';
+import type { ComplexitySettings } from './complexity-settings';
+import type { ScoredAsk, TierScorer } from './decide';
+import { LearnedClassifier } from './learned/learned-classifier';
+import { type LearnedModel, loadLearnedModel } from './learned/learned-model';
 
 /**
  * The tier scorer of `classifier_type: learned`: the ask (never the system prompt or the history)
