@@ -18,7 +18,7 @@ import { createMetricsRegistry, LedgerMetrics, startWorkerHttpServer } from '@sw
 import { createLedgerDataSource, ensureDatabase, migrate } from './database/ledger-data-source';
 import { KeysController } from './keys/keys.controller';
 import { ManageKeys } from './keys/manage-keys';
-import { SpendCounters } from './keys/spend-counters';
+import { SpendCounters } from './spend/spend-counters';
 import { ManageOrg } from './org/manage-org';
 import { OrgController } from './org/org.controller';
 import { SpendController } from './spend/spend.controller';

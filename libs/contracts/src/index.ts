@@ -18,7 +18,7 @@ export * from './dispatch/dispatch-probe';
 export * from './classify/classify';
 export * from './errors/gateway-error';
 export * from './errors/bus-message-error';
-export * from './keys/budget-window';
+export * from './budget/budget-window';
 export * from './keys/virtual-key';
 export * from './keys/key-requests';
 export * from './keys/key-messages';

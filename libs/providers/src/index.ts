@@ -1,7 +1,7 @@
-export * from './spec';
-export { SseDecoder, decodeSse } from './sse-decoder';
+export * from './shared/spec';
+export { SseDecoder, decodeSse } from './shared/sse-decoder';
 export { PROVIDERS, PROVIDER_KINDS, providerFor, type ProviderKind } from './registry';
-export { defineProvider } from './define-provider';
+export { defineProvider } from './shared/define-provider';
 export { ReasoningTokensRule } from './usage/reasoning-tokens-rule';
 export { NON_REQUEST_PARAMS, requestDefaultsOf } from './shared/request-parameters';
 

@@ -15,8 +15,8 @@ import {
 import { costOf } from './pricing/cost';
 import { pricesOf } from './pricing/model-facts';
 import { type ProviderKind, providerFor } from './registry';
-import type { ChatStreamParser, UpstreamTarget } from './spec';
-import { SseDecoder } from './sse-decoder';
+import type { ChatStreamParser, UpstreamTarget } from './shared/spec';
+import { SseDecoder } from './shared/sse-decoder';
 
 /**
  * Real provider responses (the Vercel AI SDK's recorded fixtures, kept beside the repository in

@@ -2,7 +2,7 @@ import { anthropicProvider } from './anthropic/anthropic-provider';
 import { geminiProvider } from './gemini/gemini-provider';
 import { mistralProvider } from './mistral/mistral-provider';
 import { openAIProvider } from './openai/openai-provider';
-import type { Provider } from './spec';
+import type { Provider } from './shared/spec';
 
 /**
  * Every wire format the gateway speaks, one line each (docs/providers.md: adding one). Providers

@@ -1,5 +1,5 @@
 import { applySettings } from './manage-keys';
-import type { KeyRow } from './key-store';
+import type { KeyRow } from '../database/key-store';
 
 const now = new Date('2026-06-01T00:00:00.000Z');
 

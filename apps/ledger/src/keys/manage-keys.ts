@@ -26,11 +26,11 @@ import {
   KeyStore,
   toKeyInfo,
   toVirtualKey,
-} from './key-store';
+} from '../database/key-store';
 import { customerLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
-import type { SpendCounters } from './spend-counters';
+import type { SpendCounters } from '../spend/spend-counters';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -19,8 +19,8 @@ import {
   type TeamSettings,
   type UserSettings,
 } from '@switchyard/contracts';
-import { KeyStore } from '../keys/key-store';
-import type { SpendCounters } from '../keys/spend-counters';
+import { KeyStore } from '../database/key-store';
+import type { SpendCounters } from '../spend/spend-counters';
 import {
   type CustomerRow,
   type MemberRow,

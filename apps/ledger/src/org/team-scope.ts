@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { budgetScopeId, GatewayError, type KeyTeam, type ScopeLimits } from '@switchyard/contracts';
-import type { KeyColumns } from '../keys/key-store';
+import type { KeyColumns } from '../database/key-store';
 import type { OrgStore, TeamRow, UserRow } from './org-store';
 
 /** Scope entries that mean "every model" (LiteLLM's `all-proxy-models`, and `*`). */

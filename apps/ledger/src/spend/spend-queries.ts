@@ -11,7 +11,7 @@ import {
   type SpendReportRow,
   type SpendTotals,
 } from '@switchyard/contracts';
-import { KeyStore, keyNotFound } from '../keys/key-store';
+import { KeyStore, keyNotFound } from '../database/key-store';
 
 const GROUP_EXPRESSIONS = {
   model: 'model',

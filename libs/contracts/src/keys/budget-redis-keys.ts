@@ -1,4 +1,4 @@
-import { ALL_TIME_END_MS, type BudgetWindow } from './budget-window';
+import { ALL_TIME_END_MS, type BudgetWindow } from '../budget/budget-window';
 
 /**
  * The Redis keys shared by the ledger (writes spend counters, clears settled reservations) and the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationString } from './budget-window';
+import { DurationString } from '../budget/budget-window';
 
 /**
  * The bodies and query strings of the key API, in LiteLLM's shapes (`/key/generate`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationString } from '../keys/budget-window';
+import { DurationString } from '../budget/budget-window';
 
 /**
  * Teams, internal users and end users (customers), in LiteLLM's shapes (`/team/*`, `/user/*`,

@@ -1,6 +1,6 @@
 import type { FinishReason, GatewayError, TokenUsage } from '@switchyard/contracts';
-import { decodeSse } from '../sse-decoder';
-import type { Provider, SseEvent, UpstreamTarget } from '../spec';
+import { decodeSse } from '../shared/sse-decoder';
+import type { Provider, SseEvent, UpstreamTarget } from '../shared/spec';
 import { fixedClock, readFixture, thrownGatewayError } from './fixture-helpers';
 
 /** A provider's recorded wire fixtures, for the rules every chat adapter keeps. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/contracts';
-import { decodeSse } from '../sse-decoder';
-import type { ChatStreamParser, EmbeddingTranslator, Provider, UpstreamTarget } from '../spec';
+import { decodeSse } from '../shared/sse-decoder';
+import type { ChatStreamParser, EmbeddingTranslator, Provider, UpstreamTarget } from '../shared/spec';
 
 /** Test helpers for recorded wire fixtures (never compiled into dist: the build skips `__fixtures__`). */
 

@@ -11,7 +11,7 @@ import {
 } from '../shared/request-parameters';
 import { stableId } from '../shared/stable-id';
 import { unsupportedRequest } from '../shared/upstream-error';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** `max_tokens` is required by Anthropic; used when neither the request nor the deployment sets one. */

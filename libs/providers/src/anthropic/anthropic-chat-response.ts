@@ -1,6 +1,6 @@
 import type { ChatCompletion, ChatCompletionMessage, ToolCall } from '@switchyard/contracts';
 import { malformedResponse } from '../shared/upstream-error';
-import type { ChatResult, UpstreamTarget } from '../spec';
+import type { ChatResult, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { AnthropicMessage } from './anthropic-wire';
 import { convertAnthropicUsage } from './convert-anthropic-usage';

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionChunkChoice, FinishReason } from '@switchyard/contracts';
 import { isRecord, parseEventJson } from '../shared/json';
 import { malformedResponse } from '../shared/upstream-error';
-import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../spec';
+import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { anthropicStreamError } from './anthropic-error';
 import {

@@ -1,7 +1,7 @@
 import type { GatewayError } from '@switchyard/contracts';
 import { tryParseJson } from '../shared/json';
 import { excerptOf, retryAfterMsFrom, upstreamError } from '../shared/upstream-error';
-import type { UpstreamTarget } from '../spec';
+import type { UpstreamTarget } from '../shared/spec';
 import { AnthropicErrorBody } from './anthropic-wire';
 
 /** The HTTP status each Anthropic error type comes with (for errors that arrive inside a stream). */

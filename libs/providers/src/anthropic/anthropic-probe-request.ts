@@ -1,4 +1,4 @@
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { ANTHROPIC_VERSION, anthropicUrl } from './anthropic-chat-request';
 
 /** `GET /v1/models/{model}`: free, checks the key and that the model id exists. */

@@ -9,7 +9,7 @@ import {
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
-import { decodeSse } from '../sse-decoder';
+import { decodeSse } from '../shared/sse-decoder';
 import { anthropicProvider } from './anthropic-provider';
 
 const anthropic = targetFor({

@@ -1,4 +1,4 @@
-import { defineProvider } from '../define-provider';
+import { defineProvider } from '../shared/define-provider';
 import { unixSeconds } from '../shared/unix-seconds';
 import { buildAnthropicChatRequest } from './anthropic-chat-request';
 import { parseAnthropicChatResponse } from './anthropic-chat-response';

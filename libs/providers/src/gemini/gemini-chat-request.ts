@@ -12,7 +12,7 @@ import {
   withDefaults,
 } from '../shared/request-parameters';
 import { unsupportedRequest } from '../shared/upstream-error';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { toGeminiSchema } from './gemini-schema';
 import { thoughtSignatureOf } from './gemini-tool-call';
 

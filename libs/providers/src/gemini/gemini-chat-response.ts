@@ -7,7 +7,7 @@ import type {
 } from '@switchyard/contracts';
 import { emptyTokenUsage } from '@switchyard/contracts';
 import { malformedResponse } from '../shared/upstream-error';
-import type { ChatResult, UpstreamTarget } from '../spec';
+import type { ChatResult, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import { promptBlockedError, responseBlockedError } from './gemini-error';

@@ -6,7 +6,7 @@ import type {
   FinishReason,
 } from '@switchyard/contracts';
 import { isRecord, parseEventJson } from '../shared/json';
-import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../spec';
+import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import {

@@ -3,7 +3,7 @@ import { toBase64Embedding } from '../shared/embedding-encoding';
 import { jsonPost } from '../shared/http-request';
 import { compact } from '../shared/json';
 import { malformedResponse, unsupportedRequest } from '../shared/upstream-error';
-import type { EmbeddingResult, UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { EmbeddingResult, UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { geminiModelId, geminiUrl } from './gemini-chat-request';
 import { BatchEmbedContentsResponse } from './gemini-wire';
 

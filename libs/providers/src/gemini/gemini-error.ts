@@ -1,7 +1,7 @@
 import { GatewayError } from '@switchyard/contracts';
 import { isRecord, tryParseJson } from '../shared/json';
 import { excerptOf, retryAfterMsFrom, upstreamError } from '../shared/upstream-error';
-import type { UpstreamTarget } from '../spec';
+import type { UpstreamTarget } from '../shared/spec';
 import { GeminiErrorBody, type PromptFeedback, type SafetyRating } from './gemini-wire';
 
 const STATUS_BY_GOOGLE_STATUS: Readonly<Record<string, number>> = {

@@ -1,4 +1,4 @@
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { geminiModelId } from './gemini-chat-request';
 
 /** `GET /v1beta/models/{model}`: free, checks the key and that the model id exists. The key goes in a header, never the URL. */

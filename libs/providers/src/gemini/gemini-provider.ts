@@ -1,4 +1,4 @@
-import { defineProvider } from '../define-provider';
+import { defineProvider } from '../shared/define-provider';
 import { unixSeconds } from '../shared/unix-seconds';
 import { buildGeminiChatRequest } from './gemini-chat-request';
 import { parseGeminiChatResponse } from './gemini-chat-response';

@@ -3,7 +3,7 @@ import { bearerHeaders, jsonPost } from '../shared/http-request';
 import { compact, isRecord, type JsonRecord } from '../shared/json';
 import { maxOutputTokensOf, textOf, withDefaults } from '../shared/request-parameters';
 import { unsupportedRequest } from '../shared/upstream-error';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { mistralToolCallId } from './mistral-tool-call-id';
 
 /** Mistral's adjustable reasoning takes `high` or `none`. */

@@ -2,7 +2,7 @@ import type { EmbeddingRequest } from '@switchyard/contracts';
 import { bearerHeaders, jsonPost } from '../shared/http-request';
 import { compact } from '../shared/json';
 import { unsupportedRequest } from '../shared/upstream-error';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 
 /** `POST {apiBase}/embeddings`; `dimensions` is Mistral's `output_dimension`; text input only. */
 export function buildMistralEmbeddingRequest(

@@ -1,7 +1,7 @@
 import type { GatewayError } from '@switchyard/contracts';
 import { openAIErrorFrom } from '../openai/openai-error';
 import { isRecord, tryParseJson } from '../shared/json';
-import type { UpstreamTarget } from '../spec';
+import type { UpstreamTarget } from '../shared/spec';
 
 /** `{"detail":[{"loc":["body","x"],"msg":"…"}]}` (a 422 validation error) → `body.x: …; …`. */
 function validationMessage(detail: unknown): string | null {

@@ -1,5 +1,5 @@
 import { bearerHeaders } from '../shared/http-request';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 
 /** `GET /models/{model}`: free, checks the key and that the model id exists. */
 export function buildMistralProbeRequest(target: UpstreamTarget): UpstreamHttpRequest {

@@ -1,4 +1,4 @@
-import { defineProvider } from '../define-provider';
+import { defineProvider } from '../shared/define-provider';
 import { parseOpenAICompatibleChatResponse } from '../openai/openai-chat-response';
 import { OpenAIChatStreamParser } from '../openai/openai-chat-stream-parser';
 import { parseOpenAICompatibleEmbeddingResponse } from '../openai/openai-embedding';

@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import { bearerHeaders, jsonPost } from '../shared/http-request';
 import { withDefaults } from '../shared/request-parameters';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 
 /** OpenAI models that reject `max_tokens` and want `max_completion_tokens` (reasoning models). */
 const MAX_COMPLETION_TOKENS_ONLY = /^(o\d|gpt-5)/;

@@ -7,7 +7,7 @@ import type {
 } from '@switchyard/contracts';
 import { isRecord, type JsonRecord } from '../shared/json';
 import { malformedResponse } from '../shared/upstream-error';
-import type { ChatResult, UpstreamTarget } from '../spec';
+import type { ChatResult, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';

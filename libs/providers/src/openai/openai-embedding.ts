@@ -2,7 +2,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '@switchyard/contracts'
 import { bearerHeaders, jsonPost } from '../shared/http-request';
 import { isRecord } from '../shared/json';
 import { malformedResponse } from '../shared/upstream-error';
-import type { EmbeddingResult, UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { EmbeddingResult, UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 import { tokenUsageOf } from '../usage/token-usage-of';
 import { applyParamMappings } from './openai-chat-request';
 

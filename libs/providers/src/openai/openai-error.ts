@@ -1,7 +1,7 @@
 import type { GatewayError } from '@switchyard/contracts';
 import { isRecord, tryParseJson } from '../shared/json';
 import { excerptOf, retryAfterMsFrom, upstreamError } from '../shared/upstream-error';
-import type { UpstreamTarget } from '../spec';
+import type { UpstreamTarget } from '../shared/spec';
 
 function stringOrNull(value: unknown): string | null {
   if (typeof value === 'string' && value.length > 0) return value;

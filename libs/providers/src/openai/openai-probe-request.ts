@@ -1,5 +1,5 @@
 import { bearerHeaders } from '../shared/http-request';
-import type { UpstreamHttpRequest, UpstreamTarget } from '../spec';
+import type { UpstreamHttpRequest, UpstreamTarget } from '../shared/spec';
 
 /**
  * How to check an OpenAI-wire deployment without a billed call. `retrieve`: `GET /models/{model}`,

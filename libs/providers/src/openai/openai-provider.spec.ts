@@ -11,7 +11,7 @@ import {
   thrownGatewayError as thrown,
 } from '../__fixtures__/fixture-helpers';
 import { describeChatAdapter } from '../__fixtures__/describe-chat-adapter';
-import { decodeSse } from '../sse-decoder';
+import { decodeSse } from '../shared/sse-decoder';
 import { openAIProvider } from './openai-provider';
 
 const openai = targetFor({

@@ -1,6 +1,6 @@
 import type { TokenUsage } from '@switchyard/contracts';
-import { defineProvider } from '../define-provider';
-import type { UpstreamTarget } from '../spec';
+import { defineProvider } from '../shared/define-provider';
+import type { UpstreamTarget } from '../shared/spec';
 import { convertOpenAIUsage } from './convert-openai-usage';
 import { buildOpenAIChatRequest } from './openai-chat-request';
 import { parseOpenAICompatibleChatResponse } from './openai-chat-response';

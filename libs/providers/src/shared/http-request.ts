@@ -1,4 +1,4 @@
-import type { UpstreamHttpRequest } from '../spec';
+import type { UpstreamHttpRequest } from './spec';
 
 /** A JSON POST; the key goes only into `headers`. */
 export function jsonPost(url: string, headers: Record<string, string>, body: unknown): UpstreamHttpRequest {

@@ -8,7 +8,7 @@ import type {
   GatewayError,
   TokenUsage,
 } from '@switchyard/contracts';
-import type { ReasoningTokensRule } from './usage/reasoning-tokens-rule';
+import type { ReasoningTokensRule } from '../usage/reasoning-tokens-rule';
 
 /**
  * The frozen provider interface. An adapter is pure translation: it builds the upstream HTTP
