@@ -12,6 +12,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { RouteExplainModule } from './route-explain/route-explain.module';
 import { RoutingModule } from './routing/routing.module';
 
 @Module({})
@@ -29,6 +30,7 @@ export class IngressModule {
         MetricsModule,
         OpenAIModule,
         RoutingModule,
+        RouteExplainModule,
         CacheModule,
         AnthropicModule,
         AdminModule,

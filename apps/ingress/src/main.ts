@@ -15,7 +15,7 @@ import { registerJsonBodyParser } from './http/json-body-parser';
 import { registerRequestMetrics } from './http/request-metrics';
 import { IngressMetrics, startTracing } from '@switchyard/telemetry';
 import { IngressModule } from './ingress.module';
-import { OpenAIExceptionFilter, sendFrameworkError } from './openai/openai-exception.filter';
+import { OpenAIExceptionFilter, sendFrameworkError } from './surfaces/openai-exception.filter';
 
 runService('ingress', async () => {
   const environment = readEnvironment(IngressEnvironment);

@@ -2,7 +2,7 @@ import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
 import { GatewayError } from '@switchyard/contracts';
 import type { ResolveModel } from '../routing/resolve-model';
-import type { ChatCallContext } from '../completion/chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 import { CountMessageTokens } from './count-message-tokens';
 import { toChatCompletionRequest } from './to-chat-completion-request';
 

@@ -13,7 +13,7 @@ import {
 import { convertOpenAIUsage } from '@switchyard/providers';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { MasterKey } from '../auth/master-key';
-import type { ChatCallContext } from '../completion/chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 import {
   type ChatAnswer,
   type ChatPart,
@@ -21,9 +21,9 @@ import {
   type ChatResponseMeta,
 } from '../completion/complete-chat';
 import type { AdmittedModel } from '../completion/fallback-policy';
-import { NOTHING_TO_SETTLE } from '../completion/call-admission';
+import { NOTHING_TO_SETTLE } from '../limits/call-admission';
 import { registerJsonBodyParser } from '../http/json-body-parser';
-import { OpenAIExceptionFilter } from '../openai/openai-exception.filter';
+import { OpenAIExceptionFilter } from '../surfaces/openai-exception.filter';
 import type { ResolvedModel } from '../routing/resolve-model';
 import { CountMessageTokens } from './count-message-tokens';
 import { MessagesController } from './messages.controller';

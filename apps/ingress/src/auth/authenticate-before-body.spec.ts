@@ -8,7 +8,7 @@ import { GatewayError, NO_GRANTS, type VirtualKey } from '@switchyard/contracts'
 import { AnthropicExceptionFilter } from '../anthropic/anthropic-exception.filter';
 import { MAX_JSON_DEPTH, registerJsonBodyParser } from '../http/json-body-parser';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
-import { OpenAIExceptionFilter } from '../openai/openai-exception.filter';
+import { OpenAIExceptionFilter } from '../surfaces/openai-exception.filter';
 import { ApiKeyGuard } from './api-key.guard';
 import { authenticateBeforeBody } from './authenticate-before-body';
 import { FailedAuthenticationThrottle } from './failed-authentication-throttle';

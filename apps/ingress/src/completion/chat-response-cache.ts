@@ -13,7 +13,7 @@ import { IngressMetrics } from '@switchyard/telemetry';
 import { GATEWAY_CONFIGURATION, REDIS } from '../infrastructure/tokens';
 import type { ResolvedModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
-import type { ChatCallContext } from './chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 
 const DEFAULT_TTL_SECONDS = 3600;
 /** The longest a request may ask an answer to be cached (unless the configured default is longer). */

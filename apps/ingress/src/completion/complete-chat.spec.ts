@@ -18,12 +18,12 @@ import { ReplyQueue } from '../dispatch/reply-queue';
 import { KeyAdmission } from '../limits/key-admission';
 import type { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import type { ResolvedModel, ResolveModel } from '../routing/resolve-model';
-import type { AdmittedCall, CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
+import type { AdmittedCall, CallAdmission } from '../limits/call-admission';
+import type { ChatCallContext } from '../http/chat-context';
 import type { ChatResponseCache } from './chat-response-cache';
 import { type ChatPart, CompleteChat } from './complete-chat';
 import { FallbackPolicy } from './fallback-policy';
-import type { RecordRefusal } from './record-refusal';
+import type { RecordRefusal } from '../limits/record-refusal';
 
 const configuration = parseGatewayConfig(
   `

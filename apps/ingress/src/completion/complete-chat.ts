@@ -15,9 +15,9 @@ import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
 import { sessionOwnerOf } from '../routing/session-routes';
-import { CALL_ADMISSION, type AdmittedCall, type CallAdmission } from './call-admission';
+import { CALL_ADMISSION, type AdmittedCall, type CallAdmission } from '../limits/call-admission';
 import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
-import { accountingOf, type ChatCallContext } from './chat-context';
+import { accountingOf, type ChatCallContext } from '../http/chat-context';
 import { type AdmittedModel, type Candidate, FallbackPolicy } from './fallback-policy';
 import { upstreamBody } from './upstream-body';
 

@@ -11,11 +11,11 @@ import { IngressMetrics } from '@switchyard/telemetry';
 import type { DispatchClient } from '../dispatch/dispatch-client';
 import type { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import type { ResolveModel } from '../routing/resolve-model';
-import type { AdmittedCall, CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
+import type { AdmittedCall, CallAdmission } from '../limits/call-admission';
+import type { ChatCallContext } from '../http/chat-context';
 import { CreateEmbeddings } from './create-embeddings';
 import { FallbackPolicy } from './fallback-policy';
-import type { RecordRefusal } from './record-refusal';
+import type { RecordRefusal } from '../limits/record-refusal';
 
 const configuration = parseGatewayConfig(
   `

@@ -11,8 +11,8 @@ import { AttemptFailure } from '../dispatch/attempt-failure';
 import { DispatchClient } from '../dispatch/dispatch-client';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { ResolveModel } from '../routing/resolve-model';
-import { CALL_ADMISSION, type CallAdmission } from './call-admission';
-import { accountingOf, type ChatCallContext } from './chat-context';
+import { CALL_ADMISSION, type CallAdmission } from '../limits/call-admission';
+import { accountingOf, type ChatCallContext } from '../http/chat-context';
 import { answeredBy, type ChatResponseMeta } from './complete-chat';
 import { FallbackPolicy } from './fallback-policy';
 

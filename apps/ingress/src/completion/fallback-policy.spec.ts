@@ -5,8 +5,8 @@ import { IngressMetrics } from '@switchyard/telemetry';
 import { AttemptFailure } from '../dispatch/attempt-failure';
 import type { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import type { ResolvedModel, ResolveModel } from '../routing/resolve-model';
-import type { AdmittedCall, CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
+import type { AdmittedCall, CallAdmission } from '../limits/call-admission';
+import type { ChatCallContext } from '../http/chat-context';
 import {
   type Candidate,
   FallbackPolicy,
@@ -15,7 +15,7 @@ import {
   MAX_REDISPATCHES,
   shouldTryNext,
 } from './fallback-policy';
-import type { RecordRefusal } from './record-refusal';
+import type { RecordRefusal } from '../limits/record-refusal';
 
 const configuration = parseGatewayConfig(
   `

@@ -7,9 +7,9 @@ import { AttemptFailure } from '../dispatch/attempt-failure';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { DeploymentCooldowns } from '../routing/deployment-cooldowns';
 import { type ResolvedModel, ResolveModel } from '../routing/resolve-model';
-import { type AdmittedCall, CALL_ADMISSION, type CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
-import { RecordRefusal } from './record-refusal';
+import { type AdmittedCall, CALL_ADMISSION, type CallAdmission } from '../limits/call-admission';
+import type { ChatCallContext } from '../http/chat-context';
+import { RecordRefusal } from '../limits/record-refusal';
 
 /** at most this many deployments are tried for one call. */
 export const MAX_ATTEMPTS = 6;

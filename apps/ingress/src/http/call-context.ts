@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Endpoint } from '@switchyard/contracts';
-import type { ChatCallContext } from '../completion/chat-context';
+import type { ChatCallContext } from './chat-context';
 import { callObservation } from './call-observation';
 import { requestContext } from './request-context';
 import { withHeaderTags } from './request-tags';

@@ -9,8 +9,8 @@ import type {
   VirtualKey,
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import type { ChatCallContext } from '../completion/chat-context';
-import type { RecordRefusal, Refusal } from '../completion/record-refusal';
+import type { ChatCallContext } from '../http/chat-context';
+import type { RecordRefusal, Refusal } from './record-refusal';
 import type { ResolvedModel } from '../routing/resolve-model';
 import { KeyAdmission } from './key-admission';
 

@@ -10,9 +10,9 @@ import {
 } from '@switchyard/contracts';
 import { Counter, type Registry } from 'prom-client';
 import { IngressMetrics } from '@switchyard/telemetry';
-import { type AdmittedCall, type CallAdmission, NOTHING_TO_SETTLE } from '../completion/call-admission';
-import type { ChatCallContext } from '../completion/chat-context';
-import { RecordRefusal } from '../completion/record-refusal';
+import { type AdmittedCall, type CallAdmission, NOTHING_TO_SETTLE } from './call-admission';
+import type { ChatCallContext } from '../http/chat-context';
+import { RecordRefusal } from './record-refusal';
 import {
   GATEWAY_CONFIGURATION,
   INGRESS_ENVIRONMENT,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CALL_ADMISSION } from '../completion/call-admission';
-import { RecordRefusal } from '../completion/record-refusal';
+import { CALL_ADMISSION } from './call-admission';
+import { RecordRefusal } from './record-refusal';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { AdmittedCalls } from './admitted-calls';
 import { KeyAdmission } from './key-admission';

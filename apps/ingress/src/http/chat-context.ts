@@ -1,6 +1,6 @@
 import type { DispatchAccounting, Endpoint, RouteSummary } from '@switchyard/contracts';
-import type { CallObservation } from '../http/call-observation';
-import type { Caller } from '../http/request-context';
+import type { CallObservation } from './call-observation';
+import type { Caller } from './request-context';
 
 /** What the ingress knows about one client call, for routing, accounting and headers. */
 export interface ChatCallContext {

@@ -1,6 +1,6 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 import { unresolvedRouter, withAdmissionWithoutCall } from './admit-without-call';
 
 describe(withAdmissionWithoutCall.name, () => {

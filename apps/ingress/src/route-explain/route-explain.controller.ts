@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { type ClassifyDecision, GatewayError } from '@switchyard/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { unresolvedRouter, withAdmissionWithoutCall } from '../completion/admit-without-call';
-import { CALL_ADMISSION, type CallAdmission } from '../completion/call-admission';
+import { unresolvedRouter, withAdmissionWithoutCall } from '../limits/admit-without-call';
+import { CALL_ADMISSION, type CallAdmission } from '../limits/call-admission';
 import { callContextOf } from '../http/call-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { parseChatRequest } from '../openai/parse-chat-request';
-import { ResolveModel } from './resolve-model';
-import { sessionOwnerOf } from './session-routes';
+import { ResolveModel } from '../routing/resolve-model';
+import { sessionOwnerOf } from '../routing/session-routes';
 
 export interface RouteExplanation extends ClassifyDecision {
   /** the deployments the decided model would be dispatched to, in order. */

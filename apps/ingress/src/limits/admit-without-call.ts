@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { ResolvedModel } from '../routing/resolve-model';
 import type { CallAdmission } from './call-admission';
-import type { ChatCallContext } from './chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 
 /**
  * A request that calls no model (`count_tokens`, `route/explain`) still counts against the key's

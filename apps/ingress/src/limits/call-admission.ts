@@ -1,7 +1,7 @@
 import type { Deployment } from '@switchyard/config';
 import type { AttemptOutcome, ChatCompletionRequest } from '@switchyard/contracts';
 import type { ResolvedModel } from '../routing/resolve-model';
-import type { ChatCallContext } from './chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 
 /**
  * What a call may do, decided around model resolution: `authorize` before it (key scope,

@@ -6,7 +6,7 @@ import { isAnthropicRoute, sendAnthropicError } from '../anthropic/anthropic-exc
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { errorHeaders, toGatewayError } from '../http/to-gateway-error';
 import { requestContext } from '../http/request-context';
-import { openAIErrorBody } from './openai-error';
+import { openAIErrorBody } from '../openai/openai-error';
 
 /** Every failure on the OpenAI surface (and the admin routes) as OpenAI's error envelope. */
 @Catch()

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UsagePublisher } from '@switchyard/bus';
 import { type GatewayError, type RouteSummary, UsageEvents } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import type { ChatCallContext } from './chat-context';
+import type { ChatCallContext } from '../http/chat-context';
 
 export interface Refusal {
   context: ChatCallContext;
