@@ -127,31 +127,33 @@ export function KeysPage() {
                       {statusOf(key)}
                     </span>
                   </td>
-                  <td className="actions">
-                    <button type="button" className="secondary" onClick={() => setEditing(key)}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => block.mutate({ key: key.key_id, blocked: !key.blocked })}
-                    >
-                      {key.blocked ? 'Unblock' : 'Block'}
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => setPending({ kind: 'regenerate', key })}
-                    >
-                      Regenerate
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => setPending({ kind: 'delete', key })}
-                    >
-                      Delete
-                    </button>
+                  <td>
+                    <div className="actions">
+                      <button type="button" className="secondary" onClick={() => setEditing(key)}>
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => block.mutate({ key: key.key_id, blocked: !key.blocked })}
+                      >
+                        {key.blocked ? 'Unblock' : 'Block'}
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => setPending({ kind: 'regenerate', key })}
+                      >
+                        Regenerate
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => setPending({ kind: 'delete', key })}
+                      >
+                        Delete
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}

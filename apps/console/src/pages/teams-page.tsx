@@ -114,22 +114,24 @@ export function TeamsPage() {
                       {statusOf(team)}
                     </span>
                   </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => setShown(team.team_id)}
-                      aria-label={`Details of ${teamName(team)}`}
-                    >
-                      Details
-                    </button>
-                    <button
-                      type="button"
-                      className={team.blocked ? 'secondary' : 'danger'}
-                      onClick={() => setBlocking(team)}
-                    >
-                      {team.blocked ? 'Unblock' : 'Block'}
-                    </button>
+                  <td>
+                    <div className="actions">
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => setShown(team.team_id)}
+                        aria-label={`Details of ${teamName(team)}`}
+                      >
+                        Details
+                      </button>
+                      <button
+                        type="button"
+                        className={team.blocked ? 'secondary' : 'danger'}
+                        onClick={() => setBlocking(team)}
+                      >
+                        {team.blocked ? 'Unblock' : 'Block'}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
