@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import OpenAI from 'openai';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { SpendDaily, SpendLogRow, SpendLogsPage } from '@switchyard/contracts';
+import type { SpendDaily, SpendLogRow, SpendLogsPage, Team } from '@switchyard/contracts';
 import { eventually, REPO_ROOT, TEST_MASTER_KEY, TestFleet, testInfrastructure } from '@switchyard/testing';
 import { costPerDay, savingsSeries } from '../../apps/console/src/charts/series';
 
@@ -182,6 +182,111 @@ describe('the console in a browser', () => {
     await row.getByText('active', { exact: true }).waitFor();
   });
 
+  it('creates a team with a budget and a key in it, shows its spend, filters logs by it and blocks it', async () => {
+    const teamId = `team-e2e-${Date.now()}`;
+    await open('teams');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    const teamForm = page.locator('dialog[open] form');
+    await teamForm.getByLabel('Team id').fill(teamId);
+    await teamForm.getByLabel('Team alias').fill('Console e2e team');
+    await teamForm.getByLabel('Budget (USD)').fill('10');
+    await teamForm.getByLabel('Budget window').fill('30d');
+    await teamForm.getByLabel('Requests per minute').fill('50');
+    await teamForm.getByLabel('Tags').fill('e2e-team');
+    await teamForm.getByRole('checkbox', { name: 'gpt-5.4-mini' }).check();
+    await teamForm.getByRole('button', { name: 'Create team' }).click();
+    const teamRow = page.locator(`tr[data-team-id="${teamId}"]`);
+    await teamRow.waitFor();
+    expect(await teamRow.getByRole('meter').getAttribute('aria-valuemax')).toBe('10');
+    expect(await teamRow.textContent()).toContain('50 rpm');
+    const created = await admin<{ team_info: Team }>(`/team/info?team_id=${teamId}`);
+    expect(created.team_info).toMatchObject({
+      max_budget: 10,
+      budget_duration: '30d',
+      models: ['gpt-5.4-mini'],
+      tags: ['e2e-team'],
+    });
+
+    // a key in the team, made on the Keys page
+    await open('keys');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const keyForm = page.locator('dialog[open] form');
+    const teamKeyAlias = `${teamId}-key`;
+    await keyForm.getByLabel('Alias').fill(teamKeyAlias);
+    await keyForm.getByLabel('Team').selectOption(teamId);
+    await keyForm.getByLabel('Tags').fill('e2e-key');
+    await keyForm.getByRole('button', { name: 'Create key' }).click();
+    const teamKey = (await page.getByTestId('new-key').textContent())!;
+    await page.getByRole('button', { name: 'Done' }).click();
+    const keyRow = page.locator(`tr[data-key-alias="${teamKeyAlias}"]`);
+    await keyRow.waitFor();
+    expect(await keyRow.textContent()).toContain(`team ${teamId}`);
+
+    const { response } = await openai(teamKey)
+      .chat.completions.create(
+        { model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'Hello from the team' }] },
+        { headers: { 'cache-control': 'no-cache' } },
+      )
+      .withResponse();
+    const teamRequestId = response.headers.get('x-litellm-call-id')!;
+    const stored = await eventually(
+      () => admin<SpendLogsPage>(`/spend/logs?request_id=${teamRequestId}`),
+      (logs) => logs.data.length > 0,
+      { description: 'the usage row of the team call' },
+    );
+    const usage = stored.data[0];
+    expect(usage.team_id).toBe(teamId);
+    expect(usage.request_tags).toEqual(expect.arrayContaining(['e2e-team', 'e2e-key']));
+    expect(usage.cost_usd).toBeGreaterThan(0);
+    await eventually(
+      () => admin<{ team_info: Team }>(`/team/info?team_id=${teamId}`),
+      (info) => info.team_info.spend > 0,
+      { description: "the team's spend" },
+    );
+
+    // the team's spend on the Teams page, and by model in its detail
+    await open('teams');
+    // the list shown first may be the one cached before the call; wait for the refetch
+    await teamRow.locator('[role="meter"]:not([aria-valuenow="0"])').waitFor();
+    const spent = Number(await teamRow.getByRole('meter').getAttribute('aria-valuenow'));
+    expect(spent).toBeCloseTo(usage.cost_usd!, 9);
+    expect(await teamRow.getByText('active', { exact: true }).count()).toBe(1);
+    await teamRow.getByRole('button', { name: 'Details' }).focus();
+    await page.keyboard.press('Enter');
+    const byModel = page.locator('dialog[open] tr[data-model="gpt-5.4-mini"]');
+    await byModel.waitFor();
+    const modelCost = await byModel.getByTestId('cost').textContent();
+    expect(Number(modelCost!.replace(/[$,]/g, ''))).toBeCloseTo(usage.cost_usd!, 6);
+    await shoot('teams-detail');
+    await page.keyboard.press('Escape');
+    await shoot('teams');
+
+    // spend logs narrowed to the team show the call with its team and tags
+    await open('logs');
+    await page.getByLabel('Team', { exact: true }).fill(teamId);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const logRow = page.locator(`tr[data-request-id="${teamRequestId}"]`);
+    await logRow.waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await logRow.getByTestId('team').textContent()).toContain(teamId);
+    expect(await logRow.textContent()).toContain('e2e-key');
+
+    // block the team (after a confirmation): its key is refused at once
+    await open('teams');
+    await teamRow.getByRole('button', { name: 'Block' }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Block team' }).click();
+    await teamRow.getByText('blocked', { exact: true }).waitFor();
+    const refused = await openai(teamKey)
+      .chat.completions.create({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'again' }] })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(OpenAI.APIError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
+    await shoot('teams-blocked');
+  });
+
   it('renders routing, models and setup for the master key', async () => {
     await open('routing');
     await page.getByLabel('A prompt').fill('Prove that the algorithm terminates, step by step.');
@@ -205,8 +310,8 @@ describe('the console in a browser', () => {
     await page.locator('tr[data-model="gemini-2.5-pro"] [data-testid="cooldown"]').waitFor();
     await shoot('models');
     await open('setup');
-    await page.locator('pre.code').first().waitFor();
-    expect(await page.locator('pre.code').first().textContent()).toContain('litellm-local');
+    // the OpenCode config comes from the API; the static Claude Code block can render first
+    await page.locator('pre.code', { hasText: 'litellm-local' }).waitFor();
     await shoot('setup');
     await open('overview');
     await page.getByTestId('savings-headline').waitFor();
@@ -223,6 +328,14 @@ describe('the console in a browser', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await shoot('overview-phone');
+    await open('teams');
+    await page.locator('tr[data-team-id]').first().waitFor();
+    expect(
+      await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      ),
+    ).toBeLessThanOrEqual(0);
+    await shoot('teams-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

@@ -3,8 +3,9 @@ import type { SpendLatency } from '@switchyard/contracts/spend/spend-latency';
 import type { SpendLogRow, SpendLogsPage } from '@switchyard/contracts/spend/spend-logs';
 import type { SpendReport } from '@switchyard/contracts/spend/spend-report';
 import type { VirtualKeyInfo } from '@switchyard/contracts/keys/virtual-key';
+import type { Team } from '@switchyard/contracts/teams/team';
 
-export type { SpendDaily, SpendLatency, SpendLogRow, SpendLogsPage, SpendReport, VirtualKeyInfo };
+export type { SpendDaily, SpendLatency, SpendLogRow, SpendLogsPage, SpendReport, Team, VirtualKeyInfo };
 
 /** An error answered by the gateway, with its envelope's message. */
 export class ApiError extends Error {
@@ -23,6 +24,13 @@ export type DeploymentLatencyReport = SpendLatency & {
 export type Identity = { role: 'master' } | { role: 'virtual'; key: VirtualKeyInfo };
 
 export type MintedKey = VirtualKeyInfo & { key: string };
+
+/** `GET /team/info`: the team, with its members and spend, and its keys. */
+export interface TeamDetail {
+  team_id: string;
+  team_info: Team;
+  keys: VirtualKeyInfo[];
+}
 
 export interface ModelInfoEntry {
   model_name: string;
@@ -159,6 +167,22 @@ export class Api {
 
   deleteKey(key: string): Promise<unknown> {
     return this.request('POST', '/key/delete', { keys: [key] });
+  }
+
+  listTeams(): Promise<{ teams: Team[]; total: number }> {
+    return this.request('GET', '/team/list');
+  }
+
+  teamInfo(teamId: string): Promise<TeamDetail> {
+    return this.request('GET', withQuery('/team/info', { team_id: teamId }));
+  }
+
+  createTeam(body: Record<string, unknown>): Promise<Team> {
+    return this.request('POST', '/team/new', body);
+  }
+
+  blockTeam(teamId: string, blocked: boolean): Promise<Team> {
+    return this.request('POST', blocked ? '/team/block' : '/team/unblock', { team_id: teamId });
   }
 
   modelInfo(): Promise<{ data: ModelInfoEntry[] }> {

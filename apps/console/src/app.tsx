@@ -9,6 +9,7 @@ import { MyKeyPage } from './pages/my-key-page';
 import { OverviewPage } from './pages/overview-page';
 import { RoutingPage } from './pages/routing-page';
 import { SetupPage } from './pages/setup-page';
+import { TeamsPage } from './pages/teams-page';
 import { forgetKey, storedKey, storeKey } from './session';
 
 interface PageDefinition {
@@ -21,6 +22,7 @@ interface PageDefinition {
 const PAGES: PageDefinition[] = [
   { id: 'overview', title: 'Overview', roles: ['master', 'virtual'], render: () => <OverviewPage /> },
   { id: 'keys', title: 'Keys', roles: ['master'], render: () => <KeysPage /> },
+  { id: 'teams', title: 'Teams', roles: ['master'], render: () => <TeamsPage /> },
   { id: 'my-key', title: 'My key', roles: ['virtual'], render: () => <MyKeyPage /> },
   { id: 'logs', title: 'Spend logs', roles: ['master', 'virtual'], render: () => <LogsPage /> },
   { id: 'routing', title: 'Routing', roles: ['master'], render: () => <RoutingPage /> },

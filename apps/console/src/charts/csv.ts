@@ -36,13 +36,17 @@ export const CSV_COLUMNS = [
   'key_id',
   'session_id',
   'user',
+  'team_id',
+  'user_id',
+  'request_tags',
 ] as const satisfies readonly (keyof SpendLogRow)[];
 
-function cell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
+function cell(value: string | number | boolean | readonly string[] | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  // a list (the request's tags) is one cell, its items separated by semicolons
+  const text = Array.isArray(value) ? value.join(';') : String(value);
   // quote what would break a row, and what a spreadsheet would run as a formula
-  const guarded = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  const guarded = /^[=+\-@\t\r]/.test(text) && typeof value !== 'number' ? `'${text}` : text;
   return /[",\n\r]/.test(guarded) || guarded !== text ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

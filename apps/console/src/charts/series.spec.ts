@@ -259,4 +259,19 @@ describe('console chart series', () => {
     expect(line).toContain('"\'=HYPERLINK(""x"")"');
     expect(line).toContain('"a,b"');
   });
+
+  it('exports the team, internal user and tags of a row, the tags in one cell', () => {
+    const row = {
+      started_at: '2026-03-01T00:00:00Z',
+      team_id: 'backend',
+      user_id: 'ana',
+      request_tags: ['=cmd', 'ci'],
+    } as unknown as SpendLogRow;
+    const [header, line] = toCsv([row]).split('\r\n');
+    const columns = header.split(',');
+    const cells = line.split(',');
+    expect(cells[columns.indexOf('team_id')]).toBe('backend');
+    expect(cells[columns.indexOf('user_id')]).toBe('ana');
+    expect(cells[columns.indexOf('request_tags')]).toBe(`"'=cmd;ci"`);
+  });
 });

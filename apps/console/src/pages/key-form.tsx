@@ -2,13 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, type VirtualKeyInfo } from '../api';
 import { useConsole } from '../console-context';
-
-const numberOrNull = (value: string): number | null => (value.trim() === '' ? null : Number(value));
-const textOrNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
+import { LimitFields, limitDraftOf, limitsOfDraft, listOf, ScopeFieldset, textOrNull } from './limit-fields';
 
 /**
  * Create or edit a key: scope (models and routers of the config), budget and its window,
- * RPM/TPM/parallel limits, expiry, alias and metadata, in `/key/generate`'s field names.
+ * RPM/TPM/parallel limits, expiry, alias, team, tags and metadata, in `/key/generate`'s field names.
  */
 export function KeyForm({
   initial,
@@ -20,19 +18,13 @@ export function KeyForm({
   onSubmit: (settings: Record<string, unknown>) => Promise<void>;
 }) {
   const { api } = useConsole();
-  const models = useQuery({ queryKey: ['model-info'], queryFn: () => api.modelInfo() });
-  const names = [...new Set((models.data?.data ?? []).map((entry) => entry.model_name))];
-  const routers = new Set(
-    (models.data?.data ?? []).filter((entry) => entry.model_info.router).map((entry) => entry.model_name),
-  );
+  const teams = useQuery({ queryKey: ['teams'], queryFn: () => api.listTeams() });
   const [alias, setAlias] = useState(initial?.key_alias ?? '');
   const [scope, setScope] = useState<string[]>(initial?.models ?? []);
-  const [budget, setBudget] = useState(initial?.max_budget?.toString() ?? '');
-  const [budgetDuration, setBudgetDuration] = useState(initial?.budget_duration ?? '');
-  const [rpm, setRpm] = useState(initial?.rpm_limit?.toString() ?? '');
-  const [tpm, setTpm] = useState(initial?.tpm_limit?.toString() ?? '');
-  const [parallel, setParallel] = useState(initial?.max_parallel_requests?.toString() ?? '');
+  const [limits, setLimits] = useState(() => limitDraftOf(initial));
   const [duration, setDuration] = useState('');
+  const [teamId, setTeamId] = useState(initial?.team_id ?? '');
+  const [tags, setTags] = useState((initial?.tags ?? []).join(', '));
   const [metadata, setMetadata] = useState(
     initial && Object.keys(initial.metadata).length > 0 ? JSON.stringify(initial.metadata) : '',
   );
@@ -54,14 +46,13 @@ export function KeyForm({
     const settings: Record<string, unknown> = {
       key_alias: textOrNull(alias),
       models: scope,
-      max_budget: numberOrNull(budget),
-      budget_duration: textOrNull(budgetDuration),
-      rpm_limit: numberOrNull(rpm),
-      tpm_limit: numberOrNull(tpm),
-      max_parallel_requests: numberOrNull(parallel),
+      ...limitsOfDraft(limits),
+      tags: listOf(tags),
       metadata: parsedMetadata ?? {},
     };
     if (duration.trim() !== '') settings.duration = duration.trim();
+    // the team is sent only when chosen or changed (a key without one stays without)
+    if (teamId !== (initial?.team_id ?? '')) settings.team_id = textOrNull(teamId);
     setBusy(true);
     try {
       await onSubmit(settings);
@@ -72,11 +63,6 @@ export function KeyForm({
     }
   };
 
-  const toggle = (name: string) =>
-    setScope((current) =>
-      current.includes(name) ? current.filter((item) => item !== name) : [...current, name],
-    );
-
   return (
     <form className="key-form" onSubmit={(event) => void submit(event)}>
       <div className="form-grid">
@@ -85,55 +71,17 @@ export function KeyForm({
           <input name="key_alias" value={alias} onChange={(event) => setAlias(event.target.value)} />
         </label>
         <label>
-          Budget (USD)
-          <input
-            name="max_budget"
-            type="number"
-            min="0"
-            step="any"
-            value={budget}
-            onChange={(event) => setBudget(event.target.value)}
-          />
+          Team
+          <select name="team_id" value={teamId} onChange={(event) => setTeamId(event.target.value)}>
+            <option value="">(no team)</option>
+            {(teams.data?.teams ?? []).map((team) => (
+              <option key={team.team_id} value={team.team_id}>
+                {team.team_alias ? `${team.team_alias} (${team.team_id})` : team.team_id}
+              </option>
+            ))}
+          </select>
         </label>
-        <label>
-          Budget window
-          <input
-            name="budget_duration"
-            placeholder="30d, 1mo, 24h (empty: all time)"
-            value={budgetDuration}
-            onChange={(event) => setBudgetDuration(event.target.value)}
-          />
-        </label>
-        <label>
-          Requests per minute
-          <input
-            name="rpm_limit"
-            type="number"
-            min="0"
-            value={rpm}
-            onChange={(event) => setRpm(event.target.value)}
-          />
-        </label>
-        <label>
-          Tokens per minute
-          <input
-            name="tpm_limit"
-            type="number"
-            min="0"
-            value={tpm}
-            onChange={(event) => setTpm(event.target.value)}
-          />
-        </label>
-        <label>
-          Parallel requests
-          <input
-            name="max_parallel_requests"
-            type="number"
-            min="0"
-            value={parallel}
-            onChange={(event) => setParallel(event.target.value)}
-          />
-        </label>
+        <LimitFields draft={limits} onChange={setLimits} />
         <label>
           Expires after
           <input
@@ -143,34 +91,26 @@ export function KeyForm({
             onChange={(event) => setDuration(event.target.value)}
           />
         </label>
+        <label>
+          Tags
+          <input
+            name="tags"
+            placeholder="ci, docs (comma-separated)"
+            value={tags}
+            onChange={(event) => setTags(event.target.value)}
+          />
+        </label>
         <label className="wide">
           Metadata (JSON)
           <input
             name="metadata"
-            placeholder='{"team": "docs"}'
+            placeholder='{"owner": "docs"}'
             value={metadata}
             onChange={(event) => setMetadata(event.target.value)}
           />
         </label>
       </div>
-      <fieldset className="scope">
-        <legend>Scope (none ticked: every model and router)</legend>
-        <div className="scope-list">
-          {names.map((name) => (
-            <label key={name} className="check">
-              <input
-                type="checkbox"
-                name="models"
-                value={name}
-                checked={scope.includes(name)}
-                onChange={() => toggle(name)}
-              />
-              {name}
-              {routers.has(name) && <span className="tag">router</span>}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ScopeFieldset scope={scope} onChange={setScope} />
       {error && (
         <p role="alert" className="error">
           {error}

@@ -4,6 +4,7 @@ import { ApiError, formatUsd, type MintedKey, type VirtualKeyInfo } from '../api
 import { BudgetBar, CopyButton, Dialog, QueryState } from '../components';
 import { useConsole } from '../console-context';
 import { KeyForm } from './key-form';
+import { describeLimits } from './limit-fields';
 
 const PAGE_SIZE = 100;
 
@@ -14,15 +15,6 @@ function statusOf(key: VirtualKeyInfo): string {
   if (key.expires !== null && Date.parse(key.expires) < Date.now()) return 'expired';
   if (key.max_budget !== null && key.spend >= key.max_budget) return 'over budget';
   return 'active';
-}
-
-function limitsOf(key: VirtualKeyInfo): string {
-  const parts = [
-    key.rpm_limit !== null ? `${key.rpm_limit} rpm` : null,
-    key.tpm_limit !== null ? `${key.tpm_limit} tpm` : null,
-    key.max_parallel_requests !== null ? `${key.max_parallel_requests} parallel` : null,
-  ].filter((part) => part !== null);
-  return parts.length > 0 ? parts.join(', ') : '—';
 }
 
 export function KeysPage() {
@@ -67,7 +59,7 @@ export function KeysPage() {
   const shown = (keys.data?.keys ?? []).filter(
     (key) =>
       needle === '' ||
-      [key.key_alias, key.key_name, key.key_id, key.user_id, ...key.models].some((field) =>
+      [key.key_alias, key.key_name, key.key_id, key.user_id, key.team_id, ...key.models].some((field) =>
         field?.toLowerCase().includes(needle),
       ),
   );
@@ -79,7 +71,7 @@ export function KeysPage() {
           <span className="visually-hidden">Search keys</span>
           <input
             type="search"
-            placeholder="Search alias, name, id, model"
+            placeholder="Search alias, name, id, team, model"
             value={search}
             onChange={(event) => setSearch(event.target.value)}
           />
@@ -115,6 +107,12 @@ export function KeysPage() {
                     <strong>{key.key_alias ?? '(no alias)'}</strong>
                     <div className="muted mono">{key.key_name}</div>
                     <div className="muted mono">id {key.key_id}</div>
+                    {key.team_id && <div className="muted">team {key.team_id}</div>}
+                    {(key.tags ?? []).map((tag) => (
+                      <span key={tag} className="tag">
+                        {tag}
+                      </span>
+                    ))}
                   </td>
                   <td>{key.models.length === 0 ? 'all models' : key.models.join(', ')}</td>
                   <td>
@@ -122,38 +120,40 @@ export function KeysPage() {
                     {key.budget_duration && <div className="muted">per {key.budget_duration}</div>}
                     <div className="muted">total {formatUsd(key.total_spend)}</div>
                   </td>
-                  <td>{limitsOf(key)}</td>
+                  <td>{describeLimits(key)}</td>
                   <td>{key.expires ? key.expires.slice(0, 10) : 'never'}</td>
                   <td>
                     <span className={`status status-${statusOf(key).replace(' ', '-')}`}>
                       {statusOf(key)}
                     </span>
                   </td>
-                  <td className="actions">
-                    <button type="button" className="secondary" onClick={() => setEditing(key)}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => block.mutate({ key: key.key_id, blocked: !key.blocked })}
-                    >
-                      {key.blocked ? 'Unblock' : 'Block'}
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => setPending({ kind: 'regenerate', key })}
-                    >
-                      Regenerate
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => setPending({ kind: 'delete', key })}
-                    >
-                      Delete
-                    </button>
+                  <td>
+                    <div className="actions">
+                      <button type="button" className="secondary" onClick={() => setEditing(key)}>
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => block.mutate({ key: key.key_id, blocked: !key.blocked })}
+                      >
+                        {key.blocked ? 'Unblock' : 'Block'}
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => setPending({ kind: 'regenerate', key })}
+                      >
+                        Regenerate
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => setPending({ kind: 'delete', key })}
+                      >
+                        Delete
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}

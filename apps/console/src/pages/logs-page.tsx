@@ -10,6 +10,10 @@ const CSV_MAX_ROWS = 20_000;
 
 const FILTERS = [
   { name: 'key', label: 'Key (key_id or token)', masterOnly: true },
+  { name: 'team_id', label: 'Team', masterOnly: true },
+  { name: 'user_id', label: 'Internal user', masterOnly: true },
+  { name: 'tag', label: 'Tag' },
+  { name: 'customer', label: 'End user (customer)' },
   { name: 'model_group', label: 'Model called' },
   { name: 'model', label: 'Model that answered' },
   { name: 'provider', label: 'Provider' },
@@ -148,6 +152,8 @@ export function LogsPage() {
                 <th scope="col">Model</th>
                 <th scope="col">Provider</th>
                 <th scope="col">Router / tier</th>
+                <th scope="col">Team / user</th>
+                <th scope="col">Tags</th>
                 <th scope="col" className="number">
                   Tokens
                 </th>
@@ -183,6 +189,17 @@ export function LogsPage() {
                   </td>
                   <td>{row.provider}</td>
                   <td>{row.router ? `${row.router} / ${row.tier ?? '—'}` : '—'}</td>
+                  <td data-testid="team">
+                    {row.team_id ?? '—'}
+                    {row.user_id && <div className="muted">{row.user_id}</div>}
+                  </td>
+                  <td>
+                    {row.request_tags.map((tag) => (
+                      <span key={tag} className="tag">
+                        {tag}
+                      </span>
+                    ))}
+                  </td>
                   <td className="number">{formatCount(row.total_tokens)}</td>
                   <td className="number" data-testid="cost">
                     {formatUsd(row.cost_usd)}
@@ -258,8 +275,11 @@ function LogDetail({ row }: { row: SpendLogRow }) {
     ['Latency', ms(row.latency_ms)],
     ['Time to first token', ms(row.ttft_ms)],
     ['Key', row.key_id ?? 'master key'],
+    ['Team', row.team_id ?? '—'],
+    ['Internal user', row.user_id ?? '—'],
+    ['Tags', row.request_tags.length > 0 ? row.request_tags.join(', ') : '—'],
     ['Session', row.session_id ?? '—'],
-    ['User', row.user ?? '—'],
+    ['End user', row.user ?? '—'],
   ];
   return (
     <div className="stack">
