@@ -1,6 +1,10 @@
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, type GatewayConfiguration, loadGatewayConfig } from '@switchyard/config';
+import {
+  ConfigError,
+  type GatewayConfiguration,
+  loadGatewayConfig,
+  readCliOptions,
+} from '@switchyard/config';
 import { TIERS, type Tier } from '@switchyard/contracts';
 import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
@@ -87,24 +91,15 @@ function breakdown(
 }
 
 async function main(): Promise<number> {
-  let options: { config?: string; router?: string; 'no-docs'?: boolean; help?: boolean };
-  try {
-    options = parseArgs({
-      options: {
-        config: { type: 'string' },
-        router: { type: 'string' },
-        'no-docs': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = readCliOptions<{ config?: string; router?: string; 'no-docs'?: boolean }>(
+    {
+      config: { type: 'string' },
+      router: { type: 'string' },
+      'no-docs': { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof options === 'number') return options;
   const root = repositoryRoot();
   const configuration = loadGatewayConfig({
     configPath: options.config ?? join(root, 'config/litellm_config.yaml'),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCliOptions } from '@switchyard/config';
 import { FEATURE_GROUPS, type FeatureOptions } from '../src/learned/feature-options';
 import { writeDocsSection } from './docs-section';
 import { formatLikeRepository } from './format-like-repository';
@@ -137,24 +137,15 @@ function sha256(text: string): string {
 }
 
 async function main(): Promise<number> {
-  let options: { resplit?: boolean; ablation?: boolean; search?: boolean; help?: boolean };
-  try {
-    options = parseArgs({
-      options: {
-        resplit: { type: 'boolean' },
-        ablation: { type: 'boolean' },
-        search: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = readCliOptions<{ resplit?: boolean; ablation?: boolean; search?: boolean }>(
+    {
+      resplit: { type: 'boolean' },
+      ablation: { type: 'boolean' },
+      search: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof options === 'number') return options;
   const root = repositoryRoot();
   const trainPath = join(root, CORPUS_PATHS.train);
   const testPath = join(root, CORPUS_PATHS.test);

@@ -1,4 +1,5 @@
 export * from './boot';
+export * from './cli-options';
 export * from './config-error';
 export * from './env-ref';
 export * from './environment';

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { ComplexityRouter } from '@switchyard/complexity';
 import {
   ConfigError,
@@ -8,6 +7,7 @@ import {
   loadGatewayConfig,
   processEnvironment,
   readEnvironment,
+  readCliOptions,
 } from '@switchyard/config';
 import { contextWindowOfModel } from './context-window-of-model';
 import { explainLine } from './explain-line';
@@ -21,23 +21,14 @@ request prints {"line": N, "error": "..."} and the next line is read.
   --router NAME   a complexity router of that config`;
 
 async function main(): Promise<number> {
-  let options: { config?: string; router?: string; help?: boolean };
-  try {
-    options = parseArgs({
-      options: {
-        config: { type: 'string' },
-        router: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = readCliOptions<{ config?: string; router?: string }>(
+    {
+      config: { type: 'string' },
+      router: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof options === 'number') return options;
   const environment = processEnvironment();
   const configPath = options.config ?? readEnvironment(GatewayConfigEnvironment, environment).GATEWAY_CONFIG;
   const configuration = loadGatewayConfig({ configPath, environment });
