@@ -3,7 +3,7 @@ import type { MsgHdrs } from 'nats';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { contextFromHeaders, GatewayRpcExceptionFilter } from '@switchyard/bus';
 import { SpanKind, tracer } from '@switchyard/telemetry';
-import { type ClassifyDecision, ClassifyRequest, GatewayError, Subjects } from '@switchyard/contracts';
+import { type ClassifyDecision, ClassifyRequest, parseBusMessage, Subjects } from '@switchyard/contracts';
 import { DecideRoute } from './decide-route';
 
 /** `classify.v1`: validate, decide, reply. */
@@ -34,15 +34,8 @@ export class ClassifyController {
   }
 
   private decide(payload: unknown): Promise<ClassifyDecision> {
-    const parsed = ClassifyRequest.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw GatewayError.invalidRequest(
-        `invalid classify request: ${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`,
-        null,
-        'invalid_bus_message',
-      );
-    }
+    const parsed = parseBusMessage(ClassifyRequest, Subjects.classify, payload);
+    if (!parsed.success) throw parsed.error;
     return this.decideRoute.execute(parsed.data);
   }
 }
