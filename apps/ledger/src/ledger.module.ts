@@ -36,8 +36,8 @@ import {
   SPEND_COUNTER_LISTENER,
   USAGE_CONSUMER_LISTENER,
   USAGE_CONSUMER_OPTIONS,
-} from './shared/tokens';
-import { UsageBatchListener } from './spend/usage-batch-listener';
+} from './tokens';
+import { UsageBatchListener } from './usage/usage-batch-listener';
 import { UsageConsumer, type UsageConsumerOptions } from './usage/usage-consumer';
 import { UsageStore } from './usage/usage-store';
 

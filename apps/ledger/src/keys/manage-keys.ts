@@ -32,7 +32,7 @@ import { customerLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
 import { SpendCounters } from '../spend/spend-counters';
-import { CLOCK, DATA_SOURCE } from '../shared/tokens';
+import { CLOCK, DATA_SOURCE } from '../tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -22,7 +22,7 @@ import {
 } from '@switchyard/contracts';
 import { KeyStore } from '../database/key-store';
 import { SpendCounters } from '../spend/spend-counters';
-import { CLOCK, DATA_SOURCE } from '../shared/tokens';
+import { CLOCK, DATA_SOURCE } from '../tokens';
 import {
   type CustomerRow,
   type MemberRow,

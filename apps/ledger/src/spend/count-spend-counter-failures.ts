@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '../shared/tokens';
+import { METRICS_REGISTRY } from '../tokens';
 import type { SpendCounterListener } from './spend-counters';
 
 /** Counts the spend counter updates that could not reach Redis. */

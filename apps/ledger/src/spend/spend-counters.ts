@@ -11,7 +11,7 @@ import {
   type UsageEvent,
 } from '@switchyard/contracts';
 import type { KeyWindowSpend } from '../usage/usage-store';
-import { REDIS, SPEND_COUNTER_LISTENER } from '../shared/tokens';
+import { REDIS, SPEND_COUNTER_LISTENER } from '../tokens';
 
 /** Raises a spend counter to a total read from Postgres; never lowers it (totals only grow). */
 const RAISE_SPEND = `

@@ -9,7 +9,7 @@ import type {
   SpendTotals,
 } from '@switchyard/contracts';
 import { emptyTotals, REPORT_SUMS, SpendQueries, type SumsRow, toTotals } from './spend-queries';
-import { DATA_SOURCE } from '../shared/tokens';
+import { DATA_SOURCE } from '../tokens';
 
 interface DailyRow extends SumsRow {
   day_text: string | null;

@@ -13,7 +13,7 @@ import {
   type SpendTotals,
 } from '@switchyard/contracts';
 import { KeyStore, keyNotFound } from '../database/key-store';
-import { DATA_SOURCE } from '../shared/tokens';
+import { DATA_SOURCE } from '../tokens';
 
 const GROUP_EXPRESSIONS = {
   model: 'model',

@@ -24,7 +24,7 @@ import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
 import { type InsertResult, UsageStore } from './usage-store';
 import { type LedgerBacklog, readLedgerBacklog } from './ledger-backlog';
-import { BUS_CONNECTION, USAGE_CONSUMER_LISTENER, USAGE_CONSUMER_OPTIONS } from '../shared/tokens';
+import { BUS_CONNECTION, USAGE_CONSUMER_LISTENER, USAGE_CONSUMER_OPTIONS } from '../tokens';
 
 export interface UsageConsumerOptions {
   /** usage events per database write (a full batch is written at once). */

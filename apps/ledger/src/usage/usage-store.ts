@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type BudgetWindow, budgetWindowAt, type UsageEvent } from '@switchyard/contracts';
 import { type Attribution, Attributions } from './attribution';
 import { storableJson } from './storable-json';
-import { DATA_SOURCE } from '../shared/tokens';
+import { DATA_SOURCE } from '../tokens';
 
 /** column name, SQL type, and how to read it from an event and whom it is charged to. */
 const COLUMNS: readonly [string, string, (event: UsageEvent, attribution: Attribution) => unknown][] = [

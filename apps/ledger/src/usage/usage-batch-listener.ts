@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LedgerMetrics } from '@switchyard/telemetry';
-import { SpendCounters } from './spend-counters';
-import type { UsageConsumerListener } from '../usage/usage-consumer';
-import type { InsertResult } from '../usage/usage-store';
+import { SpendCounters } from '../spend/spend-counters';
+import type { UsageConsumerListener } from './usage-consumer';
+import type { InsertResult } from './usage-store';
 
 /** What the ledger does after each usage batch: update the Redis spend counters, count and time it. */
 @Injectable()
