@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import { BusNamespace, CoalescingPublisher, contextFromHeaders, serveProvider } from '@switchyard/bus';
+import { type BusNamespace, CoalescingPublisher, contextFromHeaders, serveProvider } from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
   type DispatchChatRequest,
@@ -10,11 +10,10 @@ import {
   QueueGroups,
   Subjects,
 } from '@switchyard/contracts';
-import { DispatchChat } from './dispatch-chat';
-import { DispatchEmbeddings } from './dispatch-embeddings';
-import { InFlightRequests } from './in-flight-requests';
-import { ProbeDeployment } from './probe-deployment';
-import { BUS_CONNECTION, DISPATCHER_ID, SERVED_PROVIDERS } from './tokens';
+import type { DispatchChat } from './dispatch-chat';
+import type { DispatchEmbeddings } from './dispatch-embeddings';
+import type { InFlightRequests } from './in-flight-requests';
+import type { ProbeDeployment } from './probe-deployment';
 import { ReplyChannel } from './reply-channel';
 
 /** After the drain: how long cancelled requests get to record their usage and reply. */
@@ -26,21 +25,20 @@ const CANCEL_DRAIN_MS = 3000;
  * share the load) and listens to `dispatch.<p>.cancel.v1`. `serveProvider` validates each message
  * against its contract (and answers an invalid one); this hands it to one use case.
  */
-@Injectable()
 export class DispatchServer {
   private readonly logger = new Logger(DispatchServer.name);
   private readonly subscriptions: Subscription[] = [];
   private readonly replies: CoalescingPublisher;
 
   constructor(
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(BusNamespace) private readonly namespace: BusNamespace,
-    @Inject(SERVED_PROVIDERS) private readonly providers: readonly string[],
-    @Inject(DISPATCHER_ID) private readonly dispatcherId: string,
-    @Inject(DispatchChat) private readonly dispatchChat: DispatchChat,
-    @Inject(DispatchEmbeddings) private readonly dispatchEmbeddings: DispatchEmbeddings,
-    @Inject(InFlightRequests) private readonly inFlight: InFlightRequests,
-    @Inject(ProbeDeployment) private readonly probeDeployment: ProbeDeployment,
+    private readonly connection: NatsConnection,
+    private readonly namespace: BusNamespace,
+    private readonly providers: readonly string[],
+    private readonly dispatcherId: string,
+    private readonly dispatchChat: DispatchChat,
+    private readonly dispatchEmbeddings: DispatchEmbeddings,
+    private readonly inFlight: InFlightRequests,
+    private readonly probeDeployment: ProbeDeployment,
   ) {
     this.replies = new CoalescingPublisher(connection);
   }

@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import {
   type DynamicModule,
   Inject,
-  Injectable,
   Module,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -25,35 +24,29 @@ import {
 import type { Registry } from 'prom-client';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { RouterBaselines } from './router-baselines';
-import { DispatchAttemptListener } from './dispatch-attempt-listener';
 import { DispatchChat } from './dispatch-chat';
 import { DispatchEmbeddings } from './dispatch-embeddings';
 import { DispatchServer } from './dispatch-server';
 import { InFlightRequests } from './in-flight-requests';
 import { RecordAttempt } from './record-attempt';
 import { ServedDeployments } from './served-deployments';
-import {
-  ATTEMPT_LISTENER,
-  BUS_CONNECTION,
-  DISPATCHER_ENVIRONMENT,
-  DISPATCHER_ID,
-  GATEWAY_CONFIGURATION,
-  METRICS_REGISTRY,
-  REDIS,
-  SERVED_PROVIDERS,
-} from './tokens';
 import { UpstreamClient } from './upstream-client';
+
+const ENVIRONMENT = Symbol('DispatcherEnvironment');
+const BUS = Symbol('NatsConnection');
+const NAMESPACE = Symbol('BusNamespace');
+const REGISTRY = Symbol('Registry');
+const REDIS = Symbol('Redis');
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
-@Injectable()
 class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
   private http: Server | null = null;
 
   constructor(
-    @Inject(DISPATCHER_ENVIRONMENT) private readonly environment: DispatcherEnvironment,
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(ENVIRONMENT) private readonly environment: DispatcherEnvironment,
+    @Inject(REGISTRY) private readonly registry: Registry,
+    @Inject(BUS) private readonly connection: NatsConnection,
     @Inject(DispatchServer) private readonly server: DispatchServer,
     @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
     @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
@@ -88,26 +81,21 @@ export class DispatcherModule {
     configuration: GatewayConfiguration,
     served: ServedDeployments,
   ): DynamicModule {
+    const registry = createMetricsRegistry('dispatcher');
     const dispatcherId =
       environment.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const metrics = new DispatcherMetrics(registry);
     return {
       module: DispatcherModule,
       providers: [
-        { provide: DISPATCHER_ENVIRONMENT, useValue: environment },
-        { provide: GATEWAY_CONFIGURATION, useValue: configuration },
+        { provide: REGISTRY, useValue: registry },
+        { provide: DispatcherMetrics, useValue: metrics },
+        { provide: ENVIRONMENT, useValue: environment },
         { provide: ServedDeployments, useValue: served },
-        { provide: SERVED_PROVIDERS, useValue: served.providers },
-        { provide: DISPATCHER_ID, useValue: dispatcherId },
-        { provide: BusNamespace, useValue: new BusNamespace(environment.BUS_NAMESPACE) },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('dispatcher') },
+        { provide: NAMESPACE, useValue: new BusNamespace(environment.BUS_NAMESPACE) },
         {
-          provide: DispatcherMetrics,
-          inject: [METRICS_REGISTRY],
-          useFactory: (registry: Registry) => new DispatcherMetrics(registry),
-        },
-        {
-          provide: BUS_CONNECTION,
-          inject: [DISPATCHER_ENVIRONMENT, ServedDeployments, BusNamespace],
+          provide: BUS,
+          inject: [ENVIRONMENT, ServedDeployments, NAMESPACE],
           useFactory: async (
             env: DispatcherEnvironment,
             served: ServedDeployments,
@@ -130,20 +118,9 @@ export class DispatcherModule {
           },
         },
         {
-          provide: BusClient,
-          inject: [BUS_CONNECTION, BusNamespace],
-          useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
-            new BusClient(connection, namespace),
-        },
-        {
           provide: UsagePublisher,
-          inject: [BUS_CONNECTION, BusNamespace, METRICS_REGISTRY, DispatcherMetrics],
-          useFactory: (
-            connection: NatsConnection,
-            namespace: BusNamespace,
-            registry: Registry,
-            metrics: DispatcherMetrics,
-          ) => {
+          inject: [BUS, NAMESPACE],
+          useFactory: (connection: NatsConnection, namespace: BusNamespace) => {
             const publisherMetrics = new UsagePublisherMetrics(registry);
             return publisherMetrics.watch(
               new UsagePublisher(connection, namespace, {
@@ -153,21 +130,76 @@ export class DispatcherModule {
             );
           },
         },
+        { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
+        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'dispatcher') },
         {
-          provide: REDIS,
-          inject: [DISPATCHER_ENVIRONMENT],
-          useFactory: (env: DispatcherEnvironment) => createRedisConnection(env, 'dispatcher'),
+          provide: CooldownTracker,
+          inject: [REDIS, BUS, NAMESPACE],
+          useFactory: (redis: Redis, connection: NatsConnection, namespace: BusNamespace) =>
+            new CooldownTracker(redis, new BusClient(connection, namespace), configuration, metrics),
         },
-        UpstreamClient,
-        CooldownTracker,
-        InFlightRequests,
-        RouterBaselines,
-        RecordAttempt,
-        { provide: ATTEMPT_LISTENER, useClass: DispatchAttemptListener },
-        DispatchChat,
-        DispatchEmbeddings,
-        ProbeDeployment,
-        DispatchServer,
+        { provide: InFlightRequests, useFactory: () => new InFlightRequests(metrics.inFlight) },
+        {
+          provide: RecordAttempt,
+          inject: [UsagePublisher],
+          useFactory: (publisher: UsagePublisher) =>
+            new RecordAttempt(publisher, new RouterBaselines(configuration), metrics),
+        },
+        {
+          provide: DispatchChat,
+          inject: [ServedDeployments, UpstreamClient, RecordAttempt, CooldownTracker],
+          useFactory: (
+            served: ServedDeployments,
+            upstream: UpstreamClient,
+            record: RecordAttempt,
+            cooldowns: CooldownTracker,
+          ) =>
+            new DispatchChat(served, upstream, record, {
+              onAttemptFailed: (deployment, error) => cooldowns.onAttemptFailed(deployment, error),
+              onRetry: (deployment, error) =>
+                metrics.retries.inc({
+                  provider: deployment.target.provider,
+                  reason: error.code ?? String(error.status),
+                }),
+            }),
+        },
+        {
+          provide: DispatchEmbeddings,
+          inject: [ServedDeployments, UpstreamClient, RecordAttempt],
+          useFactory: (served: ServedDeployments, upstream: UpstreamClient, record: RecordAttempt) =>
+            new DispatchEmbeddings(served, upstream, record),
+        },
+        {
+          provide: DispatchServer,
+          inject: [
+            BUS,
+            NAMESPACE,
+            ServedDeployments,
+            DispatchChat,
+            DispatchEmbeddings,
+            InFlightRequests,
+            UpstreamClient,
+          ],
+          useFactory: (
+            connection: NatsConnection,
+            namespace: BusNamespace,
+            served: ServedDeployments,
+            chat: DispatchChat,
+            embeddings: DispatchEmbeddings,
+            inFlight: InFlightRequests,
+            upstream: UpstreamClient,
+          ) =>
+            new DispatchServer(
+              connection,
+              namespace,
+              served.providers,
+              dispatcherId,
+              chat,
+              embeddings,
+              inFlight,
+              new ProbeDeployment(served, upstream, dispatcherId),
+            ),
+        },
         DispatcherLifecycle,
       ],
     };

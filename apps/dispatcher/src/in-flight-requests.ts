@@ -1,6 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Gauge } from 'prom-client';
-import { DispatcherMetrics } from '@switchyard/telemetry';
 import type { ReplyChannel } from './reply-channel';
 
 interface InFlight {
@@ -17,17 +15,13 @@ const HEARTBEAT_INTERVAL_MS = 1000;
  * a redispatched call can have two attempts here under one id, and a cancel stops both),
  * heartbeats to requesters while the upstream is silent, and a count to drain on shutdown.
  */
-@Injectable()
 export class InFlightRequests {
   private readonly requests = new Map<string, InFlight[]>();
   private count = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly idleWaiters: (() => void)[] = [];
 
-  private readonly gauge?: Gauge<'provider'>;
-
-  constructor(@Optional() @Inject(DispatcherMetrics) metrics?: DispatcherMetrics) {
-    this.gauge = metrics?.inFlight;
+  constructor(private readonly gauge?: Gauge<'provider'>) {
     this.heartbeat = setInterval(() => this.sendHeartbeats(), HEARTBEAT_INTERVAL_MS / 2);
     this.heartbeat.unref();
   }

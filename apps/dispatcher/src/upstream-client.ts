@@ -1,8 +1,6 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { Inject, Injectable, Optional } from '@nestjs/common';
 import { GatewayError } from '@switchyard/contracts';
 import type { UpstreamHttpRequest } from '@switchyard/providers';
-import { UPSTREAM_CONNECTIONS_PER_ORIGIN } from './tokens';
 
 export interface UpstreamTimeouts {
   connectTimeoutMs: number;
@@ -23,13 +21,10 @@ export interface UpstreamResponse {
  * connect, first-byte and between-chunk timeouts and cancellation. Failures come back as
  * `GatewayError`s naming the provider, never the URL's credentials or the key.
  */
-@Injectable()
 export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(
-    @Optional() @Inject(UPSTREAM_CONNECTIONS_PER_ORIGIN) private readonly connectionsPerOrigin = 256,
-  ) {}
+  constructor(private readonly connectionsPerOrigin = 256) {}
 
   async send(
     request: UpstreamHttpRequest,

@@ -1,7 +1,6 @@
 import {
   type DynamicModule,
   Inject,
-  Injectable,
   Logger,
   Module,
   type OnApplicationBootstrap,
@@ -10,7 +9,7 @@ import {
 import type { Server } from 'node:http';
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { BusClient, BusNamespace, connectToBus } from '@switchyard/bus';
 import { createRedisConnection } from '@switchyard/cache';
@@ -25,21 +24,15 @@ import { OrgController } from './org/org.controller';
 import { SpendController } from './spend/spend.controller';
 import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
-import { CountSpendCounterFailures } from './spend/count-spend-counter-failures';
-import {
-  BUS_CONNECTION,
-  DATA_SOURCE,
-  LEDGER_ENVIRONMENT,
-  METRICS_REGISTRY,
-  REDIS,
-  RPC_SERVER,
-  SPEND_COUNTER_LISTENER,
-  USAGE_CONSUMER_LISTENER,
-  USAGE_CONSUMER_OPTIONS,
-} from './tokens';
-import { UsageBatchListener } from './usage/usage-batch-listener';
-import { UsageConsumer, type UsageConsumerOptions } from './usage/usage-consumer';
+import { UsageConsumer } from './usage/usage-consumer';
 import { UsageStore } from './usage/usage-store';
+
+const ENVIRONMENT = Symbol('LedgerEnvironment');
+const BUS = Symbol('NatsConnection');
+const DATA_SOURCE = Symbol('DataSource');
+const REDIS = Symbol('Redis');
+const METRICS_REGISTRY = Symbol('MetricsRegistry');
+const RPC_SERVER = Symbol('RpcServer');
 
 /** How often the spend counters of budgeted keys are reseeded from Postgres (heals a Redis restart). */
 const RESEED_INTERVAL_MS = 60_000;
@@ -50,18 +43,17 @@ export interface RpcServerState {
   listening(): boolean;
 }
 
-@Injectable()
 class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Ledger');
   private http: Server | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
-    @Inject(LEDGER_ENVIRONMENT) private readonly environment: LedgerEnvironment,
+    @Inject(ENVIRONMENT) private readonly environment: LedgerEnvironment,
     @Inject(UsageConsumer) private readonly consumer: UsageConsumer,
     @Inject(ManageKeys) private readonly manageKeys: ManageKeys,
     @Inject(SpendCounters) private readonly counters: SpendCounters,
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(BUS) private readonly connection: NatsConnection,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
@@ -130,27 +122,30 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 @Module({})
 export class LedgerModule {
   static forRoot(environment: LedgerEnvironment, rpcServer: RpcServerState): DynamicModule {
+    const namespace = new BusNamespace(environment.BUS_NAMESPACE);
+    const registry = createMetricsRegistry('ledger');
+    const metrics = new LedgerMetrics(registry);
+    const counterFailures = new Counter({
+      name: 'switchyard_ledger_spend_counter_failures_total',
+      help: 'Spend counter updates that could not reach Redis (kept and retried).',
+      registers: [registry],
+    });
     return {
       module: LedgerModule,
       controllers: [KeysController, OrgController, SpendController],
       providers: [
-        { provide: LEDGER_ENVIRONMENT, useValue: environment },
-        { provide: BusNamespace, useValue: new BusNamespace(environment.BUS_NAMESPACE) },
-        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry('ledger') },
-        {
-          provide: LedgerMetrics,
-          inject: [METRICS_REGISTRY],
-          useFactory: (registry: Registry) => new LedgerMetrics(registry),
-        },
+        { provide: ENVIRONMENT, useValue: environment },
+        { provide: BusNamespace, useValue: namespace },
+        { provide: METRICS_REGISTRY, useValue: registry },
+        { provide: LedgerMetrics, useValue: metrics },
         { provide: RPC_SERVER, useValue: rpcServer },
         {
           provide: DATA_SOURCE,
-          inject: [LEDGER_ENVIRONMENT],
-          useFactory: async (env: LedgerEnvironment) => {
-            if (env.LEDGER_CREATE_DATABASE) await ensureDatabase(env.DATABASE_URL);
+          useFactory: async () => {
+            if (environment.LEDGER_CREATE_DATABASE) await ensureDatabase(environment.DATABASE_URL);
             const dataSource = await createLedgerDataSource(
-              env.DATABASE_URL,
-              env.LEDGER_WRITE_CONCURRENCY + 6,
+              environment.DATABASE_URL,
+              environment.LEDGER_WRITE_CONCURRENCY + 6,
             ).initialize();
             const applied = await migrate(dataSource);
             if (applied.length > 0) new Logger('Ledger').log(`applied migrations: ${applied.join(', ')}`);
@@ -158,51 +153,96 @@ export class LedgerModule {
           },
         },
         {
-          provide: BUS_CONNECTION,
-          inject: [LEDGER_ENVIRONMENT],
-          useFactory: (env: LedgerEnvironment) =>
+          provide: BUS,
+          useFactory: () =>
             connectToBus({
-              url: env.NATS_URL,
+              url: environment.NATS_URL,
               name: 'ledger',
-              user: env.NATS_USER,
-              password: env.NATS_PASSWORD,
+              user: environment.NATS_USER,
+              password: environment.NATS_PASSWORD,
             }),
         },
-        {
-          provide: REDIS,
-          inject: [LEDGER_ENVIRONMENT],
-          useFactory: (env: LedgerEnvironment) => createRedisConnection(env, 'ledger'),
-        },
+        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'ledger') },
         {
           provide: BusClient,
-          inject: [BUS_CONNECTION, BusNamespace],
-          useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
-            new BusClient(connection, namespace),
+          inject: [BUS],
+          useFactory: (connection: NatsConnection) => new BusClient(connection, namespace),
         },
         {
-          provide: USAGE_CONSUMER_OPTIONS,
-          inject: [LEDGER_ENVIRONMENT],
-          useFactory: (env: LedgerEnvironment): UsageConsumerOptions => ({
-            batchSize: env.LEDGER_BATCH_SIZE,
-            maxBatchWaitMs: env.LEDGER_BATCH_WAIT_MS,
-            ackWaitMs: 10_000,
-            writeConcurrency: env.LEDGER_WRITE_CONCURRENCY,
-            streamLimits: {
-              usageMaxBytes: env.USAGE_STREAM_MAX_BYTES,
-              deadLetterMaxBytes: env.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
-            },
-            streamReplicas: env.USAGE_STREAM_REPLICAS,
-          }),
+          provide: SpendCounters,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new SpendCounters(redis, { onFailure: () => counterFailures.inc() }),
         },
-        { provide: SPEND_COUNTER_LISTENER, useClass: CountSpendCounterFailures },
-        SpendCounters,
-        ManageKeys,
-        ManageOrg,
-        SpendQueries,
-        SpendDailyQueries,
-        UsageStore,
-        { provide: USAGE_CONSUMER_LISTENER, useClass: UsageBatchListener },
-        UsageConsumer,
+        {
+          provide: ManageKeys,
+          inject: [DATA_SOURCE, BusClient, SpendCounters],
+          useFactory: (dataSource: DataSource, bus: BusClient, counters: SpendCounters) =>
+            new ManageKeys(dataSource, bus, counters),
+        },
+        {
+          provide: ManageOrg,
+          inject: [DATA_SOURCE, BusClient, SpendCounters],
+          useFactory: (dataSource: DataSource, bus: BusClient, counters: SpendCounters) =>
+            new ManageOrg(dataSource, bus, counters),
+        },
+        {
+          provide: SpendQueries,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new SpendQueries(dataSource),
+        },
+        {
+          provide: SpendDailyQueries,
+          inject: [DATA_SOURCE, SpendQueries],
+          useFactory: (dataSource: DataSource, spendQueries: SpendQueries) =>
+            new SpendDailyQueries(dataSource, spendQueries),
+        },
+        {
+          provide: UsageStore,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new UsageStore(dataSource),
+        },
+        {
+          provide: UsageConsumer,
+          inject: [BUS, UsageStore, SpendCounters],
+          useFactory: (connection: NatsConnection, store: UsageStore, counters: SpendCounters) =>
+            new UsageConsumer(
+              connection,
+              namespace,
+              store,
+              {
+                batchSize: environment.LEDGER_BATCH_SIZE,
+                maxBatchWaitMs: environment.LEDGER_BATCH_WAIT_MS,
+                ackWaitMs: 10_000,
+                writeConcurrency: environment.LEDGER_WRITE_CONCURRENCY,
+                streamLimits: {
+                  usageMaxBytes: environment.USAGE_STREAM_MAX_BYTES,
+                  deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+                },
+                streamReplicas: environment.USAGE_STREAM_REPLICAS,
+              },
+              {
+                onBatchWritten: (result, received, durationMs) => {
+                  counters.apply(
+                    result.keyWindows,
+                    result.inserted,
+                    result.budgetedKeyIds,
+                    result.eventScopes,
+                  );
+                  metrics.events.inc({ result: 'written' }, result.inserted.length);
+                  metrics.events.inc({ result: 'duplicate' }, received - result.inserted.length);
+                  metrics.batchSize.observe(received);
+                  metrics.insertDuration.observe(durationMs / 1000);
+                  const now = Date.now();
+                  for (const event of result.inserted) {
+                    metrics.lag.observe(Math.max(0, now - Date.parse(event.startedAt)) / 1000);
+                  }
+                },
+                onDeadLetter: () => metrics.events.inc({ result: 'dead_letter' }),
+                onMinimalRow: () => metrics.events.inc({ result: 'minimal_row' }),
+                onWriteFailure: () => metrics.writeFailures.inc(),
+              },
+            ),
+        },
         LedgerLifecycle,
       ],
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   ALL_TIME_END_MS,
@@ -11,7 +11,6 @@ import {
   type UsageEvent,
 } from '@switchyard/contracts';
 import type { KeyWindowSpend } from '../usage/usage-store';
-import { REDIS, SPEND_COUNTER_LISTENER } from '../tokens';
 
 /** Raises a spend counter to a total read from Postgres; never lowers it (totals only grow). */
 const RAISE_SPEND = `
@@ -109,7 +108,6 @@ export interface SettledReservation {
  * release of the ingress' reservations once the real cost is counted. Runs after the commit and
  * never blocks ingestion: while Redis is unreachable the latest totals wait and are retried.
  */
-@Injectable()
 export class SpendCounters {
   private readonly logger = new Logger(SpendCounters.name);
   private readonly pendingCounters = new Map<string, CounterUpdate>();
@@ -119,8 +117,8 @@ export class SpendCounters {
   private failing = false;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Optional() @Inject(SPEND_COUNTER_LISTENER) private readonly listener: SpendCounterListener = {},
+    private readonly redis: Redis,
+    private readonly listener: SpendCounterListener = {},
   ) {
     redis.defineCommand('raiseSpend', { numberOfKeys: 1, lua: RAISE_SPEND });
     redis.defineCommand('clearReservations', { lua: CLEAR_RESERVATIONS });

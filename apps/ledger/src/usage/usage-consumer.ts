@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -11,7 +11,7 @@ import {
   nanos,
 } from 'nats';
 import {
-  BusNamespace,
+  type BusNamespace,
   contextFromHeaders,
   decodeJson,
   encodeJson,
@@ -22,9 +22,8 @@ import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyar
 import { SpanKind, tracer } from '@switchyard/telemetry';
 import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
-import { type InsertResult, UsageStore } from './usage-store';
+import type { InsertResult, UsageStore } from './usage-store';
 import { type LedgerBacklog, readLedgerBacklog } from './ledger-backlog';
-import { BUS_CONNECTION, USAGE_CONSUMER_LISTENER, USAGE_CONSUMER_OPTIONS } from '../tokens';
 
 export interface UsageConsumerOptions {
   /** usage events per database write (a full batch is written at once). */
@@ -97,7 +96,6 @@ const PULL_EXPIRES_MS = 5_000;
  * keeps the batch and retries, telling JetStream it is still working so nothing is redelivered
  * meanwhile. Up to `writeConcurrency` batches are written at once.
  */
-@Injectable()
 export class UsageConsumer {
   private readonly logger = new Logger(UsageConsumer.name);
   private messages: ConsumerMessages | null = null;
@@ -109,11 +107,11 @@ export class UsageConsumer {
   private loop: Promise<void> | null = null;
 
   constructor(
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(BusNamespace) private readonly namespace: BusNamespace,
-    @Inject(UsageStore) private readonly store: UsageStore,
-    @Inject(USAGE_CONSUMER_OPTIONS) private readonly options: UsageConsumerOptions,
-    @Optional() @Inject(USAGE_CONSUMER_LISTENER) private readonly listener: UsageConsumerListener = {},
+    private readonly connection: NatsConnection,
+    private readonly namespace: BusNamespace,
+    private readonly store: UsageStore,
+    private readonly options: UsageConsumerOptions,
+    private readonly listener: UsageConsumerListener = {},
   ) {}
 
   async start(): Promise<void> {

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BudgetWindow, budgetWindowAt, type UsageEvent } from '@switchyard/contracts';
 import { type Attribution, Attributions } from './attribution';
 import { storableJson } from './storable-json';
-import { DATA_SOURCE } from '../tokens';
 
 /** column name, SQL type, and how to read it from an event and whom it is charged to. */
 const COLUMNS: readonly [string, string, (event: UsageEvent, attribution: Attribution) => unknown][] = [
@@ -157,9 +155,8 @@ export interface InsertResult {
  * window) waits for the batch, or the batch for it: either way every cost lands in exactly one
  * window.
  */
-@Injectable()
 export class UsageStore {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async insert(events: readonly UsageEvent[]): Promise<InsertResult> {
     if (events.length === 0)
