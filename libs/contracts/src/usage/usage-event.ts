@@ -8,7 +8,9 @@ export type UsageKind = z.infer<typeof UsageKind>;
 export const UsageStatus = z.enum(['success', 'error', 'cancelled']);
 export type UsageStatus = z.infer<typeof UsageStatus>;
 
-export const Endpoint = z.enum(['chat', 'embeddings', 'messages']);
+/** The client surface a call came in on: OpenAI chat, embeddings, Anthropic messages, OpenAI
+ * Responses, Google's generateContent. */
+export const Endpoint = z.enum(['chat', 'embeddings', 'messages', 'responses', 'gemini']);
 export type Endpoint = z.infer<typeof Endpoint>;
 
 /**
