@@ -89,6 +89,11 @@ wait_healthy() {
     if ((SECONDS > deadline)); then
       say "not healthy after $1 s:"
       echo "$unhealthy"
+      say "their last health checks, and what each container uses:"
+      compose ps -q | xargs docker inspect -f \
+        '{{.Name}}{{if .State.Health}}{{range .State.Health.Log}} [exit {{.ExitCode}} {{.Output}}]{{end}}{{end}}' |
+        cut -c1-600
+      docker stats --no-stream --format '{{.Name}} cpu {{.CPUPerc}} mem {{.MemUsage}}' $(compose ps -q) || true
       return 1
     fi
     sleep 3
