@@ -111,6 +111,19 @@ describe(RoutedAskStore.name, () => {
     expect(cleared).toMatchObject({ label: null, label_source: null, labelled_at: null });
   });
 
+  it('pages in numeric id order across ids of different lengths (9, 10, …)', async () => {
+    await dataSource.query(`SELECT setval('routed_asks_id_seq', 1, false)`);
+    for (let index = 1; index <= 12; index += 1) await sut.record(routedAsk(`n${index}`));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<RoutedAskStore['list']>> = await sut.list(list({ limit: 5, cursor }));
+      seen.push(...page.data.map((row) => row.id));
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(['12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
+  });
+
   it("answers 404 for an ask that does not exist or is outside a team admin's teams", async () => {
     await sut.record(routedAsk('x1', { teamId: 't1' }));
     const [row] = (await sut.list(list())).data;

@@ -102,7 +102,7 @@ export class RoutedAskStore {
         `SELECT id::text AS id, tier, ask, label_source FROM routed_asks
           WHERE session_id = $1 AND router = $2 AND key_id IS NOT DISTINCT FROM $3
             AND created_at <= $4 AND created_at > $4::timestamptz - make_interval(secs => $5)
-          ORDER BY created_at DESC, id DESC LIMIT 1`,
+          ORDER BY routed_asks.created_at DESC, routed_asks.id DESC LIMIT 1`,
         [explicit.sessionId, router, explicit.keyId, explicit.at, IMPLICIT_LABEL_WINDOW_SECONDS],
       );
       if (!latest || latest.label_source === 'owner') continue;
@@ -131,16 +131,17 @@ export class RoutedAskStore {
     if (message.sessionId !== null) add((p) => `session_id = ${p}`, message.sessionId);
     if (message.start !== null) add((p) => `created_at >= ${p}`, message.start);
     if (message.end !== null) add((p) => `created_at < ${p}`, message.end);
+    // \`id\` alone would name the text column of the select list: qualify the table's bigint
     if (message.cursor !== null) {
       if (!/^\d{1,18}$/.test(message.cursor)) {
         throw GatewayError.invalidRequest('cursor: not a cursor of GET /routing/asks', 'cursor');
       }
-      add((p) => `id < ${p}`, message.cursor);
+      add((p) => `routed_asks.id < ${p}::bigint`, message.cursor);
     }
     parameters.push(message.limit + 1);
     const rows = await this.dataSource.query<Row[]>(
       `SELECT ${COLUMNS} FROM routed_asks ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-        ORDER BY id DESC LIMIT $${parameters.length}`,
+        ORDER BY routed_asks.id DESC LIMIT $${parameters.length}`,
       parameters,
     );
     const page = rows.slice(0, message.limit);
