@@ -276,7 +276,7 @@ describe("the owner's loop: log asks, label them, retrain, replay", () => {
             ROUTER,
           ],
           { cwd: REPO_ROOT },
-          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+          (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout)),
         );
         child.stdin!.end(request);
       });

@@ -41,8 +41,10 @@ const decision = (overrides: Partial<ClassifyDecision> = {}): ClassifyDecision =
   ...overrides,
 });
 
-const request = (text: string): ChatCompletionRequest =>
-  ({ model: 'r', messages: [{ role: 'user', content: text }] }) as ChatCompletionRequest;
+const request = (text: string): ChatCompletionRequest => ({
+  model: 'r',
+  messages: [{ role: 'user', content: text }],
+});
 
 const context = (caller: Caller = { kind: 'master' }, sessionId: string | null = null) =>
   ({ callId: 'call-1', caller, sessionId }) as ChatCallContext;
