@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import OpenAI from 'openai';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { SpendDaily, SpendLogRow, SpendLogsPage, Team } from '@switchyard/contracts';
-import { eventually, REPO_ROOT, TEST_MASTER_KEY, TestFleet, testInfrastructure } from '@switchyard/testing';
+import type { RoutedAsksPage, SpendDaily, SpendLogRow, SpendLogsPage, Team } from '@switchyard/contracts';
+import {
+  eventually,
+  REPO_ROOT,
+  TEST_MASTER_KEY,
+  TestFleet,
+  testInfrastructure,
+  writeTestConfig,
+} from '@switchyard/testing';
 import { costPerDay, savingsSeries } from '../../apps/console/src/charts/series';
 
 /** Where the run writes a screenshot of every page (gitignored); docs/images holds the overview. */
@@ -55,7 +62,11 @@ describe('the console in a browser', () => {
       );
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    fleet = await TestFleet.start();
+    // the routing log on, so the routing page lists the logged asks (the owner's loop)
+    const configPath = writeTestConfig((document) => {
+      document.general_settings = { ...document.general_settings, routing_log: true };
+    });
+    fleet = await TestFleet.start({ configPath });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // traffic of the master key, which the virtual key must not see: routed asks of each kind,
@@ -294,6 +305,25 @@ describe('the console in a browser', () => {
     const explanation = page.getByTestId('explanation');
     await explanation.waitFor();
     expect(await explanation.textContent()).toMatch(/SIMPLE|MEDIUM|COMPLEX|REASONING/);
+    // the owner's loop: the logged asks of the router, labelled from the page
+    const hello = (asks: RoutedAsksPage) => asks.data.find((row) => row.ask === 'Hello from the admin');
+    const logged = hello(
+      await eventually(
+        () => admin<RoutedAsksPage>('/routing/asks?router=frontier-router'),
+        (asks) => hello(asks) !== undefined,
+      ),
+    )!;
+    expect(logged.label).toBeNull();
+    await page.reload();
+    await page.locator('main h1').waitFor();
+    const row = page.getByTestId('logged-asks').locator(`tr[data-ask-id="${logged.id}"]`);
+    expect(await row.textContent()).toContain('Hello from the admin');
+    await row.getByLabel(`Label of ask ${logged.id}`).selectOption('MEDIUM');
+    const labelled = await eventually(
+      () => admin<RoutedAsksPage>('/routing/asks?router=frontier-router&labelled=true'),
+      (asks) => hello(asks)?.label === 'MEDIUM',
+    );
+    expect(hello(labelled)).toMatchObject({ label: 'MEDIUM', label_source: 'owner' });
     await shoot('routing');
     // a deployment cooling down, as a dispatcher marks it in Redis (one no call here uses)
     const info = await admin<{ data: { model_name: string; model_info: { id?: string } }[] }>(

@@ -4,8 +4,10 @@ import type { SpendLogRow, SpendLogsPage } from '@switchyard/contracts/spend/spe
 import type { SpendReport } from '@switchyard/contracts/spend/spend-report';
 import type { VirtualKeyInfo } from '@switchyard/contracts/keys/virtual-key';
 import type { Team } from '@switchyard/contracts/teams/team';
+import type { RoutedAskRow, RoutedAsksPage } from '@switchyard/contracts/routing/routed-asks-messages';
 
 export type { SpendDaily, SpendLatency, SpendLogRow, SpendLogsPage, SpendReport, Team, VirtualKeyInfo };
+export type { RoutedAskRow, RoutedAsksPage };
 
 /** An error answered by the gateway, with its envelope's message. */
 export class ApiError extends Error {
@@ -202,6 +204,15 @@ export class Api {
       model: router,
       messages: [{ role: 'user', content: prompt }],
     });
+  }
+
+  /** The owner's loop: logged asks (only with `general_settings.routing_log`), newest first. */
+  routedAsks(query: Query): Promise<RoutedAsksPage> {
+    return this.request('GET', withQuery('/routing/asks', query));
+  }
+
+  labelAsk(id: string, label: string | null): Promise<RoutedAskRow> {
+    return this.request('POST', '/routing/asks/label', { id, label });
   }
 
   async integration(name: string): Promise<string> {

@@ -21,6 +21,8 @@ import { ManageKeys } from './keys/manage-keys';
 import { SpendCounters } from './spend/spend-counters';
 import { ManageOrg } from './org/manage-org';
 import { OrgController } from './org/org.controller';
+import { RoutedAskStore } from './routing/routed-ask-store';
+import { RoutedAsksController } from './routing/routed-asks.controller';
 import { SpendController } from './spend/spend.controller';
 import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
@@ -37,6 +39,8 @@ const RPC_SERVER = Symbol('RpcServer');
 /** How often the spend counters of budgeted keys are reseeded from Postgres (heals a Redis restart). */
 const RESEED_INTERVAL_MS = 60_000;
 const BACKLOG_INTERVAL_MS = 5000;
+/** How often logged asks past their retention are deleted (also once at start). */
+const ROUTED_ASK_SWEEP_INTERVAL_MS = 3600_000;
 
 /** The microservice side of the ledger, for readiness: true once it listens on the bus. */
 export interface RpcServerState {
@@ -59,6 +63,7 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(LedgerMetrics) private readonly metrics: LedgerMetrics,
     @Inject(RPC_SERVER) private readonly rpcServer: RpcServerState,
+    @Inject(RoutedAskStore) private readonly routedAsks: RoutedAskStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +71,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.reseed();
     await this.consumer.start();
     this.every(RESEED_INTERVAL_MS, () => this.reseed());
+    await this.sweepRoutedAsks();
+    this.every(ROUTED_ASK_SWEEP_INTERVAL_MS, () => this.sweepRoutedAsks());
     this.every(BACKLOG_INTERVAL_MS, async () => {
       const backlog = await this.consumer.backlog();
       this.metrics.consumerPending.set(backlog.unreadMessages);
@@ -105,6 +112,15 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
+  private async sweepRoutedAsks(): Promise<void> {
+    try {
+      const deleted = await this.routedAsks.sweep();
+      if (deleted > 0) this.logger.log(`deleted ${deleted} logged asks past their retention`);
+    } catch (error) {
+      this.logger.warn(`could not delete expired logged asks (${(error as Error).message}); retrying later`);
+    }
+  }
+
   private every(intervalMs: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
       task().catch(() => undefined);
@@ -132,7 +148,7 @@ export class LedgerModule {
     });
     return {
       module: LedgerModule,
-      controllers: [KeysController, OrgController, SpendController],
+      controllers: [KeysController, OrgController, SpendController, RoutedAsksController],
       providers: [
         { provide: ENVIRONMENT, useValue: environment },
         { provide: BusNamespace, useValue: namespace },
@@ -202,9 +218,19 @@ export class LedgerModule {
           useFactory: (dataSource: DataSource) => new UsageStore(dataSource),
         },
         {
+          provide: RoutedAskStore,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) => new RoutedAskStore(dataSource),
+        },
+        {
           provide: UsageConsumer,
-          inject: [BUS, UsageStore, SpendCounters],
-          useFactory: (connection: NatsConnection, store: UsageStore, counters: SpendCounters) =>
+          inject: [BUS, UsageStore, SpendCounters, RoutedAskStore],
+          useFactory: (
+            connection: NatsConnection,
+            store: UsageStore,
+            counters: SpendCounters,
+            routedAsks: RoutedAskStore,
+          ) =>
             new UsageConsumer(
               connection,
               namespace,
@@ -219,6 +245,7 @@ export class LedgerModule {
                   deadLetterMaxBytes: environment.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
                 },
                 streamReplicas: environment.USAGE_STREAM_REPLICAS,
+                routingLog: routedAsks,
               },
               {
                 onBatchWritten: (result, received, durationMs) => {

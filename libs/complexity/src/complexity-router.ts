@@ -2,7 +2,7 @@ import type { ClassifyDecision, ClassifyRequest, Tier } from '@switchyard/contra
 import { CapacityCheck, type ContextWindowOf } from './capacity';
 import { type ComplexitySettings, resolveComplexitySettings } from './complexity-settings';
 import { ComplexityDecider } from './decide';
-import type { LearnedModel } from './learned/learned-model';
+import { type LearnedModel, loadLearnedModel } from './learned/learned-model';
 import { LearnedTierScorer } from './learned-tier-scorer';
 import { type ModelPicker, SessionHashPicker } from './model-picker';
 import type { ComplexityRouterConfig } from './router-config';
@@ -26,7 +26,10 @@ export interface ComplexityRouterOptions {
   contextWindowOf: ContextWindowOf;
   /** chooses a model of a pool; default: a hash of the session id, else round-robin. */
   picker?: ModelPicker;
-  /** the learned classifier's weights; default: the committed model (`loadLearnedModel()`). */
+  /**
+   * the learned classifier's weights; default: the file of the router's `learned_model_path`, else
+   * the committed model (`loadLearnedModel()`).
+   */
   learnedModel?: LearnedModel;
 }
 
@@ -48,7 +51,16 @@ export class ComplexityRouter {
     this.settings = resolveComplexitySettings(definition.name, definition.config);
     this.decider =
       this.settings.classifierType === 'learned'
-        ? new ComplexityDecider(this.settings, new LearnedTierScorer(this.settings, options.learnedModel))
+        ? new ComplexityDecider(
+            this.settings,
+            new LearnedTierScorer(
+              this.settings,
+              options.learnedModel ??
+                (this.settings.learnedModelPath === null
+                  ? undefined
+                  : loadLearnedModel(this.settings.learnedModelPath)),
+            ),
+          )
         : new ComplexityDecider(this.settings);
     this.picker = options.picker ?? new SessionHashPicker();
     this.capacity = new CapacityCheck(this.settings, options.contextWindowOf, this.picker);

@@ -69,6 +69,8 @@ export interface ComplexitySettings {
   classifierType: 'heuristic' | 'learned';
   /** learned only: 0 (plain argmax) … 1, shifts decisions toward stronger tiers. */
   qualityBias: number;
+  /** learned only: the model file named by `learned_model_path`; null: the committed model. */
+  learnedModelPath: string | null;
   /** continuations and follow-ups: `off` (each ask alone, the default), `inherit` or `floor`. */
   conversation: Readonly<ConversationSettings>;
 }
@@ -119,6 +121,7 @@ export function resolveComplexitySettings(
     sessionAffinity: config.session_affinity ?? false,
     classifierType: config.classifier_type ?? 'heuristic',
     qualityBias: config.quality_bias ?? 0,
+    learnedModelPath: config.learned_model_path ?? null,
     conversation: {
       mode: config.conversation?.mode ?? DEFAULT_CONVERSATION.mode,
       floorTurns: config.conversation?.floor_turns ?? DEFAULT_CONVERSATION.floorTurns,

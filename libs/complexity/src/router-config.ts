@@ -33,7 +33,8 @@ export type HousekeepingPattern = z.infer<typeof HousekeepingPattern>;
 
 /**
  * `litellm_params.complexity_router_config`, as LiteLLM reads it plus Switchyard's additions
- * (`housekeeping_patterns`, `session_affinity`, `classifier_type`, `quality_bias`, `conversation`).
+ * (`housekeeping_patterns`, `session_affinity`, `classifier_type`, `quality_bias`, `learned_model_path`,
+ * `conversation`).
  * Unknown keys are an error, so a typo never silently falls back to a default.
  */
 export const ComplexityRouterConfig = z.strictObject({
@@ -67,6 +68,11 @@ export const ComplexityRouterConfig = z.strictObject({
   session_affinity: z.boolean().optional(),
   classifier_type: z.enum(['heuristic', 'learned']).optional(),
   quality_bias: z.number().min(0).max(1).optional(),
+  /**
+   * learned only: the model file to load instead of the committed one (`npm run train:router --
+   * --from-log --out FILE` writes one). A relative path is read from the config file's folder.
+   */
+  learned_model_path: z.string().min(1).optional(),
   /** how continuations and follow-ups of a session are routed (see `ConversationPolicy`). */
   conversation: z
     .strictObject({

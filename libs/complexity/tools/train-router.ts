@@ -157,7 +157,10 @@ export function decisionsOf(logits: readonly Float64Array[], qualityBias: number
 export interface TrainingRecord {
   trainAsks: number;
   trainSha256: string;
-  crossValidation: { folds: number; seed: number; exactAgreement: number; hardToSimple: number };
+  /** absent when the run skipped cross-validation (`--from-log`). */
+  crossValidation?: { folds: number; seed: number; exactAgreement: number; hardToSimple: number };
+  /** `--from-log`: the owner's labelled asks added to the train split, and how often each counted. */
+  ownerLabels?: { asks: number; weight: number; sha256: string };
 }
 
 /** Trains on every given ask and returns the model file's content. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { readCliOptions } from '@switchyard/config';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { readCliOptions, readEnvironment } from '@switchyard/config';
 import { FEATURE_GROUPS, type FeatureOptions } from '../src/learned/feature-options';
 import { writeDocsSection } from './docs-section';
 import { formatLikeRepository } from './format-like-repository';
@@ -15,6 +16,7 @@ import {
   tierIndex,
   type CorpusAsk,
 } from './routing-corpus';
+import { readOwnerLabels } from './routing-log-source';
 import { percent } from './routing-metrics';
 import {
   TRAINING_SETTINGS,
@@ -24,7 +26,11 @@ import {
   trainModelFile,
 } from './train-router';
 
+/** How many corpus asks one owner label counts as: a few, so a handful of labels can move the model. */
+const DEFAULT_LABEL_WEIGHT = 3;
+
 const USAGE = `usage: npm run train:router -- [--resplit] [--ablation] [--search]
+       npm run train:router -- --from-log --out FILE [--label-weight N] [--iterations N]
 
 Splits the corpus (when the split files are missing, or with --resplit), cross-validates the
 chosen settings on the train split, trains on the whole train split and writes
@@ -33,7 +39,31 @@ ${CORPUS_PATHS.model}. The test split is never read.
   --ablation   also cross-validate with each feature group removed (slow: one CV per group) and
                write the table into docs/routing.md
   --search     also cross-validate the L2 penalty grid (slow) and write the table into
-               docs/routing.md`;
+               docs/routing.md
+
+The owner's loop (docs/routing.md, "The owner's loop"):
+  --from-log        train on the train split plus the labelled asks of the routing log, read from
+                    Postgres (DATABASE_URL); no cross-validation. Needs --out.
+  --out FILE        where the model goes. The shipped ${CORPUS_PATHS.model} is never
+                    overwritten by --from-log unless --overwrite-shipped is given too.
+  --label-weight N  each labelled ask counts as N corpus asks (default ${DEFAULT_LABEL_WEIGHT})
+  --iterations N    at most N L-BFGS iterations (default ${TRAINING_SETTINGS.maxIterations}; fewer is faster, less exact)
+The model is used only once a router's complexity_router_config names it (learned_model_path).`;
+
+const ToolEnvironment = z.object({
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
+});
+
+interface TrainOptions {
+  resplit?: boolean;
+  ablation?: boolean;
+  search?: boolean;
+  'from-log'?: boolean;
+  out?: string;
+  'label-weight'?: string;
+  iterations?: string;
+  'overwrite-shipped'?: boolean;
+}
 
 interface CrossValidationResult {
   exactAgreement: number;
@@ -137,16 +167,22 @@ function sha256(text: string): string {
 }
 
 async function main(): Promise<number> {
-  const options = readCliOptions<{ resplit?: boolean; ablation?: boolean; search?: boolean }>(
+  const options = readCliOptions<TrainOptions>(
     {
       resplit: { type: 'boolean' },
       ablation: { type: 'boolean' },
       search: { type: 'boolean' },
+      'from-log': { type: 'boolean' },
+      out: { type: 'string' },
+      'label-weight': { type: 'string' },
+      iterations: { type: 'string' },
+      'overwrite-shipped': { type: 'boolean' },
     },
     USAGE,
   );
   if (typeof options === 'number') return options;
   const root = repositoryRoot();
+  if (options['from-log']) return trainFromLog(root, options);
   const trainPath = join(root, CORPUS_PATHS.train);
   const testPath = join(root, CORPUS_PATHS.test);
   if (options.resplit || !existsSync(trainPath) || !existsSync(testPath)) {
@@ -207,6 +243,73 @@ async function main(): Promise<number> {
   writeFileSync(modelPath, text);
   process.stdout.write(
     `\nmodel: ${CORPUS_PATHS.model}, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, ${file.weights.count} of ${usedBuckets} buckets, L-BFGS ${iterations} iterations, loss ${loss.toFixed(5)}, sha256 ${sha256(text).slice(0, 16)}…, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+  return 0;
+}
+
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive integer`);
+  return parsed;
+}
+
+class UsageError extends Error {}
+
+/**
+ * `--from-log`: the train split plus the owner's labels (each counted `--label-weight` times),
+ * trained without cross-validation, written to `--out` only. Deterministic for the same labels.
+ */
+async function trainFromLog(root: string, options: TrainOptions): Promise<number> {
+  let labelWeight: number;
+  let iterations: number;
+  try {
+    if (options.out === undefined) throw new UsageError('--from-log needs --out FILE');
+    labelWeight = positiveInteger(options['label-weight'], 'label-weight', DEFAULT_LABEL_WEIGHT);
+    iterations = positiveInteger(options.iterations, 'iterations', TRAINING_SETTINGS.maxIterations);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  const outPath = resolve(options.out);
+  const shippedPath = join(root, CORPUS_PATHS.model);
+  if (outPath === shippedPath && !options['overwrite-shipped']) {
+    process.stderr.write(
+      `--out ${options.out} is the shipped model; add --overwrite-shipped to replace it, or write elsewhere\n`,
+    );
+    return 2;
+  }
+  const trainPath = join(root, CORPUS_PATHS.train);
+  const trainText = readFileSync(trainPath, 'utf8');
+  const base = readSplit(trainPath);
+  const labels = await readOwnerLabels(readEnvironment(ToolEnvironment).DATABASE_URL);
+  const asks = [...base, ...Array.from({ length: labelWeight }, () => labels).flat()];
+  const settings = { ...TRAINING_SETTINGS, maxIterations: iterations };
+  const started = Date.now();
+  process.stdout.write(
+    `training on ${base.length} corpus asks and ${labels.length} labelled asks of the routing log (each × ${labelWeight}), at most ${iterations} iterations, no cross-validation\n`,
+  );
+  const {
+    file,
+    iterations: used,
+    loss,
+  } = trainModelFile(asks, settings, {
+    trainAsks: base.length,
+    trainSha256: sha256(trainText),
+    ownerLabels: {
+      asks: labels.length,
+      weight: labelWeight,
+      sha256: sha256(labels.map((ask) => `${ask.id}\t${ask.tier}\t${ask.text}`).join('\n')),
+    },
+  });
+  mkdirSync(dirname(outPath), { recursive: true });
+  const text = JSON.stringify(file);
+  writeFileSync(outPath, text);
+  process.stdout.write(
+    `model: ${outPath}, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KB, L-BFGS ${used} iterations, loss ${loss.toFixed(5)}, sha256 ${sha256(text).slice(0, 16)}…, ${((Date.now() - started) / 1000).toFixed(1)} s
+It is not used until a router's complexity_router_config names it: learned_model_path: ${outPath}
+Compare first: npm run route:replay -- --weights ${outPath}\n`,
   );
   return 0;
 }

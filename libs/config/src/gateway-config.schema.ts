@@ -111,6 +111,14 @@ export const GeneralSettings = z.looseObject({
   health_check_interval: positiveNumber.optional(),
   require_auth_for_metrics_endpoint: z.boolean().optional(),
   max_request_size_mb: positiveNumber.optional(),
+  /**
+   * Switchyard: keep each routed ask's text and decision in Postgres for the owner's loop
+   * (docs/routing.md, "The owner's loop"); off by default. Keys with `metadata.routing_log: false`
+   * are never logged.
+   */
+  routing_log: z.boolean().optional(),
+  /** Switchyard: days a logged ask is kept (default 30); the ledger deletes older ones. */
+  routing_log_retention_days: z.number().int().min(1).max(3650).optional(),
 });
 export type GeneralSettings = z.infer<typeof GeneralSettings>;
 

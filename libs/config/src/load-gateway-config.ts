@@ -95,7 +95,7 @@ export function parseGatewayConfig(
   document.model_list.forEach((entry, index) => {
     const path = `model_list[${index}]`;
     if (entry.litellm_params.model === COMPLEXITY_ROUTER_MODEL) {
-      const router = parseRouter(entry, index, problems);
+      const router = parseRouter(entry, index, dirname(source), problems);
       if (router) routers.push(router);
       return;
     }
@@ -246,7 +246,12 @@ function parseDeployment(
   };
 }
 
-function parseRouter(entry: ModelListEntry, index: number, problems: string[]): RouterDefinition | undefined {
+function parseRouter(
+  entry: ModelListEntry,
+  index: number,
+  folder: string,
+  problems: string[],
+): RouterDefinition | undefined {
   const path = `model_list[${index}].litellm_params.complexity_router_config`;
   const raw = entry.litellm_params.complexity_router_config;
   if (raw === undefined || raw === null) {
@@ -258,7 +263,18 @@ function parseRouter(entry: ModelListEntry, index: number, problems: string[]): 
     problems.push(...formatIssues(parsed.error, path, ` (router "${entry.model_name}")`));
     return undefined;
   }
-  return { name: entry.model_name, index, config: parsed.data, modelInfo: entry.model_info ?? {} };
+  const config = parsed.data;
+  if (config.learned_model_path !== undefined) {
+    // relative to the config file, so a config and the weights trained for it travel together
+    config.learned_model_path = resolve(folder, config.learned_model_path);
+    if (!existsSync(config.learned_model_path)) {
+      problems.push(
+        `${path}.learned_model_path: no model file at ${config.learned_model_path} (router "${entry.model_name}"; npm run train:router -- --from-log --out FILE writes one)`,
+      );
+      return undefined;
+    }
+  }
+  return { name: entry.model_name, index, config, modelInfo: entry.model_info ?? {} };
 }
 
 /** ` (did you mean "x"?)` for a name that is one or two edits away from a known one. */

@@ -24,6 +24,7 @@ import { SpendDaily, SpendDailyMessage } from './spend/spend-daily';
 import { SpendLatency, SpendLatencyMessage } from './spend/spend-latency';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
 import { SpendReport, SpendReportMessage } from './spend/spend-report';
+import { RoutedAsksMessage, RoutedAsksReply } from './routing/routed-asks-messages';
 import { Subjects } from './subjects';
 import { OrgMessage, OrgReply } from './teams/org-messages';
 
@@ -46,6 +47,7 @@ export const RpcContracts = {
   [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
   [Subjects.spendDaily]: { request: SpendDailyMessage, response: SpendDaily },
   [Subjects.spendLatency]: { request: SpendLatencyMessage, response: SpendLatency },
+  [Subjects.routedAsks]: { request: RoutedAsksMessage, response: RoutedAsksReply },
 } as const;
 export type RpcSubject = keyof typeof RpcContracts;
 export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;

@@ -31,3 +31,5 @@ export * from './keys/budget-redis-keys';
 export * from './teams/budget-scope';
 export * from './teams/team';
 export * from './teams/org-messages';
+export * from './routing/routed-ask';
+export * from './routing/routed-asks-messages';

@@ -41,6 +41,14 @@ export const Subjects = {
   spendDaily: 'spend.daily.v1',
   /** request/reply, served by the ledger: p50/p99 latency per deployment from recent usage rows. */
   spendLatency: 'spend.latency.v1',
+  /**
+   * JetStream, stream `USAGE` (so the ledger's consumer reads it): routed asks and explicit re-asks
+   * for the owner's loop, published only while `general_settings.routing_log` is on. Four tokens,
+   * so it never matches `usage.<provider>.v1`.
+   */
+  routingLog: 'usage.routing.asks.v1',
+  /** request/reply, served by the ledger: list logged asks, label one (the owner's loop). */
+  routedAsks: 'routing.asks.v1',
 } as const;
 
 export const QueueGroups = {

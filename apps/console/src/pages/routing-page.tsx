@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, formatCount, formatUsd, todayUtc } from '../api';
 import { addDays, costPerTier, tierMix } from '../charts/series';
@@ -73,6 +73,7 @@ export function RoutingPage() {
             </div>
           )}
           <ExplainBox router={router} />
+          <LoggedAsks router={router} />
         </>
       )}
     </div>
@@ -175,6 +176,108 @@ function ExplainBox({ router }: { router: string }) {
           )}
         </div>
       )}
+    </Panel>
+  );
+}
+
+const TIER_LABELS = ['SIMPLE', 'MEDIUM', 'COMPLEX', 'REASONING'] as const;
+
+/**
+ * The owner's loop: the router's logged asks (their text, only while `routing_log` is on) with a
+ * label selector per ask; a label is the tier the ask should have had, for
+ * `npm run train:router -- --from-log`.
+ */
+function LoggedAsks({ router }: { router: string }) {
+  const { api } = useConsole();
+  const queryClient = useQueryClient();
+  const [unlabelledOnly, setUnlabelledOnly] = useState(false);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const query = {
+    router,
+    limit: 25,
+    ...(unlabelledOnly ? { labelled: 'false' } : {}),
+    ...(cursor === undefined ? {} : { cursor }),
+  };
+  const asks = useQuery({ queryKey: ['routed-asks', query], queryFn: () => api.routedAsks(query) });
+  const label = useMutation({
+    mutationFn: ({ id, tier }: { id: string; tier: string | null }) => api.labelAsk(id, tier),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['routed-asks'] }),
+  });
+  const rows = asks.data?.data ?? [];
+  return (
+    <Panel
+      title="Logged asks"
+      actions={
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={unlabelledOnly}
+            onChange={(event) => {
+              setUnlabelledOnly(event.target.checked);
+              setCursors([]);
+            }}
+          />{' '}
+          Unlabelled only
+        </label>
+      }
+    >
+      <QueryState error={asks.error ?? label.error} loading={asks.isLoading} />
+      {asks.data && rows.length === 0 && (
+        <p className="empty">
+          No logged asks. With <code>general_settings.routing_log: true</code> the gateway keeps each routed
+          ask&apos;s text here (docs/routing.md, &quot;The owner&apos;s loop&quot;).
+        </p>
+      )}
+      {rows.length > 0 && (
+        <table className="compact" data-testid="logged-asks">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Ask</th>
+              <th scope="col">Routed</th>
+              <th scope="col">Label</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} data-ask-id={row.id}>
+                <td>{row.created_at.slice(0, 19).replace('T', ' ')}</td>
+                <td className="ask" title={row.ask}>
+                  {row.ask.length > 120 ? `${row.ask.slice(0, 119)}…` : row.ask}
+                </td>
+                <td>{row.tier ?? '—'}</td>
+                <td>
+                  <select
+                    aria-label={`Label of ask ${row.id}`}
+                    value={row.label ?? ''}
+                    disabled={label.isPending}
+                    onChange={(event) => label.mutate({ id: row.id, tier: event.target.value || null })}
+                  >
+                    <option value="">—</option>
+                    {TIER_LABELS.map((tier) => (
+                      <option key={tier}>{tier}</option>
+                    ))}
+                  </select>
+                  {row.label_source === 'implicit' ? ' (implicit)' : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="inline">
+        {cursors.length > 0 && (
+          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+            Newer
+          </button>
+        )}
+        {asks.data?.next_cursor && (
+          <button type="button" onClick={() => setCursors([...cursors, asks.data.next_cursor!])}>
+            Older
+          </button>
+        )}
+      </div>
     </Panel>
   );
 }

@@ -5,7 +5,9 @@ import { CustomersController } from './customers.controller';
 import { KeysController } from './keys.controller';
 import { ManageOrg } from './manage-org';
 import { ManageVirtualKeys } from './manage-virtual-keys';
+import { ManageRoutedAsks } from './manage-routed-asks';
 import { ReadSpend } from './read-spend';
+import { RoutedAsksController } from './routed-asks.controller';
 import { SpendController } from './spend.controller';
 import { TeamsController } from './teams.controller';
 import { UsersController } from './users.controller';
@@ -13,8 +15,15 @@ import { UsersController } from './users.controller';
 /** The admin routes of virtual keys, teams, users, customers and spend (master key; team admins for their keys), served by the ledger over the bus. */
 @Module({
   imports: [AuthModule, InfrastructureModule],
-  controllers: [KeysController, TeamsController, UsersController, CustomersController, SpendController],
-  providers: [ManageVirtualKeys, ManageOrg, ReadSpend],
+  controllers: [
+    KeysController,
+    TeamsController,
+    UsersController,
+    CustomersController,
+    SpendController,
+    RoutedAsksController,
+  ],
+  providers: [ManageVirtualKeys, ManageOrg, ReadSpend, ManageRoutedAsks],
   exports: [ReadSpend],
 })
 export class AdminModule {}

@@ -24,6 +24,7 @@ import type { ChatResponseCache } from './chat-response-cache';
 import { type ChatPart, CompleteChat } from './complete-chat';
 import { FallbackPolicy } from './fallback-policy';
 import type { RecordRefusal } from '../limits/record-refusal';
+import type { RoutingLog } from '../routing/routing-log';
 
 const configuration = parseGatewayConfig(
   `
@@ -196,6 +197,7 @@ describe(CompleteChat.name, () => {
         lookup: async () => ({ key: null, policy: null, hit: null }),
         save: () => undefined,
       } as unknown as ChatResponseCache,
+      { record: () => undefined } as unknown as RoutingLog,
     );
   }
 

@@ -14,6 +14,7 @@ import { DispatchClient, type DispatchChatPart } from '../dispatch/dispatch-clie
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { ResolveModel } from '../routing/resolve-model';
 import { routeSummaryOf } from '../routing/route-summary';
+import { RoutingLog } from '../routing/routing-log';
 import { sessionOwnerOf } from '../routing/session-routes';
 import { CALL_ADMISSION, type AdmittedCall, type CallAdmission } from '../limits/call-admission';
 import { type CacheLookup, ChatResponseCache } from './chat-response-cache';
@@ -69,6 +70,7 @@ export class CompleteChat {
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
     @Inject(FallbackPolicy) private readonly fallbacks: FallbackPolicy,
     @Inject(ChatResponseCache) private readonly responseCache: ChatResponseCache,
+    @Inject(RoutingLog) private readonly routingLog: RoutingLog,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class CompleteChat {
       sessionId: context.sessionId,
       sessionOwner: sessionOwnerOf(context.caller),
     });
+    this.routingLog.record(request, resolved, context);
     const candidates = this.fallbacks.candidatesFor(resolved, context);
     const admitted = await this.admission.admit(
       context,

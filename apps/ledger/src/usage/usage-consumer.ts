@@ -18,7 +18,14 @@ import {
   ensureUsageStreams,
   type UsageStreamLimits,
 } from '@switchyard/bus';
-import { Consumers, Streams, Subjects, UsageBatch, UsageEvent } from '@switchyard/contracts';
+import {
+  Consumers,
+  RoutingLogRecord,
+  Streams,
+  Subjects,
+  UsageBatch,
+  UsageEvent,
+} from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
 import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
@@ -38,6 +45,16 @@ export interface UsageConsumerOptions {
   streamLimits?: UsageStreamLimits;
   /** replicas of the USAGE streams if this consumer creates them (1 when unset). */
   streamReplicas?: number;
+  /**
+   * where the owner's loop records (`usage.routing.asks.v1`, same stream) go; without one they are
+   * dead-lettered like any message the ledger cannot store.
+   */
+  routingLog?: RoutingLogSink;
+}
+
+/** Stores one routing-log record (`RoutedAskStore`); throws when the database fails. */
+export interface RoutingLogSink {
+  record(record: RoutingLogRecord): Promise<void>;
 }
 
 /** How full one usage stream is. */
@@ -102,6 +119,8 @@ export class UsageConsumer {
   private pending: Delivery[] = [];
   private pendingEvents = 0;
   private readonly writing = new Set<Promise<void>>();
+  /** routing-log records are stored one after another, in stream order (an explicit re-ask after its ask). */
+  private routingLogWrites: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private loop: Promise<void> | null = null;
@@ -151,6 +170,7 @@ export class UsageConsumer {
     await this.loop;
     this.flushNow();
     while (this.writing.size > 0) await Promise.all([...this.writing]);
+    await this.routingLogWrites;
   }
 
   /** Usage messages this consumer has not yet acknowledged, and the age of the oldest. */
@@ -183,7 +203,13 @@ export class UsageConsumer {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    const routingLogSubject = this.namespace.subject(Subjects.routingLog);
     for await (const message of messages) {
+      if (message.subject === routingLogSubject) {
+        this.routingLogWrites = this.routingLogWrites.then(() => this.storeRoutingLog(message));
+        if (this.stopped) break;
+        continue;
+      }
       const delivery = this.read(message);
       this.pending.push(delivery);
       this.pendingEvents += delivery.events.length;
@@ -358,6 +384,38 @@ export class UsageConsumer {
     }
     const note = minimal === null ? reason : `${reason}; ${MINIMAL_ROW_NOTE}`;
     delivery.deadLetters.push(this.deadLetter(delivery.message, data(), note, index));
+  }
+
+  /**
+   * One owner's-loop record (a routed ask, or an explicit re-ask that labels one): stored on its
+   * own, acknowledged after the write; unreadable → dead-lettered; a database failure → redelivered.
+   */
+  private async storeRoutingLog(message: JsMsg): Promise<void> {
+    let parsed: ReturnType<typeof RoutingLogRecord.safeParse>;
+    try {
+      parsed = RoutingLogRecord.safeParse(decodeJson(message.data));
+    } catch {
+      if (await this.deadLetter(message, message.data, 'not JSON', 0)) message.term();
+      else message.nak(5000);
+      return;
+    }
+    const sink = this.options.routingLog;
+    if (!parsed.success || sink === undefined) {
+      const reason = parsed.success
+        ? 'a routing-log record, and this ledger stores none'
+        : `not a routing-log record: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
+      if (await this.deadLetter(message, message.data, reason, 0)) message.term();
+      else message.nak(5000);
+      return;
+    }
+    try {
+      await sink.record(parsed.data);
+      message.ack();
+    } catch (error) {
+      this.listener.onWriteFailure?.(error as Error);
+      this.logger.warn(`storing a routed ask failed (${(error as Error).message}); redelivering`);
+      message.nak(2000);
+    }
   }
 
   /** Publishes an unreadable event with its reason; resolves false when that failed. */

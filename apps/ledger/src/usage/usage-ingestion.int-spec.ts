@@ -307,4 +307,51 @@ describe('usage ingestion (ledger)', () => {
     const deadLetter = await lastDeadLetter(unreadable.eventId);
     expect(deadLetter.header.get('x-dead-letter-reason')).toContain('stored as a minimal row');
   });
+
+  it('stores a routing-log record from the USAGE stream and dead-letters one it cannot read, without stopping', async () => {
+    const jetstream = connection.jetstream();
+    const subject = namespace.subject(Subjects.routingLog);
+    const deadBefore = await deadLetterCount();
+    await jetstream.publish(subject, encodeJson({ kind: 'routed', requestId: 'no-decision' }));
+    const requestId = `routing-log-${randomUUID()}`;
+    const now = new Date().toISOString();
+    await jetstream.publish(
+      subject,
+      encodeJson({
+        kind: 'routed',
+        requestId,
+        at: now,
+        expiresAt: now,
+        router: 'r',
+        tier: 'MEDIUM',
+        score: 0.4,
+        cause: 'learned',
+        complexityTier: 'MEDIUM',
+        model: 'm',
+        dimensions: [],
+        ask: 'explain this function',
+        sessionId: null,
+        keyId: null,
+        teamId: null,
+      }),
+    );
+    const rows = await eventually(
+      () =>
+        fleet.database.query<{ ask: string }>('SELECT ask FROM routed_asks WHERE request_id = $1', [
+          requestId,
+        ]),
+      (found) => found.length === 1,
+    );
+    expect(rows).toEqual([{ ask: 'explain this function' }]);
+    const manager = await connection.jetstreamManager();
+    const deadLetter = await eventually(
+      () =>
+        manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
+          last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+        }),
+      (message) => message.header.get('x-original-subject') === subject,
+    );
+    expect(deadLetter.header.get('x-dead-letter-reason')).toContain('not a routing-log record');
+    expect(await deadLetterCount()).toBe(deadBefore + 1);
+  });
 });
