@@ -1,12 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
-import {
-  BusNamespace,
-  type BusStream,
-  NO_SUBSCRIBERS,
-  requestProvider,
-  StreamRequester,
-} from '@switchyard/bus';
+import { type BusStream, NO_SUBSCRIBERS, type ProviderRequester } from '@switchyard/bus';
 import {
   type AttemptOutcome,
   type ChatCompletion,
@@ -16,10 +9,9 @@ import {
   type DispatchEmbedRequest,
   DispatchReply,
   GatewayError,
-  Subjects,
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
-import { BUS_CONNECTION } from '../infrastructure/tokens';
+import { PROVIDER_REQUESTER } from '../infrastructure/tokens';
 import { AttemptFailure } from './attempt-failure';
 import { ReplyQueue } from './reply-queue';
 
@@ -38,13 +30,14 @@ export type DispatchChatPart =
   | { type: 'chunk'; chunk: ChatCompletionChunk }
   | { type: 'final'; outcome: AttemptOutcome; response: ChatCompletion | null };
 
-/** The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation. */
+/**
+ * The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation,
+ * over the transport chosen at start (`PROVIDER_REQUESTER`: NATS, or in process).
+ */
 @Injectable()
 export class DispatchClient {
   constructor(
-    @Inject(StreamRequester) private readonly streams: StreamRequester,
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(BusNamespace) private readonly namespace: BusNamespace,
+    @Inject(PROVIDER_REQUESTER) private readonly providers: ProviderRequester,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
@@ -95,8 +88,9 @@ export class DispatchClient {
       finish();
     });
     try {
-      stream = this.streams.start(
-        Subjects.dispatchChat(provider),
+      stream = this.providers.stream(
+        provider,
+        'chat',
         request,
         {
           requestId: request.requestId,
@@ -164,11 +158,11 @@ export class DispatchClient {
   }
 
   private sendCancel(provider: string, requestId: string): void {
-    this.streams.notify(Subjects.dispatchCancel(provider), { requestId }, requestId);
+    this.providers.notify(provider, 'cancel', { requestId }, requestId);
   }
 
   embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
-    return requestProvider(this.connection, this.namespace, provider, 'embed', request, {
+    return this.providers.request(provider, 'embed', request, {
       timeoutMs: EMBED_TIMEOUT_MS,
       requestId: request.requestId,
     });
