@@ -36,7 +36,7 @@ export interface OneProcess {
 export async function startOneProcess(): Promise<OneProcess> {
   const environment = readEnvironment(OneProcessEnvironment);
   const ingressEnvironment = readEnvironment(IngressEnvironment);
-  startTracing('switchyard', environment);
+  startTracing('one-process', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
   const { local, remote } = splitProviders(environment.SWITCHYARD_REMOTE_PROVIDERS, configuration);
   const logger = new Logger('Switchyard');

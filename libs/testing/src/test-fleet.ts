@@ -69,8 +69,9 @@ export class TestFleet {
     readonly namespace: string,
     readonly database: TestDatabase,
     readonly redisPrefix: string,
+    readyTimeoutMs?: number,
   ) {
-    this.fleet = new Fleet({ root: REPO_ROOT, onLine: (line) => this.logs.push(line) });
+    this.fleet = new Fleet({ root: REPO_ROOT, onLine: (line) => this.logs.push(line), readyTimeoutMs });
   }
 
   static async start(options: TestFleetOptions = {}): Promise<TestFleet> {
@@ -83,7 +84,14 @@ export class TestFleet {
       }
     }
     const suffix = uniqueSuffix();
-    const testFleet = new TestFleet(`t${suffix}.`, TestDatabase.plan(), `switchyard-test-${suffix}:`);
+    // the one-process gateway starts every module before it listens: on a busy machine that takes
+    // longer than one service does
+    const testFleet = new TestFleet(
+      `t${suffix}.`,
+      TestDatabase.plan(),
+      `switchyard-test-${suffix}:`,
+      mode === 'one-process' ? 90_000 : undefined,
+    );
     testFleet.mode = mode;
     const infrastructure = testInfrastructure();
     const [ingressPort, mockPort] = [await freePort(), await freePort()];
