@@ -25,6 +25,8 @@ const configPath = resolve(root, env.GATEWAY_CONFIG ?? 'config/demo.yaml');
 const defaults = {
   GATEWAY_CONFIG: configPath,
   PORT: env.PORT ?? '4000',
+  // loopback by default, as `npm run fleet`: the demo key is refused on any wider address
+  HOST: env.HOST ?? '127.0.0.1',
   NATS_URL: env.NATS_URL ?? 'nats://127.0.0.1:4222',
   DATABASE_URL: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchyard',
   REDIS_URL:
