@@ -15,6 +15,8 @@ import { ClassifierMetrics, createMetricsRegistry, startTracing } from '@switchy
 import { ClassifierModule } from '../../classifier/src/classifier.module';
 import { ClassifyController } from '../../classifier/src/classify.controller';
 import { createDispatcherApp } from '../../dispatcher/src/dispatcher-app';
+import { checkDemoKey } from '../../ingress/src/auth/demo-key-policy';
+import { MasterKey } from '../../ingress/src/auth/master-key';
 import { createIngressApp } from '../../ingress/src/ingress-app';
 import { createLedgerApp } from '../../ledger/src/ledger-app';
 
@@ -39,6 +41,12 @@ export async function startOneProcess(): Promise<OneProcess> {
   startTracing('one-process', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
   const { local, remote } = splitProviders(environment.SWITCHYARD_REMOTE_PROVIDERS, configuration);
+  // before any module starts (the ingress checks again when it is created, as in the fleet)
+  checkDemoKey(
+    MasterKey.fromConfiguration(configuration, ingressEnvironment),
+    configuration,
+    ingressEnvironment,
+  );
   const logger = new Logger('Switchyard');
   // the ingress's registry has the process metrics; the others only their modules' own
   const registries = {
