@@ -78,11 +78,6 @@ export class InProcessProviders implements ProviderServer {
     };
   }
 
-  /** true when a handler of `provider` is registered here. */
-  serves(provider: string): boolean {
-    return this.served.has(keyOf(provider, 'chat'));
-  }
-
   /** the ingress's side: local providers here, the others through `remote` (or "no dispatcher"). */
   requester(remote: ProviderRequester | null): ProviderRequester {
     return {
