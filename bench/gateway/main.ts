@@ -13,8 +13,19 @@ const ROOT = join(__dirname, '../../..');
 const MASTER_KEY = 'sk-bench-master-key';
 const UPSTREAM_LATENCY_MS = 10;
 const quick = process.argv.includes('--quick');
+/** `--scenario <text>`: only the scenarios whose name contains it (one at a time on a shared machine). */
+const scenarioFilter = (() => {
+  const index = process.argv.indexOf('--scenario');
+  return index >= 0 ? (process.argv[index + 1] ?? '') : null;
+})();
 
-type TargetName = 'direct' | 'switchyard' | 'portkey' | 'switchyard (router)';
+/**
+ * `switchyard`: the fleet (one process per service); `one-process`: the same gateway as one
+ * process (`npm start`), beside it on the same bus, database and mock.
+ */
+type TargetName =
+  'direct' | 'switchyard' | 'one-process' | 'portkey' | 'switchyard (router)' | 'one-process (router)';
+type Urls = Record<'direct' | 'switchyard' | 'oneProcess' | 'portkey', string>;
 
 interface Scenario {
   name: string;
@@ -55,31 +66,49 @@ const databaseUrl = (() => {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const [ingressPort, mockPort, portkeyPort] = [await freePort(), await freePort(), await freePort()];
+  const [ingressPort, mockPort, portkeyPort, oneProcessPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const fleet = new Fleet({
     root: ROOT,
     onLine: (line) => (/error|warn/i.test(line) ? process.stderr.write(`${line}\n`) : undefined),
   });
+  const benchEnvironment = {
+    NATS_URL: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
+    REDIS_URL: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    DATABASE_URL: databaseUrl,
+    BUS_NAMESPACE: `bench${suffix}.`,
+    REDIS_KEY_PREFIX: `switchyard-bench-${suffix}:`,
+    LITELLM_MASTER_KEY: MASTER_KEY,
+    MOCK_PROVIDER_URL: `http://127.0.0.1:${mockPort}`,
+    MOCK_LATENCY_MS: String(UPSTREAM_LATENCY_MS),
+    LOG_LEVEL: 'warn',
+  };
   const specs = await planFleet({
     configPath: join(ROOT, 'config/demo.yaml'),
-    environment: {
-      NATS_URL: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
-      REDIS_URL: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: databaseUrl,
-      BUS_NAMESPACE: `bench${suffix}.`,
-      REDIS_KEY_PREFIX: `switchyard-bench-${suffix}:`,
-      LITELLM_MASTER_KEY: MASTER_KEY,
-      MOCK_PROVIDER_URL: `http://127.0.0.1:${mockPort}`,
-      MOCK_LATENCY_MS: String(UPSTREAM_LATENCY_MS),
-      LOG_LEVEL: 'warn',
-    },
+    environment: benchEnvironment,
     ingressPort,
     mockPort,
   });
+  // the one-process gateway: on the same namespace and database (its ledger shares the durable
+  // consumer), so the usage rows count both gateways' requests
+  const oneProcess = (
+    await planFleet({
+      configPath: join(ROOT, 'config/demo.yaml'),
+      environment: benchEnvironment,
+      ingressPort: oneProcessPort,
+      mockPort,
+      withMock: false,
+      mode: 'one-process',
+    })
+  ).map((spec) => ({ ...spec, name: 'one-process' }));
   console.log(
-    `bench: starting the fleet (${specs.length} services), the mock (${UPSTREAM_LATENCY_MS} ms upstream latency) and Portkey…`,
+    `bench: starting the fleet (${specs.length} services), the one-process gateway, the mock (${UPSTREAM_LATENCY_MS} ms upstream latency) and Portkey…`,
   );
-  await fleet.start(specs);
+  await fleet.start([...specs, ...oneProcess]);
   const portkey = await startPortkey(portkeyPort);
   const processes: Record<string, number> = {};
   for (const name of fleet.names()) processes[name] = fleet.pid(name)!;
@@ -97,6 +126,7 @@ async function main(): Promise<void> {
   const urls = {
     direct: `http://127.0.0.1:${mockPort}/v1/chat/completions`,
     switchyard: `http://127.0.0.1:${ingressPort}/v1/chat/completions`,
+    oneProcess: `http://127.0.0.1:${oneProcessPort}/v1/chat/completions`,
     portkey: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
   };
   const rows: Row[] = [];
@@ -115,7 +145,7 @@ async function main(): Promise<void> {
           durationMs: warmupMs,
           warmupMs: 0,
         });
-        if (target.startsWith('switchyard')) switchyardSent += warm.sent;
+        if (target.startsWith('switchyard') || target.startsWith('one-process')) switchyardSent += warm.sent;
       }
     }
     for (const scenario of scenarios(urls)) {
@@ -126,7 +156,8 @@ async function main(): Promise<void> {
           durationMs: scenario.durationMs,
           warmupMs: quick ? 300 : 1500,
         });
-        if (target.startsWith('switchyard')) switchyardSent += result.sent;
+        if (target.startsWith('switchyard') || target.startsWith('one-process'))
+          switchyardSent += result.sent;
         results.set(target, result);
         const row = summarize(scenario, target, result, results.get('direct'));
         rows.push(row);
@@ -186,7 +217,7 @@ async function main(): Promise<void> {
   }
 }
 
-function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): Scenario[] {
+function scenarios(urls: Urls): Scenario[] {
   const seconds = (full: number) => (quick ? 1500 : full * 1000);
   const fixture = JSON.parse(
     readFileSync(join(ROOT, 'test/fixtures/opencode-chat-request.json'), 'utf8'),
@@ -221,7 +252,7 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
       };
     }
     return {
-      url: urls.switchyard,
+      url: target.startsWith('one-process') ? urls.oneProcess : urls.switchyard,
       headers: {
         ...headers,
         authorization: `Bearer ${MASTER_KEY}`,
@@ -236,7 +267,7 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
     messages: [{ role: 'user', content: 'Say hello in five words' }],
     max_tokens: 64,
   });
-  const three: TargetName[] = ['direct', 'switchyard', 'portkey'];
+  const three: TargetName[] = ['direct', 'switchyard', 'one-process', 'portkey'];
   const list: Scenario[] = [
     {
       name: 'chat, concurrency 1',
@@ -291,7 +322,10 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
       request: (target) =>
         spec(
           target,
-          { ...fixture.body, model: target === 'switchyard' ? 'opencodego-router' : 'deepseek-v4-flash' },
+          {
+            ...fixture.body,
+            model: target === 'direct' || target === 'portkey' ? 'deepseek-v4-flash' : 'opencodego-router',
+          },
           true,
         ),
     },
@@ -300,7 +334,7 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
       concurrency: 16,
       durationMs: seconds(10),
       stream: false,
-      targets: ['direct', 'switchyard'],
+      targets: ['direct', 'switchyard', 'one-process'],
       request: (target) => spec(target, small('gpt-5.4'), false, { cache: true }),
     },
     {
@@ -308,10 +342,10 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
       concurrency: 1,
       durationMs: seconds(10),
       stream: false,
-      targets: ['direct', 'switchyard', 'switchyard (router)'],
+      targets: ['direct', 'switchyard', 'switchyard (router)', 'one-process', 'one-process (router)'],
       request: (target) =>
-        target === 'switchyard (router)'
-          ? { ...spec('switchyard', small('opencodego-router'), false) }
+        target.endsWith('(router)')
+          ? { ...spec(target, small('opencodego-router'), false) }
           : spec(
               target,
               small(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'),
@@ -319,7 +353,7 @@ function scenarios(urls: Record<'direct' | 'switchyard' | 'portkey', string>): S
             ),
     },
   ];
-  return list;
+  return scenarioFilter === null ? list : list.filter((scenario) => scenario.name.includes(scenarioFilter));
 }
 
 function summarize(
@@ -434,7 +468,7 @@ function toMarkdown(report: {
   const lines = [
     `## Switchyard benchmark ${report.date}${report.quick ? ' (quick)' : ''}`,
     '',
-    `${report.machine}; mock upstream latency ${report.upstreamLatencyMs} ms; whole fleet, Postgres, Redis, NATS, Portkey and the load generator on the same machine.`,
+    `${report.machine}; mock upstream latency ${report.upstreamLatencyMs} ms; whole fleet ("switchyard"), the one-process gateway ("one-process", one Node process), Postgres, Redis, NATS, Portkey and the load generator on the same machine.`,
     '',
     '| scenario | target | req/s | p50 ms | p95 ms | p99 ms | added p50 | added p99 | TTFT p50 | TTFT added p50 | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

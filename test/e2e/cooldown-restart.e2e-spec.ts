@@ -25,6 +25,8 @@ describe('cooldowns across an ingress restart', () => {
       };
     });
     fleet = await TestFleet.start({
+      // fleet only: it restarts the ingress process alone while the dispatcher keeps running
+      mode: 'fleet',
       configPath,
       only: (spec) => ['mock-provider', 'ledger', 'dispatcher-openai', 'ingress'].includes(spec.name),
     });

@@ -16,7 +16,8 @@ describe('dispatcher replicas of one provider', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({ extraDispatchers: { openai: 1 } });
+    // fleet only: dispatcher replicas are processes, one of them killed
+    fleet = await TestFleet.start({ mode: 'fleet', extraDispatchers: { openai: 1 } });
     client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
   });
 

@@ -44,7 +44,12 @@ describe('health end to end (demo fleet, probes every second)', () => {
   beforeAll(async () => {
     // the demo config with a one-second interval, so a stopped upstream shows within the test
     const variant = configVariant(REPO_ROOT, { health_check_interval: 1 });
-    fleet = await TestFleet.start({ ...variant, environment: { BACKGROUND_HEALTH_CHECKS: 'true' } });
+    // fleet only: a test stops the ledger process while the ingress keeps running
+    fleet = await TestFleet.start({
+      ...variant,
+      mode: 'fleet',
+      environment: { BACKGROUND_HEALTH_CHECKS: 'true' },
+    });
   });
 
   afterAll(async () => {

@@ -17,7 +17,9 @@ describe('observability end to end (demo fleet): every metric the dashboard quer
   let client: OpenAI;
 
   beforeAll(async () => {
-    ({ fleet, client } = await startFleetWithOpenAI());
+    // fleet only: it scrapes each service process's own /metrics (the one-process gateway's single
+    // /metrics is checked by one-process.e2e-spec.ts)
+    ({ fleet, client } = await startFleetWithOpenAI({ mode: 'fleet' }));
 
     // direct and routed traffic, JSON and SSE, a repeat (cache), a refusal and an unknown model
     const ask = (model: string, content: string) =>

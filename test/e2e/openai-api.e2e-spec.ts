@@ -235,10 +235,15 @@ describe('the OpenAI surface: cache, embeddings, model info, parameters, SSE fra
         messages: [{ role: 'user', content: 'x'.repeat(size) }],
       }),
     });
-    expect(response.status).toBe(413);
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('request_too_large');
-    expect(body.error.message).toMatch(/larger than/);
+    if (fleet.mode === 'one-process' && size < 10 * 1024 * 1024) {
+      // no bus between the ingress and its dispatchers: a request under the HTTP limit is answered
+      expect(response.status).toBe(200);
+    } else {
+      expect(response.status).toBe(413);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('request_too_large');
+      expect(body.error.message).toMatch(/larger than/);
+    }
     const after = await client.chat.completions.create({
       model: 'gpt-5.4-mini',
       messages: [{ role: 'user', content: 'still here' }],

@@ -20,7 +20,8 @@ describe('tracing across services (in-memory exporter)', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({ environment: { OTEL_TEST_SPAN_FILE: spanFile } });
+    // fleet only: spans are told apart by the service process that exported them
+    fleet = await TestFleet.start({ mode: 'fleet', environment: { OTEL_TEST_SPAN_FILE: spanFile } });
     client = new OpenAI({ apiKey: TEST_MASTER_KEY, baseURL: `${fleet.baseUrl}/v1`, maxRetries: 0 });
   });
 

@@ -2,7 +2,7 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import type { MsgHdrs } from 'nats';
 import { Ctx, MessagePattern, type NatsContext, Payload } from '@nestjs/microservices';
 import { contextFromHeaders, GatewayRpcExceptionFilter } from '@switchyard/bus';
-import { SpanKind, tracer } from '@switchyard/telemetry';
+import { type Context, SpanKind, tracer } from '@switchyard/telemetry';
 import { type ClassifyDecision, ClassifyRequest, parseBusMessage, Subjects } from '@switchyard/contracts';
 import { DecideRoute } from './decide-route';
 
@@ -13,12 +13,13 @@ export class ClassifyController {
   constructor(@Inject(DecideRoute) private readonly decideRoute: DecideRoute) {}
 
   @MessagePattern(Subjects.classify)
-  async classify(@Payload() payload: unknown, @Ctx() nats: NatsContext): Promise<ClassifyDecision> {
-    const span = tracer.startSpan(
-      Subjects.classify,
-      { kind: SpanKind.SERVER },
-      contextFromHeaders(nats.getHeaders() as MsgHdrs | undefined),
-    );
+  classify(@Payload() payload: unknown, @Ctx() nats: NatsContext): Promise<ClassifyDecision> {
+    return this.handle(payload, contextFromHeaders(nats.getHeaders() as MsgHdrs | undefined));
+  }
+
+  /** one request as it arrived, on the bus or in process (the one-process mode), under the caller's trace. */
+  async handle(payload: unknown, caller: Context): Promise<ClassifyDecision> {
+    const span = tracer.startSpan(Subjects.classify, { kind: SpanKind.SERVER }, caller);
     try {
       const decision = await this.decide(payload);
       span.setAttributes({

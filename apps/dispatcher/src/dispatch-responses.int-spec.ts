@@ -1,7 +1,14 @@
 import { connect, type JetStreamManager, type NatsConnection, type Subscription } from 'nats';
 import { Registry } from 'prom-client';
 import { parseGatewayConfig } from '@switchyard/config';
-import { BusNamespace, ensureUsageStreams, StreamRequester, UsagePublisher } from '@switchyard/bus';
+import {
+  BusNamespace,
+  ensureUsageStreams,
+  NatsProviderRequester,
+  NatsProviderServer,
+  StreamRequester,
+  UsagePublisher,
+} from '@switchyard/bus';
 import {
   type DispatchResponsesRequest,
   Streams,
@@ -88,8 +95,7 @@ model_list:
     upstream = new UpstreamClient();
     inFlight = new InFlightRequests();
     server = new DispatchServer(
-      connection,
-      namespace,
+      new NatsProviderServer(connection, namespace),
       served.providers,
       'dispatcher-responses-test',
       {} as DispatchChat,
@@ -113,7 +119,10 @@ model_list:
         }),
       );
     streams = new StreamRequester(connection, namespace);
-    sut = new DispatchClient(streams, connection, namespace, new IngressMetrics(new Registry()));
+    sut = new DispatchClient(
+      new NatsProviderRequester(connection, namespace, streams),
+      new IngressMetrics(new Registry()),
+    );
     await connection.flush();
   });
 

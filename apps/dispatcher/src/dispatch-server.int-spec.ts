@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
-import { BusNamespace, decodeJson, encodeJson } from '@switchyard/bus';
+import { BusNamespace, decodeJson, encodeJson, NatsProviderServer } from '@switchyard/bus';
 import {
   type DispatchEmbedReply,
   type DispatchEmbedRequest,
@@ -72,8 +72,7 @@ describe(DispatchServer.name, () => {
     const embeddings = new AbortOnlyEmbeddings();
     inFlight = new InFlightRequests();
     const sut = new DispatchServer(
-      connection,
-      namespace,
+      new NatsProviderServer(connection, namespace),
       ['openai'],
       'dispatcher-test',
       {} as DispatchChat,

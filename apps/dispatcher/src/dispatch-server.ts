@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Msg, NatsConnection, Subscription } from 'nats';
-import { type BusNamespace, CoalescingPublisher, contextFromHeaders, serveProvider } from '@switchyard/bus';
+import type { ProviderRequestOrigin, ProviderServer, ServedOperation } from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
   type DispatchChatRequest,
@@ -9,7 +8,6 @@ import {
   type DispatchEmbedReply,
   type DispatchEmbedRequest,
   GatewayError,
-  QueueGroups,
   Subjects,
 } from '@switchyard/contracts';
 import type { DispatchChat } from './dispatch-chat';
@@ -29,20 +27,20 @@ export interface ResponsesService {
 }
 
 /**
- * The dispatcher's bus edge: for every served provider it answers `dispatch.<p>.chat.v1`,
- * `dispatch.<p>.embed.v1` and `dispatch.<p>.probe.v1` in queue group `dispatch.<p>` (so replicas
- * share the load) and listens to `dispatch.<p>.cancel.v1`; for those with a native Responses API
- * (OpenAI's wire format) it also answers `dispatch.<p>.responses.v1`. `serveProvider` validates each message
- * against its contract (and answers an invalid one); this hands it to one use case.
+ * The dispatcher's edge: for every served provider it answers `dispatch.<p>.chat.v1`,
+ * `dispatch.<p>.embed.v1` and `dispatch.<p>.probe.v1` (on NATS in queue group `dispatch.<p>`, so
+ * replicas share the load) and listens to `dispatch.<p>.cancel.v1`; for those with a native
+ * Responses API (OpenAI's wire format) it also answers `dispatch.<p>.responses.v1`. The
+ * `ProviderServer` is the transport chosen at start (`NatsProviderServer` in the fleet,
+ * `InProcessProviders` in the one-process mode); it validates each message against its contract
+ * (and answers an invalid one); this hands it to one use case.
  */
 export class DispatchServer {
   private readonly logger = new Logger(DispatchServer.name);
-  private readonly subscriptions: Subscription[] = [];
-  private readonly replies: CoalescingPublisher;
+  private readonly subscriptions: ServedOperation[] = [];
 
   constructor(
-    private readonly connection: NatsConnection,
-    private readonly namespace: BusNamespace,
+    private readonly server: ProviderServer,
     private readonly providers: readonly string[],
     private readonly dispatcherId: string,
     private readonly dispatchChat: DispatchChat,
@@ -50,40 +48,25 @@ export class DispatchServer {
     private readonly inFlight: InFlightRequests,
     private readonly probeDeployment: ProbeDeployment,
     private readonly responses: ResponsesService | null = null,
-  ) {
-    this.replies = new CoalescingPublisher(connection);
-  }
+  ) {}
 
   start(): void {
+    const responder = this.dispatcherId;
     for (const provider of this.providers) {
-      const queue = this.namespace.subject(QueueGroups.dispatch(provider));
-      const serve = { queue, responder: this.dispatcherId };
       this.subscriptions.push(
-        serveProvider(this.connection, this.namespace, provider, 'chat', serve, (request, message) =>
-          this.onChat(provider, request, message),
+        this.server.serve(provider, 'chat', responder, (request, origin) =>
+          this.onChat(provider, request, origin),
         ),
-        serveProvider(this.connection, this.namespace, provider, 'embed', serve, (request) =>
-          this.onEmbed(provider, request),
-        ),
-        serveProvider(
-          this.connection,
-          this.namespace,
-          provider,
-          'cancel',
-          { responder: this.dispatcherId },
-          (request) => {
-            // no reply: a handler that returned the boolean would be taken for a pending answer
-            this.inFlight.cancel(request.requestId);
-          },
-        ),
-        serveProvider(this.connection, this.namespace, provider, 'probe', serve, (request) =>
-          this.probeDeployment.execute(request),
-        ),
+        this.server.serve(provider, 'embed', responder, (request) => this.onEmbed(provider, request)),
+        this.server.serve(provider, 'cancel', responder, (request) => {
+          this.inFlight.cancel(request.requestId);
+        }),
+        this.server.serve(provider, 'probe', responder, (request) => this.probeDeployment.execute(request)),
       );
       if (this.responses?.providers.includes(provider)) {
         this.subscriptions.push(
-          serveProvider(this.connection, this.namespace, provider, 'responses', serve, (request, message) =>
-            this.onResponses(provider, request, message),
+          this.server.serve(provider, 'responses', responder, (request, origin) =>
+            this.onResponses(provider, request, origin),
           ),
         );
       }
@@ -106,8 +89,8 @@ export class DispatchServer {
     }
   }
 
-  private onChat(provider: string, request: DispatchChatRequest, message: Msg): void {
-    const channel = new ReplyChannel(this.replies, message.reply as string);
+  private onChat(provider: string, request: DispatchChatRequest, origin: ProviderRequestOrigin): void {
+    const channel = new ReplyChannel(origin.replies);
     const abort = this.inFlight.add(request.requestId, provider, channel);
     const span = tracer.startSpan(
       Subjects.dispatchChat(provider),
@@ -120,7 +103,7 @@ export class DispatchServer {
           'switchyard.call_id': request.requestId,
         },
       },
-      contextFromHeaders(message.headers),
+      origin.traceContext,
     );
     context
       .with(trace.setSpan(context.active(), span), () =>
@@ -141,10 +124,14 @@ export class DispatchServer {
       });
   }
 
-  private onResponses(provider: string, request: DispatchResponsesRequest, message: Msg): void {
+  private onResponses(
+    provider: string,
+    request: DispatchResponsesRequest,
+    origin: ProviderRequestOrigin,
+  ): void {
     const responses = this.responses;
     if (!responses) return;
-    const channel = new ReplyChannel<DispatchResponsesReply>(this.replies, message.reply as string);
+    const channel = new ReplyChannel<DispatchResponsesReply>(origin.replies);
     const abort = this.inFlight.add(request.requestId, provider, channel);
     const span = tracer.startSpan(
       Subjects.dispatchResponses(provider),
@@ -157,7 +144,7 @@ export class DispatchServer {
           'switchyard.call_id': request.requestId,
         },
       },
-      contextFromHeaders(message.headers),
+      origin.traceContext,
     );
     context
       .with(trace.setSpan(context.active(), span), () =>

@@ -9,7 +9,15 @@ import {
 } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { NatsConnection } from 'nats';
-import { BusClient, BusNamespace, connectToBus, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import {
+  BusClient,
+  BusNamespace,
+  connectToBus,
+  ensureUsageStreams,
+  NatsProviderServer,
+  type ProviderServer,
+  UsagePublisher,
+} from '@switchyard/bus';
 import { createRedisConnection } from '@switchyard/cache';
 import type Redis from 'ioredis';
 import { CooldownTracker } from './cooldown';
@@ -73,6 +81,14 @@ class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** How the dispatcher is reached, chosen at start; by default NATS and a registry of its own. */
+export interface DispatcherTransport {
+  /** where `dispatch.<provider>.*` requests come from (the one-process mode: `InProcessProviders`). */
+  server?: ProviderServer;
+  /** its metrics (the one-process mode: one of the registries the ingress' `/metrics` shows). */
+  registry?: Registry;
+}
+
 /** Wires the dispatcher: bus connection, served deployments, upstream client, use cases, bus edge. */
 @Module({})
 export class DispatcherModule {
@@ -81,8 +97,9 @@ export class DispatcherModule {
     environment: DispatcherEnvironment,
     configuration: GatewayConfiguration,
     served: ServedDeployments,
+    transport: DispatcherTransport = {},
   ): DynamicModule {
-    const registry = createMetricsRegistry('dispatcher');
+    const registry = transport.registry ?? createMetricsRegistry('dispatcher');
     const dispatcherId =
       environment.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const metrics = new DispatcherMetrics(registry);
@@ -211,8 +228,7 @@ export class DispatcherModule {
             responses: DispatchResponses,
           ) =>
             new DispatchServer(
-              connection,
-              namespace,
+              transport.server ?? new NatsProviderServer(connection, namespace),
               served.providers,
               dispatcherId,
               chat,

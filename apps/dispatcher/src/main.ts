@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { startTracing } from '@switchyard/telemetry';
 import {
   DispatcherEnvironment,
@@ -7,23 +6,12 @@ import {
   readEnvironment,
   runService,
 } from '@switchyard/config';
-import { DispatcherModule } from './dispatcher.module';
-import { ServedDeployments } from './served-deployments';
+import { createDispatcherApp } from './dispatcher-app';
 
 runService('dispatcher', async () => {
   const environment = readEnvironment(DispatcherEnvironment);
   startTracing('dispatcher', environment);
   const configuration = loadConfigurationFromEnvironment(environment);
-  const served = new ServedDeployments(
-    ServedDeployments.parseProviders(environment.PROVIDERS, configuration),
-    configuration,
-  );
-  const app = await NestFactory.createApplicationContext(
-    DispatcherModule.forRoot(environment, configuration, served),
-    {
-      abortOnError: false,
-      logger: environment.LOG_LEVEL === 'silent' ? false : ['log', 'warn', 'error', 'fatal'],
-    },
-  );
+  const app = await createDispatcherApp(environment, configuration);
   app.enableShutdownHooks();
 });

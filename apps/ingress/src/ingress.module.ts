@@ -7,6 +7,7 @@ import { ConsoleModule } from './console/console.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { GeminiModule } from './gemini/gemini.module';
+import type { IngressTransport } from './infrastructure/ingress-transport';
 import { HealthModule } from './health/health.module';
 import { InfrastructureShutdown } from './ingress-shutdown';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -18,8 +19,12 @@ import { RoutingModule } from './routing/routing.module';
 
 @Module({})
 export class IngressModule {
-  static forRoot(environment: IngressEnvironment, configuration: GatewayConfiguration): DynamicModule {
-    InfrastructureModule.configure(environment, configuration);
+  static forRoot(
+    environment: IngressEnvironment,
+    configuration: GatewayConfiguration,
+    transport: IngressTransport = {},
+  ): DynamicModule {
+    InfrastructureModule.configure(environment, configuration, transport);
     return {
       module: IngressModule,
       imports: [

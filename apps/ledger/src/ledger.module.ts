@@ -137,9 +137,13 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
  */
 @Module({})
 export class LedgerModule {
-  static forRoot(environment: LedgerEnvironment, rpcServer: RpcServerState): DynamicModule {
+  /** `registry`: its metrics (the one-process mode passes one the ingress's `/metrics` shows). */
+  static forRoot(
+    environment: LedgerEnvironment,
+    rpcServer: RpcServerState,
+    registry: Registry = createMetricsRegistry('ledger'),
+  ): DynamicModule {
     const namespace = new BusNamespace(environment.BUS_NAMESPACE);
-    const registry = createMetricsRegistry('ledger');
     const metrics = new LedgerMetrics(registry);
     const counterFailures = new Counter({
       name: 'switchyard_ledger_spend_counter_failures_total',

@@ -13,3 +13,6 @@ export * from './coalescing-publisher';
 export * from './guard-callback';
 export * from './provider-bus';
 export * from './no-subscribers';
+export * from './provider-transport';
+export * from './in-process-providers';
+export * from './in-process-rpc';

@@ -117,6 +117,21 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
 });
 export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
 
+/**
+ * The one-process mode (`npm start`, `switchyard`): ingress, classifier, dispatchers and ledger in
+ * one process; each module still reads its own variables above (the workers' `METRICS_PORT` is
+ * unused: the ingress's `/metrics` shows every module's).
+ */
+export const OneProcessEnvironment = CommonEnvironment.extend(GatewayConfigEnvironment.shape).extend({
+  /**
+   * comma-separated providers left to dispatchers running as their own processes (the mixed mode,
+   * e.g. `openai` to scale `dispatcher-openai` out); every other provider the config uses is
+   * dispatched in this process.
+   */
+  SWITCHYARD_REMOTE_PROVIDERS: z.string().default(''),
+});
+export type OneProcessEnvironment = z.infer<typeof OneProcessEnvironment>;
+
 export const MockProviderEnvironment = CommonEnvironment.extend({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(4010),

@@ -16,11 +16,20 @@ export interface FleetPlanOptions {
   /** ports for the workers' /metrics; `auto` picks free ones. */
   metricsPorts?: 'auto' | 'fixed';
   nodeOptions?: Partial<Record<string, string[]>>;
+  /**
+   * `fleet` (default): one process per service. `one-process`: the mock provider, then one
+   * `switchyard` process (ingress on `ingressPort`) with a dispatcher process for each of
+   * `remoteProviders` only (the mixed mode).
+   */
+  mode?: 'fleet' | 'one-process';
+  /** the one-process mode's providers left to dispatcher processes (`SWITCHYARD_REMOTE_PROVIDERS`). */
+  remoteProviders?: string[];
 }
 
 /**
  * The services of a complete fleet for a config: mock provider, ledger, classifier, one dispatcher
- * per provider the config uses, then the ingress — in the order they must start.
+ * per provider the config uses, then the ingress — in the order they must start. In the
+ * one-process mode: the mock provider and one `switchyard` process.
  */
 export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[]> {
   const configuration = loadGatewayConfig({
@@ -56,6 +65,24 @@ export async function planFleet(options: FleetPlanOptions): Promise<ServiceSpec[
       readyUrl: `http://127.0.0.1:${options.mockPort}/__mock/health`,
       nodeOptions: options.nodeOptions?.['mock-provider'],
     });
+  }
+  if (options.mode === 'one-process') {
+    const remote = options.remoteProviders ?? [];
+    for (const provider of remote)
+      await worker(`dispatcher-${provider}`, 'dispatcher', { PROVIDERS: provider });
+    specs.push({
+      name: 'switchyard',
+      app: 'switchyard',
+      environment: {
+        ...base,
+        PORT: String(options.ingressPort),
+        HOST: '127.0.0.1',
+        SWITCHYARD_REMOTE_PROVIDERS: remote.join(','),
+      },
+      readyUrl: `http://127.0.0.1:${options.ingressPort}/health/liveness`,
+      nodeOptions: options.nodeOptions?.switchyard,
+    });
+    return specs;
   }
   await worker('ledger', 'ledger');
   await worker('classifier', 'classifier');

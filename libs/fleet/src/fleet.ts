@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { processEnvironment } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type AppName = 'ingress' | 'classifier' | 'dispatcher' | 'ledger' | 'mock-provider';
+/** `switchyard`: the one-process mode (ingress, classifier, dispatchers and ledger in one process). */
+export type AppName = 'ingress' | 'classifier' | 'dispatcher' | 'ledger' | 'mock-provider' | 'switchyard';
 
 /**
  * Node flags every service runs with (the image sets the same through NODE_OPTIONS): an explicit

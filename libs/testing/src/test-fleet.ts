@@ -9,12 +9,38 @@ import { deleteNamespaceStreams, TEST_USAGE_STREAM_ENVIRONMENT } from './test-st
 export const REPO_ROOT = join(__dirname, '../../..');
 export const TEST_MASTER_KEY = 'sk-test-master-key-0123456789';
 
+/** How the gateway runs in a test: one process per service, or the one-process mode (`apps/switchyard`). */
+export type GatewayMode = 'fleet' | 'one-process';
+
+/**
+ * The mode of the e2e suite: `SWITCHYARD_E2E_MODE=one-process` (`npm run test:e2e:one-process`)
+ * runs every spec that does not choose a mode against the one-process gateway; default the fleet.
+ */
+export function e2eMode(): GatewayMode {
+  const mode = process.env.SWITCHYARD_E2E_MODE ?? 'fleet';
+  if (mode !== 'fleet' && mode !== 'one-process') {
+    throw new Error(`SWITCHYARD_E2E_MODE must be "fleet" or "one-process", not "${mode}"`);
+  }
+  return mode;
+}
+
 export interface TestFleetOptions {
+  /**
+   * `fleet` or `one-process`; default `e2eMode()`. A spec about separate processes (killing or
+   * stopping one service, dispatcher replicas, a subset of services) says `fleet` here, and the
+   * harness refuses those options in the one-process mode rather than run something else.
+   */
+  mode?: GatewayMode;
+  /** the one-process mode's providers left to dispatcher processes (the mixed mode). */
+  remoteProviders?: string[];
   configPath?: string;
   providersPath?: string;
   environment?: Record<string, string>;
   extraDispatchers?: Record<string, number>;
-  /** only these services (by name); default all. */
+  /**
+   * only these services (by name); default all. In the one-process mode the `switchyard` process
+   * (every module) always starts: the filter applies to the mock provider and remote dispatchers.
+   */
   only?: (spec: ServiceSpec) => boolean;
   /** more ingress replicas (`ingress-2`, …), each on its own port (`ingressUrls`). */
   extraIngress?: number;
@@ -29,6 +55,8 @@ export interface TestFleetOptions {
 export class TestFleet {
   readonly logs: string[] = [];
   readonly fleet: Fleet;
+  /** how this gateway runs: one process per service, or one process. */
+  mode: GatewayMode = 'fleet';
   baseUrl = '';
   mockUrl = '';
   specs: ServiceSpec[] = [];
@@ -41,13 +69,30 @@ export class TestFleet {
     readonly namespace: string,
     readonly database: TestDatabase,
     readonly redisPrefix: string,
+    readyTimeoutMs?: number,
   ) {
-    this.fleet = new Fleet({ root: REPO_ROOT, onLine: (line) => this.logs.push(line) });
+    this.fleet = new Fleet({ root: REPO_ROOT, onLine: (line) => this.logs.push(line), readyTimeoutMs });
   }
 
   static async start(options: TestFleetOptions = {}): Promise<TestFleet> {
+    const mode = options.mode ?? e2eMode();
+    if (mode === 'one-process') {
+      if (options.extraDispatchers !== undefined) {
+        throw new Error(
+          "extraDispatchers needs one process per dispatcher; a spec about replicas runs with mode: 'fleet'",
+        );
+      }
+    }
     const suffix = uniqueSuffix();
-    const testFleet = new TestFleet(`t${suffix}.`, TestDatabase.plan(), `switchyard-test-${suffix}:`);
+    // the one-process gateway starts every module before it listens: on a busy machine that takes
+    // longer than one service does
+    const testFleet = new TestFleet(
+      `t${suffix}.`,
+      TestDatabase.plan(),
+      `switchyard-test-${suffix}:`,
+      mode === 'one-process' ? 90_000 : undefined,
+    );
+    testFleet.mode = mode;
     const infrastructure = testInfrastructure();
     const [ingressPort, mockPort] = [await freePort(), await freePort()];
     testFleet.baseUrl = `http://127.0.0.1:${ingressPort}`;
@@ -77,9 +122,12 @@ export class TestFleet {
       ingressPort,
       mockPort,
       extraDispatchers: options.extraDispatchers,
+      mode,
+      remoteProviders: options.remoteProviders,
     });
     testFleet.ingressUrls = [testFleet.baseUrl];
-    const ingress = testFleet.specs.findIndex((spec) => spec.app === 'ingress');
+    // more gateways: ingress replicas, or in the one-process mode more whole processes
+    const ingress = testFleet.specs.findIndex((spec) => spec.app === 'ingress' || spec.app === 'switchyard');
     for (let replica = 2; ingress >= 0 && replica <= 1 + (options.extraIngress ?? 0); replica += 1) {
       const port = await freePort();
       const spec = testFleet.specs[ingress];
@@ -91,7 +139,10 @@ export class TestFleet {
       });
       testFleet.ingressUrls.push(`http://127.0.0.1:${port}`);
     }
-    const specs = options.only ? testFleet.specs.filter(options.only) : testFleet.specs;
+    const only = options.only;
+    const specs = only
+      ? testFleet.specs.filter((spec) => spec.app === 'switchyard' || only(spec))
+      : testFleet.specs;
     try {
       await testFleet.fleet.start(specs);
     } catch (error) {
@@ -110,12 +161,13 @@ export class TestFleet {
   }
 
   /**
-   * Where each running service serves Prometheus metrics: the ingress on its HTTP port, workers on
-   * their `METRICS_PORT` (the mock provider has none).
+   * Where each running service serves Prometheus metrics: the ingress (or the one-process gateway,
+   * which shows every module's) on its HTTP port, workers on their `METRICS_PORT` (the mock
+   * provider has none).
    */
   metricsEndpoints(): { service: string; url: string }[] {
     return this.specs.flatMap((spec) => {
-      if (spec.app === 'ingress') {
+      if (spec.app === 'ingress' || spec.app === 'switchyard') {
         return [{ service: spec.name, url: `http://127.0.0.1:${spec.environment.PORT}/metrics` }];
       }
       const port = spec.environment.METRICS_PORT;

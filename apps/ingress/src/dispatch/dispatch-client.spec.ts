@@ -2,6 +2,7 @@ import type { NatsConnection } from 'nats';
 import { Registry } from 'prom-client';
 import {
   type BusNamespace,
+  NatsProviderRequester,
   NO_SUBSCRIBERS,
   type StreamHandlers,
   type StreamRequester,
@@ -86,9 +87,11 @@ describe(DispatchClient.name, () => {
       notify: (subject: string, payload: unknown) => notified.push({ subject, payload }),
     };
     sut = new DispatchClient(
-      streams as unknown as StreamRequester,
-      {} as NatsConnection,
-      {} as BusNamespace,
+      new NatsProviderRequester(
+        {} as NatsConnection,
+        {} as BusNamespace,
+        streams as unknown as StreamRequester,
+      ),
       new IngressMetrics(new Registry()),
     );
   });
@@ -248,9 +251,11 @@ describe(`${DispatchClient.name}.responses`, () => {
       notify: (subject: string, payload: unknown) => notified.push({ subject, payload }),
     };
     sut = new DispatchClient(
-      streams as unknown as StreamRequester,
-      {} as NatsConnection,
-      {} as BusNamespace,
+      new NatsProviderRequester(
+        {} as NatsConnection,
+        {} as BusNamespace,
+        streams as unknown as StreamRequester,
+      ),
       new IngressMetrics(new Registry()),
     );
   });

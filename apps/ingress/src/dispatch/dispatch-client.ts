@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
 import {
-  BusNamespace,
   type BusStream,
   NO_SUBSCRIBERS,
-  requestProvider,
-  StreamRequester,
+  type ProviderRequester,
+  type ProviderStreamedOperation,
 } from '@switchyard/bus';
 import {
   type AttemptOutcome,
@@ -19,11 +17,11 @@ import {
   type DispatchResponsesRequest,
   type GatewayErrorPayload,
   GatewayError,
-  Subjects,
+  type ProviderRequestOf,
 } from '@switchyard/contracts';
 import type { ResponsesEvent } from '@switchyard/providers';
 import { IngressMetrics } from '@switchyard/telemetry';
-import { BUS_CONNECTION } from '../infrastructure/tokens';
+import { PROVIDER_REQUESTER } from '../infrastructure/tokens';
 import { AttemptFailure } from './attempt-failure';
 import { ReplyQueue } from './reply-queue';
 
@@ -56,13 +54,14 @@ type StreamReply<Part> =
   | { type: 'heartbeat' }
   | { type: 'error'; error: GatewayErrorPayload; outcome: AttemptOutcome | null };
 
-/** The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation. */
+/**
+ * The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation,
+ * over the transport chosen at start (`PROVIDER_REQUESTER`: NATS, or in process).
+ */
 @Injectable()
 export class DispatchClient {
   constructor(
-    @Inject(StreamRequester) private readonly streams: StreamRequester,
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(BusNamespace) private readonly namespace: BusNamespace,
+    @Inject(PROVIDER_REQUESTER) private readonly providers: ProviderRequester,
     @Inject(IngressMetrics) private readonly metrics: IngressMetrics,
   ) {}
 
@@ -79,8 +78,8 @@ export class DispatchClient {
     request: DispatchChatRequest,
     signal?: AbortSignal,
   ): AsyncIterableIterator<DispatchChatPart> {
-    return this.streamAttempt<DispatchChatPart>(
-      Subjects.dispatchChat(provider),
+    return this.streamAttempt<'chat', DispatchChatPart>(
+      'chat',
       provider,
       request,
       'dispatch.chat',
@@ -110,8 +109,8 @@ export class DispatchClient {
     request: DispatchResponsesRequest,
     signal?: AbortSignal,
   ): AsyncIterableIterator<DispatchResponsesPart> {
-    return this.streamAttempt<DispatchResponsesPart>(
-      Subjects.dispatchResponses(provider),
+    return this.streamAttempt<'responses', DispatchResponsesPart>(
+      'responses',
       provider,
       request,
       'dispatch.responses',
@@ -129,10 +128,10 @@ export class DispatchClient {
    * One dispatched attempt answered by a stream of replies: `read` validates a reply and says
    * whether it is a part for the reader (`final` ends the stream), a heartbeat, or an error.
    */
-  private streamAttempt<Part extends { type: string }>(
-    subject: string,
+  private streamAttempt<O extends ProviderStreamedOperation, Part extends { type: string }>(
+    operation: O,
     provider: string,
-    request: { requestId: string },
+    request: ProviderRequestOf<O>,
     metricSubject: string,
     read: (message: unknown) => StreamReply<Part> | null,
     signal?: AbortSignal,
@@ -171,8 +170,9 @@ export class DispatchClient {
       finish();
     });
     try {
-      stream = this.streams.start(
-        subject,
+      stream = this.providers.stream(
+        provider,
+        operation,
         request,
         {
           requestId: request.requestId,
@@ -239,11 +239,11 @@ export class DispatchClient {
   }
 
   private sendCancel(provider: string, requestId: string): void {
-    this.streams.notify(Subjects.dispatchCancel(provider), { requestId }, requestId);
+    this.providers.notify(provider, 'cancel', { requestId }, requestId);
   }
 
   embed(provider: string, request: DispatchEmbedRequest): Promise<DispatchEmbedReply> {
-    return requestProvider(this.connection, this.namespace, provider, 'embed', request, {
+    return this.providers.request(provider, 'embed', request, {
       timeoutMs: EMBED_TIMEOUT_MS,
       requestId: request.requestId,
     });

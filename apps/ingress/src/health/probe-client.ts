@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
-import { BusNamespace, NO_SUBSCRIBERS, requestProvider } from '@switchyard/bus';
+import { NO_SUBSCRIBERS, type ProviderRequester } from '@switchyard/bus';
 import type { Deployment } from '@switchyard/config';
 import { GatewayError } from '@switchyard/contracts';
-import { BUS_CONNECTION } from '../infrastructure/tokens';
+import { PROVIDER_REQUESTER } from '../infrastructure/tokens';
 import type { ProbeRecord } from './health-report';
 
 /** The dispatcher gives up on the upstream after 15 s (connect + first byte); this covers it. */
@@ -20,18 +19,13 @@ export const ProbeFailureCodes = {
 /** Asks a dispatcher of the deployment's provider to probe it (`dispatch.<provider>.probe.v1`). */
 @Injectable()
 export class ProbeClient {
-  constructor(
-    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
-    @Inject(BusNamespace) private readonly namespace: BusNamespace,
-  ) {}
+  constructor(@Inject(PROVIDER_REQUESTER) private readonly providers: ProviderRequester) {}
 
   async probe(deployment: Deployment): Promise<ProbeRecord> {
     const requestId = `health-${randomUUID()}`;
     let result;
     try {
-      result = await requestProvider(
-        this.connection,
-        this.namespace,
+      result = await this.providers.request(
         deployment.provider.name,
         'probe',
         { requestId, deploymentId: deployment.id },

@@ -6,6 +6,8 @@ import {
   BusNamespace,
   connectToBus,
   ensureUsageStreams,
+  InProcessBusClient,
+  NatsProviderRequester,
   StreamRequester,
   UsagePublisher,
 } from '@switchyard/bus';
@@ -17,11 +19,18 @@ import {
   GATEWAY_CONFIGURATION,
   INGRESS_ENVIRONMENT,
   METRICS_REGISTRY,
+  METRICS_SOURCES,
+  PROVIDER_REQUESTER,
   REDIS,
 } from './tokens';
+import type { IngressTransport } from './ingress-transport';
 
 /** what the process was started with, set by `IngressModule.forRoot` before Nest builds any module. */
-let startedWith: { environment: IngressEnvironment; configuration: GatewayConfiguration } | null = null;
+let startedWith: {
+  environment: IngressEnvironment;
+  configuration: GatewayConfiguration;
+  transport: IngressTransport;
+} | null = null;
 
 function started(): NonNullable<typeof startedWith> {
   if (!startedWith)
@@ -69,10 +78,28 @@ function started(): NonNullable<typeof startedWith> {
       },
     },
     {
+      provide: METRICS_SOURCES,
+      inject: [METRICS_REGISTRY],
+      useFactory: (registry: Registry) => [registry, ...(started().transport.metricsRegistries ?? [])],
+    },
+    {
       provide: BusClient,
       inject: [BUS_CONNECTION, BusNamespace],
-      useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
-        new BusClient(connection, namespace),
+      useFactory: (connection: NatsConnection, namespace: BusNamespace) => {
+        const { rpc } = started().transport;
+        return rpc
+          ? new InProcessBusClient(connection, namespace, rpc)
+          : new BusClient(connection, namespace);
+      },
+    },
+    {
+      provide: PROVIDER_REQUESTER,
+      inject: [BUS_CONNECTION, BusNamespace, StreamRequester],
+      useFactory: (connection: NatsConnection, namespace: BusNamespace, streams: StreamRequester) => {
+        const overNats = new NatsProviderRequester(connection, namespace, streams);
+        const { providers } = started().transport;
+        return providers ? providers.requester(overNats) : overNats;
+      },
     },
     {
       provide: StreamRequester,
@@ -104,12 +131,21 @@ function started(): NonNullable<typeof startedWith> {
     BUS_CONNECTION,
     BusClient,
     StreamRequester,
+    PROVIDER_REQUESTER,
+    METRICS_SOURCES,
     UsagePublisher,
   ],
 })
 export class InfrastructureModule {
-  /** the environment and configuration every provider here is built from; call before creating the app. */
-  static configure(environment: IngressEnvironment, configuration: GatewayConfiguration): void {
-    startedWith = { environment, configuration };
+  /**
+   * the environment, configuration and transport every provider here is built from; call before
+   * creating the app. One ingress per process: the one-process mode starts exactly one too.
+   */
+  static configure(
+    environment: IngressEnvironment,
+    configuration: GatewayConfiguration,
+    transport: IngressTransport = {},
+  ): void {
+    startedWith = { environment, configuration, transport };
   }
 }

@@ -2,18 +2,22 @@ import { Controller, Get, Header, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { GatewayConfiguration } from '@switchyard/config';
+import { metricsOf } from '@switchyard/telemetry';
 import { GatewayError } from '@switchyard/contracts';
 import { extractApiKey } from '../auth/extract-api-key';
 import { MasterKey } from '../auth/master-key';
-import { GATEWAY_CONFIGURATION, METRICS_REGISTRY } from '../infrastructure/tokens';
+import { GATEWAY_CONFIGURATION, METRICS_SOURCES } from '../infrastructure/tokens';
 
-/** `GET /metrics` in Prometheus' text format; the master key is required when `require_auth_for_metrics_endpoint` is set. */
+/**
+ * `GET /metrics` in Prometheus' text format (the ingress's registry, and in the one-process mode
+ * every module's); the master key is required when `require_auth_for_metrics_endpoint` is set.
+ */
 @Controller()
 export class MetricsController {
   private readonly requireAuth: boolean;
 
   constructor(
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(METRICS_SOURCES) private readonly registries: Registry[],
     @Inject(MasterKey) private readonly masterKey: MasterKey,
     @Inject(GATEWAY_CONFIGURATION) configuration: GatewayConfiguration,
   ) {
@@ -28,6 +32,6 @@ export class MetricsController {
       if (key === null || !this.masterKey.matches(key))
         throw GatewayError.unauthorized('/metrics needs the master key.');
     }
-    await reply.header('content-type', this.registry.contentType).send(await this.registry.metrics());
+    await reply.header('content-type', this.registries[0].contentType).send(await metricsOf(this.registries));
   }
 }
