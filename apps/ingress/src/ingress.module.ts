@@ -6,6 +6,7 @@ import { CacheModule } from './cache/cache.module';
 import { ConsoleModule } from './console/console.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { GeminiModule } from './gemini/gemini.module';
 import { HealthModule } from './health/health.module';
 import { InfrastructureShutdown } from './ingress-shutdown';
 import { IntegrationsModule } from './integrations/integrations.module';
@@ -33,6 +34,7 @@ export class IngressModule {
         RouteExplainModule,
         CacheModule,
         AnthropicModule,
+        GeminiModule,
         AdminModule,
         ConsoleModule,
       ],

@@ -38,6 +38,9 @@ const OPENAI_CHAT_PARAMETERS = new Set([
   'web_search_options',
 ]);
 
+/** Canonical fields that are not OpenAI's but that the provider adapters read (never dropped). */
+const ADAPTER_PARAMETERS = new Set(['provider_options']);
+
 /** Fields only the gateway reads; never sent to a provider. */
 const GATEWAY_PARAMETERS = ['cache', 'drop_params'] as const;
 
@@ -55,7 +58,7 @@ export function upstreamBody(
   const body: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request)) {
     if ((GATEWAY_PARAMETERS as readonly string[]).includes(name)) continue;
-    if (dropParams && !OPENAI_CHAT_PARAMETERS.has(name)) continue;
+    if (dropParams && !OPENAI_CHAT_PARAMETERS.has(name) && !ADAPTER_PARAMETERS.has(name)) continue;
     body[name] = value;
   }
   return body as ChatCompletionRequest;

@@ -8,12 +8,20 @@ const MODEL_ROUTES: readonly [RegExp, Endpoint][] = [
   [/^\/(v1\/)?chat\/completions\/?$/, 'chat'],
   [/^\/(v1\/)?messages\/?$/, 'messages'],
   [/^\/(v1\/)?embeddings\/?$/, 'embeddings'],
+  [/^\/v1(beta)?\/models\/.+:(generateContent|streamGenerateContent)$/, 'gemini'],
 ];
 
 function endpointOf(url: string): Endpoint | null {
   const path = url.split('?')[0];
   for (const [pattern, endpoint] of MODEL_ROUTES) if (pattern.test(path)) return endpoint;
   return null;
+}
+
+/** The server span's name: the route, never the URL (a Gemini `?key=` stays out of traces). */
+function spanNameOf(endpoint: Endpoint): string {
+  if (endpoint === 'chat') return 'POST /v1/chat/completions';
+  if (endpoint === 'gemini') return 'POST /v1beta/models/{model}:generateContent';
+  return `POST /v1/${endpoint}`;
 }
 
 /**
@@ -29,7 +37,7 @@ export function registerRequestMetrics(app: FastifyInstance, metrics: IngressMet
     const observation = callObservation(request);
     observation.endpoint = endpoint;
     metrics.inFlight.inc({ endpoint });
-    const span = tracer.startSpan(`POST /v1/${endpoint === 'chat' ? 'chat/completions' : endpoint}`, {
+    const span = tracer.startSpan(spanNameOf(endpoint), {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': 'POST', 'switchyard.call_id': callContext.callId },
     });

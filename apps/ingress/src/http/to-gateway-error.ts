@@ -1,6 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { GatewayError } from '@switchyard/contracts';
 import { headerValues } from './header-value';
+import { redactUrlKeys } from './redact-url';
 
 const logger = new Logger('Errors');
 
@@ -15,11 +16,15 @@ export function toGatewayError(error: unknown, maxBodyMb?: number): GatewayError
     const status = error.getStatus();
     if (status === 404)
       return GatewayError.notFound(
-        `Route not found: ${error.message.replace(/^Cannot /, '')}`,
+        `Route not found: ${redactUrlKeys(error.message.replace(/^Cannot /, ''))}`,
         null,
         'route_not_found',
       );
-    return new GatewayError(status, status >= 500 ? 'api_error' : 'invalid_request_error', error.message);
+    return new GatewayError(
+      status,
+      status >= 500 ? 'api_error' : 'invalid_request_error',
+      redactUrlKeys(error.message),
+    );
   }
   const fastify = error as { statusCode?: number; code?: string; message?: string };
   if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fastify.statusCode === 413) {
@@ -28,9 +33,13 @@ export function toGatewayError(error: unknown, maxBodyMb?: number): GatewayError
     );
   }
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return new GatewayError(fastify.statusCode, 'invalid_request_error', fastify.message ?? 'Bad request.');
+    return new GatewayError(
+      fastify.statusCode,
+      'invalid_request_error',
+      redactUrlKeys(fastify.message ?? 'Bad request.'),
+    );
   }
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  logger.error(redactUrlKeys(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   return GatewayError.internal('The gateway failed to handle this request.');
 }
 

@@ -3,6 +3,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayError } from '@switchyard/contracts';
 import type { IngressEnvironment } from '@switchyard/config';
 import { isAnthropicRoute, sendAnthropicError } from '../anthropic/anthropic-exception.filter';
+import { sendGeminiError } from '../gemini/gemini-exception.filter';
+import { isGeminiRoute } from '../http/gemini-route';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { errorHeaders, toGatewayError } from '../http/to-gateway-error';
 import { requestContext } from '../http/request-context';
@@ -20,6 +22,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     // failures before routing (body not JSON, too large) on the Anthropic surface keep its envelope
     if (isAnthropicRoute(request.url)) return sendAnthropicError(request, reply, error);
+    if (isGeminiRoute(request.url)) return sendGeminiError(request, reply, error);
     sendOpenAIError(request, reply, error);
   }
 }
@@ -49,5 +52,6 @@ export function sendOpenAIError(request: FastifyRequest, reply: FastifyReply, er
 export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const gatewayError = toGatewayError(error);
   if (isAnthropicRoute(request.url)) sendAnthropicError(request, reply, gatewayError);
+  else if (isGeminiRoute(request.url)) sendGeminiError(request, reply, gatewayError);
   else sendOpenAIError(request, reply, gatewayError);
 }

@@ -81,6 +81,13 @@ export type ToolChoice = z.infer<typeof ToolChoice>;
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * Provider-native parameters a surface carries for one provider kind (`{"gemini": {"safetySettings":
+ * [...]}}`): only that provider's adapter reads its entry; every other adapter leaves it out.
+ */
+export const ProviderOptions = z.record(z.string(), z.record(z.string(), z.unknown()));
+export type ProviderOptions = z.infer<typeof ProviderOptions>;
+
 export const ChatCompletionRequest = z.looseObject({
   model: z.string().min(1),
   messages: z.array(ChatMessage).min(1),
@@ -102,5 +109,6 @@ export const ChatCompletionRequest = z.looseObject({
   reasoning_effort: z.string().nullish(),
   user: EndUser.nullish(),
   metadata: CallerMetadata.nullish(),
+  provider_options: ProviderOptions.nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;

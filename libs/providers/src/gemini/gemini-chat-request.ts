@@ -240,6 +240,12 @@ function generationConfigOf(request: ChatCompletionRequest, model: string): Json
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
+/** `provider_options.gemini.safetySettings` (the Gemini surface carries a client's own), as they are. */
+function safetySettingsOf(request: ChatCompletionRequest): unknown[] | undefined {
+  const options = request.provider_options?.gemini;
+  return options && Array.isArray(options.safetySettings) ? options.safetySettings : undefined;
+}
+
 /** The generateContent body for a canonical (OpenAI) chat request. */
 export function buildGeminiChatBody(original: ChatCompletionRequest, target: UpstreamTarget): JsonRecord {
   const request = withDefaults(original, target.defaults);
@@ -249,6 +255,7 @@ export function buildGeminiChatBody(original: ChatCompletionRequest, target: Ups
     systemInstruction,
     tools: convertTools(request),
     toolConfig: convertToolConfig(request),
+    safetySettings: safetySettingsOf(request),
     generationConfig: generationConfigOf(request, geminiModelId(target.providerModel)),
   });
 }

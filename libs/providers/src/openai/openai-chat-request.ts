@@ -39,6 +39,8 @@ export function buildOpenAIChatBody(
     ...withDefaults(request, target.defaults),
     model: target.providerModel,
   };
+  // provider-native options of other providers (`provider_options.gemini`) are never sent
+  delete body.provider_options;
   if (stream) {
     body.stream = true;
     body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
