@@ -12,6 +12,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { ResponsesModule } from './responses/responses.module';
 import { RouteExplainModule } from './route-explain/route-explain.module';
 import { RoutingModule } from './routing/routing.module';
 
@@ -33,6 +34,7 @@ export class IngressModule {
         RouteExplainModule,
         CacheModule,
         AnthropicModule,
+        ResponsesModule,
         AdminModule,
         ConsoleModule,
       ],

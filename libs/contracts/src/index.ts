@@ -30,3 +30,4 @@ export * from './keys/budget-redis-keys';
 export * from './teams/budget-scope';
 export * from './teams/team';
 export * from './teams/org-messages';
+export * from './responses/stored-response';

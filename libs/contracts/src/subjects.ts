@@ -39,6 +39,8 @@ export const Subjects = {
   spendDaily: 'spend.daily.v1',
   /** request/reply, served by the ledger: p50/p99 latency per deployment from recent usage rows. */
   spendLatency: 'spend.latency.v1',
+  /** request/reply, served by the ledger: stored Responses API responses (`op`: put, get, delete). */
+  responsesStore: 'responses.store.v1',
 } as const;
 
 export const QueueGroups = {
