@@ -14,6 +14,7 @@ export * from './usage/attempt-accounting';
 export * from './usage/usage-events';
 export * from './dispatch/dispatch-request';
 export * from './dispatch/dispatch-reply';
+export * from './dispatch/dispatch-responses';
 export * from './dispatch/dispatch-probe';
 export * from './classify/classify';
 export * from './errors/gateway-error';

@@ -7,6 +7,8 @@ export const Subjects = {
   classify: 'classify.v1',
   /** request, answered by a stream of `DispatchReply` messages ending in `final` or `error`. */
   dispatchChat: (provider: string) => `dispatch.${provider}.chat.v1` as const,
+  /** request, answered by a stream of `DispatchResponsesReply` (native Responses API, OpenAI). */
+  dispatchResponses: (provider: string) => `dispatch.${provider}.responses.v1` as const,
   /** request/reply. */
   dispatchEmbed: (provider: string) => `dispatch.${provider}.embed.v1` as const,
   /** broadcast to every dispatcher of a provider: abort the named request if you hold it. */
