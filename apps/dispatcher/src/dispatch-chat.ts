@@ -16,7 +16,7 @@ import type { ServedDeployment, ServedDeployments } from './served-deployments';
 import { upstreamFailure, type UpstreamClient } from './upstream-client';
 
 /** Waiting longer than this for a `retry-after` is better spent on a fallback. */
-const MAX_RETRY_WAIT_MS = 30_000;
+export const MAX_RETRY_WAIT_MS = 30_000;
 
 type AttemptResult =
   { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
@@ -251,7 +251,7 @@ export class DispatchChat {
 }
 
 /** `retry-after` when the provider gave one, else exponential backoff from 250 ms with jitter. */
-function retryDelayMs(error: GatewayError, retry: number): number {
+export function retryDelayMs(error: GatewayError, retry: number): number {
   if (error.retryAfterMs !== null) return error.retryAfterMs;
   return Math.round(250 * 2 ** retry * (0.8 + Math.random() * 0.4));
 }
@@ -279,6 +279,6 @@ function receive(chunk: ChatCompletionChunk, streamed: ReceivedOutput): void {
  * cancelled (the request may have reached the provider) or timed out waiting for the answer. A
  * refused or failed connection, or a connect timeout (`upstream_connect_timeout`), never reached it.
  */
-function mayBeBilled(failure: GatewayError, signal: AbortSignal): boolean {
+export function mayBeBilled(failure: GatewayError, signal: AbortSignal): boolean {
   return signal.aborted || failure.code === 'timeout';
 }

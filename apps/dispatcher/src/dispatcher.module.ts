@@ -26,6 +26,7 @@ import type { GatewayConfiguration } from '@switchyard/config';
 import { RouterBaselines } from './router-baselines';
 import { DispatchChat } from './dispatch-chat';
 import { DispatchEmbeddings } from './dispatch-embeddings';
+import { DispatchResponses, nativeResponsesProviders } from './dispatch-responses';
 import { DispatchServer } from './dispatch-server';
 import { InFlightRequests } from './in-flight-requests';
 import { RecordAttempt } from './record-attempt';
@@ -164,6 +165,24 @@ export class DispatcherModule {
             }),
         },
         {
+          provide: DispatchResponses,
+          inject: [ServedDeployments, UpstreamClient, RecordAttempt, CooldownTracker],
+          useFactory: (
+            served: ServedDeployments,
+            upstream: UpstreamClient,
+            record: RecordAttempt,
+            cooldowns: CooldownTracker,
+          ) =>
+            new DispatchResponses(served, upstream, record, {
+              onAttemptFailed: (deployment, error) => cooldowns.onAttemptFailed(deployment, error),
+              onRetry: (deployment, error) =>
+                metrics.retries.inc({
+                  provider: deployment.target.provider,
+                  reason: error.code ?? String(error.status),
+                }),
+            }),
+        },
+        {
           provide: DispatchEmbeddings,
           inject: [ServedDeployments, UpstreamClient, RecordAttempt],
           useFactory: (served: ServedDeployments, upstream: UpstreamClient, record: RecordAttempt) =>
@@ -179,6 +198,7 @@ export class DispatcherModule {
             DispatchEmbeddings,
             InFlightRequests,
             UpstreamClient,
+            DispatchResponses,
           ],
           useFactory: (
             connection: NatsConnection,
@@ -188,6 +208,7 @@ export class DispatcherModule {
             embeddings: DispatchEmbeddings,
             inFlight: InFlightRequests,
             upstream: UpstreamClient,
+            responses: DispatchResponses,
           ) =>
             new DispatchServer(
               connection,
@@ -198,6 +219,10 @@ export class DispatcherModule {
               embeddings,
               inFlight,
               new ProbeDeployment(served, upstream, dispatcherId),
+              {
+                dispatch: responses,
+                providers: nativeResponsesProviders(served.providers, configuration),
+              },
             ),
         },
         DispatcherLifecycle,

@@ -54,3 +54,37 @@ export async function estimateEmbeddingUsage(request: EmbeddingRequest): Promise
     output: { total: 0, reasoning: 0 },
   };
 }
+
+/** The texts of a Responses body the model reads (reasoning's `encrypted_content` is opaque, not text). */
+function responsesTexts(value: unknown, texts: string[]): void {
+  if (typeof value === 'string') texts.push(value);
+  else if (Array.isArray(value)) for (const item of value) responsesTexts(item, texts);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, field] of Object.entries(value))
+      if (key !== 'encrypted_content') responsesTexts(field, texts);
+  }
+}
+
+/**
+ * `estimateUsage` for a Responses call: the prompt is every text of `instructions`, `input` and
+ * `tools`, counted the same bounded way.
+ */
+export async function estimateResponsesUsage(
+  body: Readonly<Record<string, unknown>>,
+  received: ReceivedOutput,
+  known: TokenUsage | null,
+): Promise<TokenUsage> {
+  const knownInput = known !== null && known.input.total > 0 ? known.input : null;
+  const texts: string[] = [];
+  if (knownInput === null) responsesTexts([body.instructions, body.input, body.tools], texts);
+  const inputTotal = knownInput?.total ?? (await countTokensOfTexts(texts));
+  const reasoning = await countTextTokens(received.reasoning);
+  const answer = await countTextTokens(received.text);
+  return {
+    input: knownInput ?? { total: inputTotal, noCache: inputTotal, cacheRead: 0, cacheWrite: 0 },
+    output: {
+      total: Math.max(known?.output.total ?? 0, answer + reasoning),
+      reasoning: Math.max(known?.output.reasoning ?? 0, reasoning),
+    },
+  };
+}

@@ -1,10 +1,14 @@
 import type { Gauge } from 'prom-client';
-import type { ReplyChannel } from './reply-channel';
+/** What the heartbeat needs of a reply channel (chat's and responses' alike). */
+export interface HeartbeatChannel {
+  readonly lastSentAt: number;
+  send(reply: { type: 'heartbeat' }): void;
+}
 
 interface InFlight {
   abort: AbortController;
   /** null for a single-reply request (embeddings): nothing to heartbeat. */
-  channel: ReplyChannel | null;
+  channel: HeartbeatChannel | null;
   provider: string;
 }
 
@@ -26,7 +30,7 @@ export class InFlightRequests {
     this.heartbeat.unref();
   }
 
-  add(requestId: string, provider: string, channel: ReplyChannel | null): AbortController {
+  add(requestId: string, provider: string, channel: HeartbeatChannel | null): AbortController {
     const abort = new AbortController();
     const entries = this.requests.get(requestId);
     if (entries) entries.push({ abort, channel, provider });

@@ -1,8 +1,11 @@
 import { type CoalescingPublisher, encodeJson } from '@switchyard/bus';
-import { type DispatchReply, GatewayError } from '@switchyard/contracts';
+import { type DispatchReply, type DispatchResponsesReply, GatewayError } from '@switchyard/contracts';
 
-/** The replies of one dispatch request: ordered, and nothing after the final message. */
-export class ReplyChannel {
+/**
+ * The replies of one dispatch request (`DispatchReply` for chat, `DispatchResponsesReply` for the
+ * native Responses API): ordered, and nothing after the final message.
+ */
+export class ReplyChannel<Reply extends DispatchReply | DispatchResponsesReply = DispatchReply> {
   lastSentAt = Date.now();
   chunksSent = 0;
   private finished = false;
@@ -12,10 +15,10 @@ export class ReplyChannel {
     private readonly subject: string,
   ) {}
 
-  send(reply: DispatchReply): void {
+  send(reply: Reply): void {
     if (this.finished) return;
     if (reply.type === 'final' || reply.type === 'error') this.finished = true;
-    if (reply.type === 'chunk') this.chunksSent += 1;
+    if (reply.type === 'chunk' || reply.type === 'event') this.chunksSent += 1;
     try {
       this.publisher.publish(this.subject, encodeJson(reply));
     } catch (error) {

@@ -21,6 +21,8 @@ import { ManageKeys } from './keys/manage-keys';
 import { SpendCounters } from './spend/spend-counters';
 import { ManageOrg } from './org/manage-org';
 import { OrgController } from './org/org.controller';
+import { ResponsesController } from './responses/responses.controller';
+import { ResponseStore } from './responses/response-store';
 import { SpendController } from './spend/spend.controller';
 import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
@@ -37,6 +39,8 @@ const RPC_SERVER = Symbol('RpcServer');
 /** How often the spend counters of budgeted keys are reseeded from Postgres (heals a Redis restart). */
 const RESEED_INTERVAL_MS = 60_000;
 const BACKLOG_INTERVAL_MS = 5000;
+/** How often stored Responses API responses past their retention are deleted. */
+const RESPONSE_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** The microservice side of the ledger, for readiness: true once it listens on the bus. */
 export interface RpcServerState {
@@ -59,6 +63,7 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(LedgerMetrics) private readonly metrics: LedgerMetrics,
     @Inject(RPC_SERVER) private readonly rpcServer: RpcServerState,
+    @Inject(ResponseStore) private readonly responseStore: ResponseStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +71,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.reseed();
     await this.consumer.start();
     this.every(RESEED_INTERVAL_MS, () => this.reseed());
+    await this.sweepResponses();
+    this.every(RESPONSE_SWEEP_INTERVAL_MS, () => this.sweepResponses());
     this.every(BACKLOG_INTERVAL_MS, async () => {
       const backlog = await this.consumer.backlog();
       this.metrics.consumerPending.set(backlog.unreadMessages);
@@ -105,6 +112,15 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
+  private async sweepResponses(): Promise<void> {
+    try {
+      const deleted = await this.responseStore.sweep();
+      if (deleted > 0) this.logger.log(`deleted ${deleted} stored responses past their retention`);
+    } catch (error) {
+      this.logger.warn(`could not sweep stored responses (${(error as Error).message}); retrying later`);
+    }
+  }
+
   private every(intervalMs: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
       task().catch(() => undefined);
@@ -132,7 +148,7 @@ export class LedgerModule {
     });
     return {
       module: LedgerModule,
-      controllers: [KeysController, OrgController, SpendController],
+      controllers: [KeysController, OrgController, SpendController, ResponsesController],
       providers: [
         { provide: ENVIRONMENT, useValue: environment },
         { provide: BusNamespace, useValue: namespace },
@@ -195,6 +211,12 @@ export class LedgerModule {
           inject: [DATA_SOURCE, SpendQueries],
           useFactory: (dataSource: DataSource, spendQueries: SpendQueries) =>
             new SpendDailyQueries(dataSource, spendQueries),
+        },
+        {
+          provide: ResponseStore,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) =>
+            new ResponseStore(dataSource, environment.RESPONSES_RETENTION_DAYS),
         },
         {
           provide: UsageStore,

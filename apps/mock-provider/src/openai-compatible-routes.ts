@@ -17,6 +17,8 @@ import { bearerKey } from './shared/bearer-key';
 import { OPENAI_FLAVOUR, parseOpenAiChatRequest } from './openai/openai-chat-request';
 import { openAiChatRenderer } from './openai/openai-chat-response';
 import { parseEmbeddingRequest, renderOpenAiEmbeddings } from './openai/openai-embeddings';
+import { parseOpenAiResponsesRequest } from './openai/openai-responses-request';
+import { respondToResponses } from './openai/openai-responses-response';
 import { OPENAI_MISSING_KEY_MESSAGE, openAiErrors } from './openai/openai-error';
 
 function requestedModel(body: unknown): string | null {
@@ -35,7 +37,8 @@ function isAnthropicClient(request: FastifyRequest): boolean {
 }
 
 /**
- * OpenAI and OpenAI-compatible routes, with and without the `/v1` prefix. A request whose model
+ * OpenAI and OpenAI-compatible routes (chat completions, the Responses API, embeddings, models),
+ * with and without the `/v1` prefix. A request whose model
  * looks like a Mistral model is answered in Mistral's flavour.
  */
 export function registerOpenAiRoutes(app: FastifyInstance, context: MockContext): void {
@@ -57,6 +60,19 @@ export function registerOpenAiRoutes(app: FastifyInstance, context: MockContext)
       requireBearer(request, exchange);
       const input = mistral ? parseMistralChatRequest(body) : parseOpenAiChatRequest(body, OPENAI_FLAVOUR);
       await respondToChat(exchange, input, mistral ? mistralChatRenderer : openAiChatRenderer);
+    });
+  };
+
+  /** OpenAI's Responses API, JSON and SSE, with the same fault knobs as chat. */
+  const responses = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const body = request.body;
+    const exchange = new ProviderExchange(context, request, reply, 'openai', 'responses', openAiErrors, {
+      model: requestedModel(body),
+      stream: isRecord(body) && body.stream === true,
+    });
+    await exchange.run(async () => {
+      requireBearer(request, exchange);
+      await respondToResponses(exchange, parseOpenAiResponsesRequest(body));
     });
   };
 
@@ -151,6 +167,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, context: MockContext)
 
   for (const prefix of ['', '/v1']) {
     app.post(`${prefix}/chat/completions`, chat);
+    app.post(`${prefix}/responses`, responses);
     app.post(`${prefix}/embeddings`, embeddings);
     app.get(`${prefix}/models`, listModels);
     app.get(`${prefix}/models/:model`, getModel);

@@ -3,6 +3,7 @@ import { ClassifyDecision, ClassifyRequest } from './classify/classify';
 import { DeploymentCooldown } from './deployment-cooldown';
 import { DispatchProbeReply, DispatchProbeRequest } from './dispatch/dispatch-probe';
 import { DispatchEmbedReply, DispatchReply } from './dispatch/dispatch-reply';
+import { DispatchResponsesReply, DispatchResponsesRequest } from './dispatch/dispatch-responses';
 import { DispatchCancel, DispatchChatRequest, DispatchEmbedRequest } from './dispatch/dispatch-request';
 import type { GatewayErrorPayload } from './errors/gateway-error';
 import { KeysChanged } from './keys-changed';
@@ -19,6 +20,7 @@ import {
   KeyUpdateMessage,
 } from './keys/key-messages';
 import { VirtualKeyInfo } from './keys/virtual-key';
+import { ResponseStoreMessage, ResponseStoreReply } from './responses/stored-response';
 import { SpendDaily, SpendDailyMessage } from './spend/spend-daily';
 import { SpendLatency, SpendLatencyMessage } from './spend/spend-latency';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
@@ -45,6 +47,7 @@ export const RpcContracts = {
   [Subjects.spendReport]: { request: SpendReportMessage, response: SpendReport },
   [Subjects.spendDaily]: { request: SpendDailyMessage, response: SpendDaily },
   [Subjects.spendLatency]: { request: SpendLatencyMessage, response: SpendLatency },
+  [Subjects.responsesStore]: { request: ResponseStoreMessage, response: ResponseStoreReply },
 } as const;
 export type RpcSubject = keyof typeof RpcContracts;
 export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;
@@ -61,11 +64,17 @@ export type EventOf<S extends EventSubject> = z.infer<(typeof EventContracts)[S]
 /**
  * The hot path: per-provider subjects (`dispatch.<provider>.<operation>.v1`) served by that
  * provider's dispatchers, with their request and reply schemas. `chat` is answered by a stream of
- * `DispatchReply` messages, `embed` and `probe` by one reply, `cancel` by none. `requestProvider()`
+ * `DispatchReply` messages, `responses` (providers with a native Responses API) by a stream of
+ * `DispatchResponsesReply` messages, `embed` and `probe` by one reply, `cancel` by none. `requestProvider()`
  * and `serveProvider()` (libs/bus) are typed by this map and validate with the same schemas.
  */
 export const ProviderContracts = {
   chat: { subject: Subjects.dispatchChat, request: DispatchChatRequest, reply: DispatchReply },
+  responses: {
+    subject: Subjects.dispatchResponses,
+    request: DispatchResponsesRequest,
+    reply: DispatchResponsesReply,
+  },
   embed: { subject: Subjects.dispatchEmbed, request: DispatchEmbedRequest, reply: DispatchEmbedReply },
   probe: { subject: Subjects.dispatchProbe, request: DispatchProbeRequest, reply: DispatchProbeReply },
   cancel: { subject: Subjects.dispatchCancel, request: DispatchCancel, reply: null },

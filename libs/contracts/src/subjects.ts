@@ -7,6 +7,8 @@ export const Subjects = {
   classify: 'classify.v1',
   /** request, answered by a stream of `DispatchReply` messages ending in `final` or `error`. */
   dispatchChat: (provider: string) => `dispatch.${provider}.chat.v1` as const,
+  /** request, answered by a stream of `DispatchResponsesReply` (native Responses API, OpenAI). */
+  dispatchResponses: (provider: string) => `dispatch.${provider}.responses.v1` as const,
   /** request/reply. */
   dispatchEmbed: (provider: string) => `dispatch.${provider}.embed.v1` as const,
   /** broadcast to every dispatcher of a provider: abort the named request if you hold it. */
@@ -39,6 +41,8 @@ export const Subjects = {
   spendDaily: 'spend.daily.v1',
   /** request/reply, served by the ledger: p50/p99 latency per deployment from recent usage rows. */
   spendLatency: 'spend.latency.v1',
+  /** request/reply, served by the ledger: stored Responses API responses (`op`: put, get, delete). */
+  responsesStore: 'responses.store.v1',
 } as const;
 
 export const QueueGroups = {

@@ -6,7 +6,13 @@ import {
   type StreamHandlers,
   type StreamRequester,
 } from '@switchyard/bus';
-import { type AttemptOutcome, type DispatchChatRequest, GatewayError, Subjects } from '@switchyard/contracts';
+import {
+  type AttemptOutcome,
+  type DispatchChatRequest,
+  type DispatchResponsesRequest,
+  GatewayError,
+  Subjects,
+} from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { AttemptFailure } from './attempt-failure';
 import { CANCELLED_REPLY_WAIT_MS, DispatchClient, type DispatchChatPart } from './dispatch-client';
@@ -49,10 +55,10 @@ const chunk = {
 };
 
 /** every reply of an attempt, and the failure that ended it (if one did). */
-async function read(
-  replies: AsyncIterable<DispatchChatPart>,
-): Promise<{ parts: DispatchChatPart[]; failure: AttemptFailure | null }> {
-  const parts: DispatchChatPart[] = [];
+async function read<Part = DispatchChatPart>(
+  replies: AsyncIterable<Part>,
+): Promise<{ parts: Part[]; failure: AttemptFailure | null }> {
+  const parts: Part[] = [];
   try {
     for await (const part of replies) parts.push(part);
     return { parts, failure: null };
@@ -209,5 +215,105 @@ describe(DispatchClient.name, () => {
     expect(notified).toEqual([]);
     const { failure } = await read(answer);
     expect(failure).toMatchObject({ error: { code: NO_SUBSCRIBERS }, outcome: null });
+  });
+});
+
+describe(`${DispatchClient.name}.responses`, () => {
+  let replies: StreamHandlers;
+  let started: { subject: string; payload: unknown }[];
+  let notified: { subject: string; payload: unknown }[];
+  let client: AbortController;
+  let sut: DispatchClient;
+  const responsesRequest: DispatchResponsesRequest = {
+    requestId: 'call-2',
+    attempt: 0,
+    deploymentId: 'openai-gpt',
+    stream: true,
+    body: { model: 'frontier-router', input: 'Hello', include: ['reasoning.encrypted_content'] },
+    accounting: { ...request.accounting, endpoint: 'responses' },
+  };
+  const created = { type: 'response.created', sequence_number: 0, response: { id: 'resp_1' } };
+  const delta = { type: 'response.output_text.delta', sequence_number: 1, delta: 'Hi' };
+
+  beforeEach(() => {
+    started = [];
+    notified = [];
+    client = new AbortController();
+    const streams = {
+      start: (subject: string, payload: unknown, _options: unknown, streamHandlers: StreamHandlers) => {
+        started.push({ subject, payload });
+        replies = streamHandlers;
+        return { close: () => undefined };
+      },
+      notify: (subject: string, payload: unknown) => notified.push({ subject, payload }),
+    };
+    sut = new DispatchClient(
+      streams as unknown as StreamRequester,
+      {} as NatsConnection,
+      {} as BusNamespace,
+      new IngressMetrics(new Registry()),
+    );
+  });
+
+  it('asks the provider’s responses subject and yields the native events, then the final reply', async () => {
+    const answer = sut.responses('openai', responsesRequest, client.signal);
+    replies.onMessage({ type: 'heartbeat' });
+    replies.onMessage({ type: 'event', event: created });
+    replies.onMessage({ type: 'event', event: delta });
+    replies.onMessage({ type: 'final', outcome, response: null });
+
+    await expect(read(answer)).resolves.toEqual({
+      parts: [
+        { type: 'event', event: created },
+        { type: 'event', event: delta },
+        { type: 'final', outcome, response: null },
+      ],
+      failure: null,
+    });
+    expect(started).toEqual([{ subject: Subjects.dispatchResponses('openai'), payload: responsesRequest }]);
+  });
+
+  it('throws an AttemptFailure with the attempt’s outcome, so the fallback policy can act on it', async () => {
+    const answer = sut.responses('openai', responsesRequest, client.signal);
+    replies.onMessage({
+      type: 'error',
+      error: GatewayError.upstream(500, 'openai: boom', { code: 'server_error' }).toPayload(),
+      outcome,
+    });
+
+    const { failure } = await read(answer);
+
+    expect(failure).toBeInstanceOf(AttemptFailure);
+    expect(failure).toMatchObject({ error: { status: 500, isRetryable: true }, outcome });
+  });
+
+  it('cancels the upstream call when the signal aborts, drops later events and keeps the last reply', async () => {
+    const answer = sut.responses('openai', responsesRequest, client.signal);
+    replies.onMessage({ type: 'event', event: created });
+    client.abort();
+    replies.onMessage({ type: 'event', event: delta });
+    replies.onMessage({
+      type: 'error',
+      error: GatewayError.upstream(499, 'cancelled', { code: 'client_closed_request' }).toPayload(),
+      outcome,
+    });
+
+    const { parts, failure } = await read(answer);
+
+    expect(notified).toEqual([
+      { subject: Subjects.dispatchCancel('openai'), payload: { requestId: 'call-2' } },
+    ]);
+    expect(parts).toEqual([{ type: 'event', event: created }]);
+    expect(failure).toMatchObject({ error: { status: 499 }, outcome });
+  });
+
+  it('rejects a chat chunk on the responses stream as an invalid reply', async () => {
+    const answer = sut.responses('openai', responsesRequest, client.signal);
+    replies.onMessage({ type: 'chunk', chunk });
+
+    const { failure } = await read(answer);
+
+    expect(failure).toMatchObject({ error: { status: 503 }, outcome: null });
+    expect(notified).toHaveLength(1);
   });
 });

@@ -15,9 +15,13 @@ import {
   type DispatchChatRequest,
   type DispatchEmbedRequest,
   DispatchReply,
+  DispatchResponsesReply,
+  type DispatchResponsesRequest,
+  type GatewayErrorPayload,
   GatewayError,
   Subjects,
 } from '@switchyard/contracts';
+import type { ResponsesEvent } from '@switchyard/providers';
 import { IngressMetrics } from '@switchyard/telemetry';
 import { BUS_CONNECTION } from '../infrastructure/tokens';
 import { AttemptFailure } from './attempt-failure';
@@ -37,6 +41,20 @@ export const CANCELLED_REPLY_WAIT_MS = 10_000;
 export type DispatchChatPart =
   | { type: 'chunk'; chunk: ChatCompletionChunk }
   | { type: 'final'; outcome: AttemptOutcome; response: ChatCompletion | null };
+
+/**
+ * One reply of a dispatched Responses attempt: a native stream event, or the last reply with its
+ * usage outcome (and the response object when not streaming).
+ */
+export type DispatchResponsesPart =
+  | { type: 'event'; event: ResponsesEvent }
+  | { type: 'final'; outcome: AttemptOutcome; response: Record<string, unknown> | null };
+
+/** What a reply means to the reader: a part to hand on, a heartbeat, or the attempt's error. */
+type StreamReply<Part> =
+  | { part: Part }
+  | { type: 'heartbeat' }
+  | { type: 'error'; error: GatewayErrorPayload; outcome: AttemptOutcome | null };
 
 /** The ingress side of `dispatch.<provider>.*`: requests, their reply streams, and cancellation. */
 @Injectable()
@@ -61,6 +79,64 @@ export class DispatchClient {
     request: DispatchChatRequest,
     signal?: AbortSignal,
   ): AsyncIterableIterator<DispatchChatPart> {
+    return this.streamAttempt<DispatchChatPart>(
+      Subjects.dispatchChat(provider),
+      provider,
+      request,
+      'dispatch.chat',
+      (message) => {
+        const parsed = DispatchReply.safeParse(message);
+        if (!parsed.success) return null;
+        const reply = parsed.data;
+        return reply.type === 'chunk' || reply.type === 'final' ? { part: reply } : reply;
+      },
+      signal,
+    );
+  }
+
+  /**
+   * Dispatches one attempt to the provider's native Responses API (`POST {api_base}/responses`;
+   * only for providers whose wire format has one, OpenAI's: others answer no `responses` subject).
+   * `request.body` is the client's Responses body, passed through with the deployment's model.
+   * Its replies come as values: each native stream event as `{type: 'event', event}` (when
+   * streaming; `response.created` and `response.in_progress` arrive together with the first event
+   * after them), then one `{type: 'final', outcome, response}` (`response`: the response object
+   * when not streaming, else null). Failures, cancellation and early return behave exactly as in
+   * `chat()`: the iteration throws an `AttemptFailure` (with the attempt's usage outcome when it
+   * has one), so the fallback policy applies; `signal` cancels the upstream call.
+   */
+  responses(
+    provider: string,
+    request: DispatchResponsesRequest,
+    signal?: AbortSignal,
+  ): AsyncIterableIterator<DispatchResponsesPart> {
+    return this.streamAttempt<DispatchResponsesPart>(
+      Subjects.dispatchResponses(provider),
+      provider,
+      request,
+      'dispatch.responses',
+      (message) => {
+        const parsed = DispatchResponsesReply.safeParse(message);
+        if (!parsed.success) return null;
+        const reply = parsed.data;
+        return reply.type === 'event' || reply.type === 'final' ? { part: reply } : reply;
+      },
+      signal,
+    );
+  }
+
+  /**
+   * One dispatched attempt answered by a stream of replies: `read` validates a reply and says
+   * whether it is a part for the reader (`final` ends the stream), a heartbeat, or an error.
+   */
+  private streamAttempt<Part extends { type: string }>(
+    subject: string,
+    provider: string,
+    request: { requestId: string },
+    metricSubject: string,
+    read: (message: unknown) => StreamReply<Part> | null,
+    signal?: AbortSignal,
+  ): AsyncIterableIterator<Part> {
     let finished = false;
     let cancelled = false;
     let firstReply = true;
@@ -90,13 +166,13 @@ export class DispatchClient {
       }, CANCELLED_REPLY_WAIT_MS);
       giveUp.unref();
     };
-    const replies = new ReplyQueue<DispatchChatPart>(() => {
+    const replies = new ReplyQueue<Part>(() => {
       cancel();
       finish();
     });
     try {
       stream = this.streams.start(
-        Subjects.dispatchChat(provider),
+        subject,
         request,
         {
           requestId: request.requestId,
@@ -106,8 +182,8 @@ export class DispatchClient {
         {
           onMessage: (message) => {
             if (finished) return;
-            const parsed = DispatchReply.safeParse(message);
-            if (!parsed.success) {
+            const reply = read(message);
+            if (reply === null) {
               finish();
               this.sendCancel(provider, request.requestId);
               replies.fail(
@@ -115,24 +191,23 @@ export class DispatchClient {
               );
               return;
             }
-            const reply = parsed.data;
             if (firstReply) {
               firstReply = false;
               this.metrics.busRequestDuration.observe(
-                { subject: 'dispatch.chat' },
+                { subject: metricSubject },
                 (performance.now() - started) / 1000,
               );
             }
+            if ('part' in reply) {
+              if (reply.part.type === 'final') {
+                finish();
+                replies.push(reply.part);
+                replies.end();
+              } else if (!cancelled) replies.push(reply.part);
+              return;
+            }
             switch (reply.type) {
               case 'heartbeat':
-                return;
-              case 'chunk':
-                if (!cancelled) replies.push(reply);
-                return;
-              case 'final':
-                finish();
-                replies.push(reply);
-                replies.end();
                 return;
               case 'error':
                 finish();

@@ -13,7 +13,7 @@ const credentialHeaders = new Set([
   'cookie',
 ]);
 
-export type MockEndpoint = 'chat' | 'embeddings' | 'models' | 'count_tokens';
+export type MockEndpoint = 'chat' | 'responses' | 'embeddings' | 'models' | 'count_tokens';
 
 /** One provider request as the mock saw it. Mutated while the response is under way. */
 export interface RequestLogEntry {

@@ -110,11 +110,67 @@ export interface EmbeddingTranslator {
   parseResponse(body: unknown, target: UpstreamTarget, request?: EmbeddingRequest): EmbeddingResult;
 }
 
+/**
+ * One event of OpenAI's Responses stream as the provider sent it (`type`, `sequence_number`, and
+ * the event's own fields), passed through untouched so reasoning items, `encrypted_content` and
+ * hosted-tool items reach the client as they are.
+ */
+export type ResponsesEvent = Record<string, unknown> & { type: string };
+
+/** The Responses object of a non-streamed call, as the provider sent it. */
+export interface ResponsesResult {
+  response: Record<string, unknown>;
+  /** null when the response reports no usage. */
+  usage: TokenUsage | null;
+  /** `completed` or `incomplete` (a `failed` response is thrown as an error). */
+  status: string;
+}
+
+export interface ResponsesStreamSummary {
+  /** from `response.completed` / `response.incomplete` / `response.failed`; null before any of them. */
+  usage: TokenUsage | null;
+  /** the final response's `status`, null before the stream ended. */
+  status: string | null;
+}
+
+/** Stateful reading of one upstream Responses stream. */
+export interface ResponsesStreamParser {
+  /**
+   * Returns the native events to forward for one upstream SSE event. The opening
+   * `response.created` / `response.in_progress` are held back and released with the first
+   * event after them, so an error that comes before any output leaves nothing sent (the attempt
+   * can still be retried or fall back). Throws `GatewayError` for an `error` event or
+   * `response.failed` (retryable by status), and a 502 `bad_upstream_response` for a malformed event.
+   */
+  push(event: SseEvent): ResponsesEvent[];
+  /** the upstream body ended (once, after the last `push`); throws an error event still pending. */
+  end(): ResponsesEvent[];
+  /** true once `response.completed`, `response.incomplete` (or `response.failed`) arrived. */
+  readonly done: boolean;
+  summary(): ResponsesStreamSummary;
+}
+
+/**
+ * OpenAI's native Responses API (`POST {api_base}/responses`): the raw body passes through with
+ * the deployment's model, so `include`, `store`, reasoning items and hosted tools stay intact.
+ */
+export interface ResponsesTranslator {
+  buildRequest(
+    body: Readonly<Record<string, unknown>>,
+    target: UpstreamTarget,
+    options: { stream: boolean },
+  ): UpstreamHttpRequest;
+  parseResponse(body: unknown, target: UpstreamTarget): ResponsesResult;
+  createStreamParser(target: UpstreamTarget): ResponsesStreamParser;
+}
+
 /** The translators of one wire format, bound to a clock (`created` stamps, `retry-after` dates). */
 export interface ProviderTranslators {
   chat: ChatTranslator;
   /** null: the provider has no embeddings API (the dispatcher answers 400 without calling it). */
   embedding: EmbeddingTranslator | null;
+  /** the native Responses API, for the wire formats that have one (OpenAI); absent elsewhere. */
+  responses?: ResponsesTranslator;
   /** maps an upstream error response (any status ≥ 400) to a `GatewayError` that names the provider, never the key. */
   parseError(
     status: number,
