@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type Content, type GenerateContentResponse, GoogleGenAI, Type } from '@google/genai';
 import { MockControl, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 import { buildToolArguments } from '../../apps/mock-provider/src/shared/tool-arguments';
@@ -531,6 +534,71 @@ describe('Gemini API end to end (@google/genai, demo fleet)', () => {
     });
     expect(row.route_cause).toBeTruthy();
     expect(row.output_reasoning_tokens).toBeGreaterThan(0);
+  });
+
+  it("answers an upstream's refusal in Google's envelope, and a failure mid-stream as a last error event", async () => {
+    const refused = await post('/v1beta/models/gpt-5.4-mini:generateContent', {
+      contents: [text('refuse this [[mock:{"status":400,"message":"bad things"}]]')],
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as GeminiError).error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+    });
+
+    const broken = await post('/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse', {
+      contents: [text('a long answer please [[mock:{"chunks":6,"errorAfterChunks":2}]]')],
+    });
+    expect(broken.status).toBe(200);
+    const body = await broken.text();
+    expect(body).toMatch(/^(data: \{[^\r\n]*\}\r\n\r\n)+$/);
+    const last = JSON.parse(body.trimEnd().split('\r\n\r\n').at(-1)!.slice('data: '.length)) as GeminiError;
+    expect(Object.keys(last)).toEqual(['error']);
+    expect(last.error.status).toMatch(/^[A-Z_]+$/);
+    expect(last.error.code).toBeGreaterThanOrEqual(500);
+  });
+
+  it('serves the real Gemini CLI: gemini -p through a router, with a usage row for endpoint gemini', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gemini-cli-'));
+    try {
+      mkdirSync(join(home, '.gemini'));
+      writeFileSync(
+        join(home, '.gemini', 'settings.json'),
+        JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+      );
+      const before = await fleet.database.query<{ request_id: string }>(
+        "SELECT request_id FROM usage_events WHERE endpoint = 'gemini' AND router = 'opencodego-router'",
+      );
+      const { stdout } = await promisify(execFile)(
+        join(REPO_ROOT, 'node_modules', '.bin', 'gemini'),
+        ['-p', 'Hello', '-m', 'opencodego-router'],
+        {
+          cwd: home,
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            GOOGLE_GEMINI_BASE_URL: fleet.baseUrl,
+            GEMINI_API_KEY: TEST_MASTER_KEY,
+            GEMINI_CLI_TRUST_WORKSPACE: 'true',
+            NO_COLOR: '1',
+          },
+          timeout: 120_000,
+        },
+      );
+      expect(stdout).toContain('Mock reply from');
+      // the ledger writes rows shortly after the call: wait for them (a deadline, not an assertion)
+      let after: { request_id: string; tier: string | null }[] = [];
+      for (let tries = 0; tries < 50 && after.length <= before.length; tries += 1) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await fleet.database.query<{ request_id: string; tier: string | null }>(
+          "SELECT request_id, tier FROM usage_events WHERE endpoint = 'gemini' AND router = 'opencodego-router'",
+        );
+      }
+      expect(after.length).toBeGreaterThan(before.length);
+      expect(after.every((row) => row.tier !== null)).toBe(true);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it.each(MALFORMED)('malformed: $name → $status $googleStatus', async (entry) => {
