@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { MockControl, REPO_ROOT, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
+import { eventually, MockControl, REPO_ROOT, TEST_MASTER_KEY, TestFleet } from '@switchyard/testing';
 import { buildToolArguments } from '../../apps/mock-provider/src/shared/tool-arguments';
 
 interface UsageRow {
@@ -44,6 +44,8 @@ const weatherTool = {
 };
 const expectedArguments = JSON.stringify(buildToolArguments(weatherTool.parameters));
 
+const CODEX_ASK = 'Refactor the retry logic in src/http.ts to use exponential backoff';
+
 /** One model of each provider kind of the demo config, and the routers. */
 const MODELS = [
   'gpt-5.4-mini',
@@ -73,9 +75,10 @@ function framesOf(body: string): SseFrame[] {
   return frames;
 }
 
-/** The words the router's scorer matched in the ask, from a usage row's dimensions. */
-function matchedWords(row: UsageRow): string[] {
-  return [...JSON.stringify(row.route_dimensions).matchAll(/"(refactor|http)"/g)].map((match) => match[1]);
+/** A row's route dimensions without `tokenCount` (which reads the whole request, not the ask). */
+function askDimensions(dimensions: unknown): Record<string, number> {
+  const { tokenCount: _tokens, ...rest } = dimensions as Record<string, number>;
+  return rest;
 }
 
 /** Event types with runs of deltas collapsed, so the order can be compared exactly. */
@@ -106,6 +109,19 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_MASTER_KEY}`, ...headers },
       body: JSON.stringify(body),
     });
+  }
+
+  /** The router's raw dimension scores for one ask, from `/v1/route/explain`. */
+  async function explainedDimensions(ask: string): Promise<Record<string, number>> {
+    const response = await fetch(`${fleet.baseUrl}/v1/route/explain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_MASTER_KEY}` },
+      body: JSON.stringify({ model: 'frontier-router', messages: [{ role: 'user', content: ask }] }),
+    });
+    const explained = (await response.json()) as { dimensions: { name: string; raw: number }[] };
+    return askDimensions(
+      Object.fromEntries(explained.dimensions.map((dimension) => [dimension.name, dimension.raw])),
+    );
   }
 
   function expectUsage(row: UsageRow, usage: OpenAI.Responses.ResponseUsage | undefined): void {
@@ -168,11 +184,16 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
     ]);
     expect(text).toBe(outputText);
     expect(outputText).toMatch(/^Mock reply from [\w.-]+: Stream a hello please$/);
-    const rows = await fleet.database.query<UsageRow>(
-      `SELECT * FROM usage_events WHERE endpoint = 'responses' AND stream AND model_group = $1`,
-      [model],
+    const rows = await eventually(
+      () =>
+        fleet.database.query<UsageRow>(
+          `SELECT * FROM usage_events WHERE endpoint = 'responses' AND stream AND model_group = $1`,
+          [model],
+        ),
+      (found) => found.length >= 1,
+      { timeoutMs: 10_000, description: `a streamed responses row of ${model}` },
     );
-    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows[0].status).toBe('success');
   });
 
   it('frames the stream byte for byte as OpenAI does (event line, data line, blank line, numbered)', async () => {
@@ -215,10 +236,16 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
       'Mock reply from gpt-5.4-mini: tool result: Sunny and 21 degrees in Paris',
     );
     expect(second.previous_response_id).toBe(first.id);
-    // the upstream got the whole chain: the first ask, the call, its output
+    // OpenAI's native /v1/responses got the whole chain as items: the first ask, the call, its output
     const [last] = (await mock.requests({ model: 'gpt-5.4-mini' })).slice(-1);
-    const messages = (last.body as { messages: { role: string }[] }).messages;
-    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(last.path).toMatch(/\/responses$/);
+    const items = (last.body as { input: { type?: string }[]; previous_response_id?: string }).input;
+    expect(items.map((item) => item.type ?? 'message')).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+    ]);
+    expect((last.body as { previous_response_id?: string }).previous_response_id).toBeUndefined();
   });
 
   it('streams a function call as OpenAI does, arguments in deltas', async () => {
@@ -300,7 +327,7 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
     });
 
     const custom = await rawPost({
-      model: 'gpt-5.4-mini',
+      model: 'opencode-glm-5',
       input: 'patch it',
       store: false,
       tools: [
@@ -330,7 +357,7 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
     expect(row).toMatchObject({ endpoint: 'responses', router: 'frontier-router', stream: true });
     expect(row.session_id).toBe(codexRequest.body.prompt_cache_key);
     expect(row.tier).not.toBeNull();
-    expect(matchedWords(row)).toEqual(expect.arrayContaining(['refactor', 'http']));
+    expect(askDimensions(row.route_dimensions)).toEqual(await explainedDimensions(CODEX_ASK));
   });
 
   it('routes on the last user ask, skipping a later environment-context turn and developer messages', async () => {
@@ -346,12 +373,62 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
 
     const [row] = await usageRowsOf(http.headers.get('x-litellm-call-id')!);
     expect(row.router).toBe('frontier-router');
-    expect(matchedWords(row)).toEqual(expect.arrayContaining(['refactor', 'http']));
+    // scored on the user's ask, not on the environment context after it
+    expect(askDimensions(row.route_dimensions)).toEqual(await explainedDimensions(CODEX_ASK));
+    expect(askDimensions(row.route_dimensions)).not.toEqual(
+      await explainedDimensions((environment as { content: { text: string }[] }).content[0].text),
+    );
+  });
+
+  it('calls OpenAI deployments on their native /v1/responses with reasoning, include and hosted tools intact', async () => {
+    const { data: response, response: http } = await client.responses
+      .create({
+        model: 'gpt-5.4-mini',
+        input: 'Think natively',
+        reasoning: { effort: 'low', summary: 'auto' },
+        include: ['reasoning.encrypted_content'],
+        tools: [{ type: 'web_search' }, weatherTool],
+        store: false,
+      })
+      .withResponse();
+
+    expect(http.headers.get('x-switchyard-dropped-tools')).toBeNull();
+    const reasoning = response.output.find((item) => item.type === 'reasoning')!;
+    expect(reasoning.encrypted_content).toMatch(/^gAAAAAB/);
+    const [upstream] = (await mock.requests({ model: 'gpt-5.4-mini' })).slice(-1);
+    expect(upstream.path).toMatch(/\/responses$/);
+    expect(upstream.body).toMatchObject({
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      tools: [{ type: 'web_search' }, { type: 'function', name: 'get_weather' }],
+    });
+    const [row] = await usageRowsOf(http.headers.get('x-litellm-call-id')!);
+    expectUsage(row, response.usage);
+    expect(row.provider).toBe('openai');
+
+    // the reasoning item goes back to OpenAI with its encrypted_content on the next turn
+    const stream = client.responses.stream({
+      model: 'gpt-5.4-mini',
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      input: [
+        { role: 'user', content: 'Think natively' },
+        reasoning,
+        { role: 'user', content: 'Go on' },
+      ],
+    });
+    for await (const _event of stream) void _event;
+    expect((await stream.finalResponse()).status).toBe('completed');
+    const [next] = (await mock.requests({ model: 'gpt-5.4-mini' })).slice(-1);
+    expect((next.body as { input: unknown[] }).input[1]).toMatchObject({
+      type: 'reasoning',
+      encrypted_content: reasoning.encrypted_content,
+    });
   });
 
   it('reports a cut answer as incomplete (max_output_tokens)', async () => {
     const response = await client.responses.create({
-      model: 'gpt-5.4-mini',
+      model: 'claude-haiku-4-5',
       input: 'Tell me a long story about gateways and trains and rivers and mountains',
       max_output_tokens: 16,
       store: false,

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { completionToChunks } from '@switchyard/cache';
 import { type AttemptOutcome, GatewayError } from '@switchyard/contracts';
-import { CompleteChat, type ChatResponseMeta } from '../completion/complete-chat';
+import { CompleteChat, type ChatPart, type ChatResponseMeta } from '../completion/complete-chat';
+import type { DispatchResponsesPart } from '../dispatch/dispatch-client';
 import type { ChatCallContext } from '../http/chat-context';
 import { toGatewayError } from '../http/to-gateway-error';
+import { AnswerResponses, answersNatively } from './answer-responses';
+import { nativeBodyOf } from './native-body';
 import type { ResponseObject, ResponseStreamEvent } from './response-object';
 import { newResponsesId } from './response-ids';
 import type { ResponsesRequest } from './responses-request';
 import { ResponsesStreamTranslator } from './responses-stream-translator';
+import type { StreamEvent } from './responses-sse-writer';
 import { StoredResponses } from './stored-responses';
 import { inputItemsOf, toChatRequest, type TranslatedRequest } from './to-chat-request';
 
@@ -18,18 +22,26 @@ export interface PreparedResponse {
   /** the request's own input items, with ids, as `input_items` lists them. */
   inputItems: Record<string, unknown>[];
   template: ResponseObject;
+  /** the body for OpenAI's native `/v1/responses`: the request intact, a stored chain expanded. */
+  native: Record<string, unknown>;
 }
+
+/** A finished response: ours, or the object OpenAI's native API returned. */
+type AnyResponse = ResponseObject | Record<string, unknown>;
 
 export interface JsonResponse {
   meta: ChatResponseMeta;
   outcome: AttemptOutcome;
-  response: ResponseObject;
+  response: AnyResponse;
+  /** hosted tools left out (the canonical path cannot run them); none on the native path. */
+  droppedTools: string[];
 }
 
 export interface StreamedResponse {
   meta: ChatResponseMeta;
   /** batches of events, in order; the last batch ends the stream (completed, incomplete or failed). */
-  events: AsyncIterable<ResponseStreamEvent[]>;
+  events: AsyncIterable<StreamEvent[]>;
+  droppedTools: string[];
 }
 
 /**
@@ -39,9 +51,10 @@ export interface StreamedResponse {
  * the canonical answer into a response object or its stream events, and stores the response
  * unless `store: false`.
  *
- * Every deployment is reached through the canonical chat path here. The seam for OpenAI
- * deployments' native `/v1/responses` is the answer of one call (`json`/`stream`): a native path
- * takes the `PreparedResponse` (the request intact) instead of its canonical translation.
+ * When a candidate of the call is an OpenAI deployment, `AnswerResponses` runs the attempts
+ * instead: OpenAI deployments on their native `/v1/responses` (the request intact, events passed
+ * through), the others on the canonical path. Otherwise `CompleteChat` does (with its response
+ * cache).
  */
 @Injectable()
 export class CreateResponse {
@@ -50,6 +63,7 @@ export class CreateResponse {
   constructor(
     @Inject(CompleteChat) private readonly completeChat: CompleteChat,
     @Inject(StoredResponses) private readonly storedResponses: StoredResponses,
+    @Inject(AnswerResponses) private readonly answerResponses: AnswerResponses,
   ) {}
 
   async prepare(request: ResponsesRequest, context: ChatCallContext): Promise<PreparedResponse> {
@@ -70,11 +84,13 @@ export class CreateResponse {
         ...(Array.isArray(output) ? (output as Record<string, unknown>[]) : []),
       ];
     }
+    const input = inputItemsOf(request);
     return {
       request,
       translated: toChatRequest(request, history),
-      inputItems: inputItemsOf(request).map(withItemId),
+      inputItems: input.map(withItemId),
       template: templateOf(request),
+      native: nativeBodyOf(request, history, input),
     };
   }
 
@@ -85,12 +101,44 @@ export class CreateResponse {
   ): Promise<JsonResponse> {
     const { chat } = prepared.translated;
     const call = await this.completeChat.resolve(chat, context);
+    if (call.candidates.some((candidate) => answersNatively(candidate.deployment))) {
+      const answer = await this.answerResponses.answer(
+        {
+          native: { ...prepared.native, stream: false },
+          chat: { ...chat, stream: undefined, stream_options: undefined },
+        },
+        call,
+        context,
+        signal,
+        false,
+      );
+      if (answer.kind === 'native') {
+        const final = await lastPart(answer.parts);
+        if (!final.response) throw GatewayError.upstream(502, 'the dispatcher returned no response');
+        const response = asChained(final.response, prepared);
+        await this.store(prepared, response, context);
+        return { meta: answer.meta, outcome: final.outcome, response, droppedTools: [] };
+      }
+      const final = await lastPart(answer.parts);
+      if (!final.completion) throw GatewayError.upstream(502, 'the dispatcher returned no completion');
+      return this.fromCompletion(prepared, answer.meta, final.completion, final.outcome, context);
+    }
     const result = await this.completeChat.complete(chat, call, context, signal);
-    const translator = this.translator(prepared, result.meta);
-    for (const chunk of completionToChunks(result.completion)) translator.push(chunk);
-    translator.finish(result.outcome.usage);
+    return this.fromCompletion(prepared, result.meta, result.completion, result.outcome, context);
+  }
+
+  private async fromCompletion(
+    prepared: PreparedResponse,
+    meta: ChatResponseMeta,
+    completion: Parameters<typeof completionToChunks>[0],
+    outcome: AttemptOutcome,
+    context: ChatCallContext,
+  ): Promise<JsonResponse> {
+    const translator = this.translator(prepared, meta);
+    for (const chunk of completionToChunks(completion)) translator.push(chunk);
+    translator.finish(outcome.usage);
     await this.store(prepared, translator.response, context);
-    return { meta: result.meta, outcome: result.outcome, response: translator.response };
+    return { meta, outcome, response: translator.response, droppedTools: prepared.translated.droppedTools };
   }
 
   /** Resolves once the answer began (errors before it are thrown, for OpenAI's error envelope). */
@@ -101,13 +149,33 @@ export class CreateResponse {
   ): Promise<StreamedResponse> {
     const { chat } = prepared.translated;
     const call = await this.completeChat.resolve(chat, context);
-    const answer = await this.completeChat.stream(chat, call, context, signal);
-    const translator = this.translator(prepared, answer.meta);
-    const store = (response: ResponseObject) => this.store(prepared, response, context);
+    const store = (response: AnyResponse) => this.store(prepared, response, context);
+    let meta: ChatResponseMeta;
+    let parts: AsyncIterable<ChatPart>;
+    if (call.candidates.some((candidate) => answersNatively(candidate.deployment))) {
+      const answer = await this.answerResponses.answer(
+        { native: { ...prepared.native, stream: true }, chat },
+        call,
+        context,
+        signal,
+        true,
+      );
+      if (answer.kind === 'native') {
+        return {
+          meta: answer.meta,
+          events: nativeEvents(answer.parts, store, prepared),
+          droppedTools: [],
+        };
+      }
+      ({ meta, parts } = answer);
+    } else {
+      ({ meta, parts } = await this.completeChat.stream(chat, call, context, signal));
+    }
+    const translator = this.translator(prepared, meta);
     async function* events(): AsyncGenerator<ResponseStreamEvent[]> {
       yield translator.start();
       try {
-        for await (const part of answer.parts) {
+        for await (const part of parts) {
           if (part.type === 'chunk') {
             yield translator.push(part.chunk);
             continue;
@@ -122,7 +190,7 @@ export class CreateResponse {
         yield translator.fail(toGatewayError(error));
       }
     }
-    return { meta: answer.meta, events: events() };
+    return { meta, events: events(), droppedTools: prepared.translated.droppedTools };
   }
 
   private translator(prepared: PreparedResponse, meta: ChatResponseMeta): ResponsesStreamTranslator {
@@ -139,21 +207,24 @@ export class CreateResponse {
    */
   private async store(
     prepared: PreparedResponse,
-    response: ResponseObject,
+    response: AnyResponse,
     context: ChatCallContext,
   ): Promise<void> {
-    if (!response.store) return;
+    if (prepared.request.store === false) return;
+    const id = typeof response.id === 'string' ? response.id : prepared.template.id;
+    const createdAt =
+      typeof response.created_at === 'number' ? response.created_at : prepared.template.created_at;
     try {
       await this.storedResponses.put({
-        id: response.id,
+        id,
         keyId: context.caller.kind === 'virtual' ? context.caller.keyId : null,
-        previousResponseId: response.previous_response_id,
-        createdAt: response.created_at * 1000,
-        response: response as unknown as Record<string, unknown>,
+        previousResponseId: prepared.request.previous_response_id ?? null,
+        createdAt: Math.round(createdAt * 1000),
+        response: asChained(response, prepared) as Record<string, unknown>,
         inputItems: prepared.inputItems,
       });
     } catch (error) {
-      this.logger.warn(`could not store response ${response.id}: ${(error as Error).message}`);
+      this.logger.warn(`could not store response ${id}: ${(error as Error).message}`);
     }
   }
 }
@@ -194,4 +265,61 @@ function withItemId(item: Record<string, unknown>): Record<string, unknown> {
   const type = typeof item.type === 'string' ? item.type : 'message';
   const prefix = type === 'message' ? 'msg' : type === 'function_call_output' ? 'fco' : 'item';
   return { id: newResponsesId(prefix), type, ...item };
+}
+
+async function lastPart<Part extends { type: string }>(
+  parts: AsyncIterable<Part>,
+): Promise<Extract<Part, { type: 'finish' | 'final' }>> {
+  let last: Part | null = null;
+  for await (const part of parts) last = part;
+  if (!last || (last.type !== 'finish' && last.type !== 'final')) {
+    throw GatewayError.upstream(502, 'the dispatcher returned no final reply');
+  }
+  return last as Extract<Part, { type: 'finish' | 'final' }>;
+}
+
+const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/**
+ * OpenAI's native events, passed through (renumbered by the writer). The finished response is
+ * stored before its terminal event is sent; a failure after the stream opened ends it with
+ * `response.failed` built from the last response object OpenAI sent.
+ */
+async function* nativeEvents(
+  parts: AsyncIterable<DispatchResponsesPart>,
+  store: (response: Record<string, unknown>) => Promise<void>,
+  prepared: PreparedResponse,
+): AsyncGenerator<StreamEvent[]> {
+  let latest: Record<string, unknown> = {};
+  try {
+    for await (const part of parts) {
+      if (part.type !== 'event') continue;
+      let event = part.event;
+      if (event.response && typeof event.response === 'object') {
+        latest = asChained(event.response as Record<string, unknown>, prepared);
+        event = { ...event, response: latest };
+      }
+      if (TERMINAL_EVENTS.has(event.type) && event.type !== 'response.failed') await store(latest);
+      yield [event];
+    }
+  } catch (error) {
+    const failure = toGatewayError(error);
+    yield [
+      {
+        type: 'response.failed',
+        response: { ...latest, status: 'failed', error: { code: 'server_error', message: failure.message } },
+      },
+    ];
+  }
+}
+
+/**
+ * A response as the client chained it: OpenAI was sent the stored chain as input, not the
+ * `previous_response_id` (a Switchyard id OpenAI does not know), so its object names none.
+ */
+function asChained<T extends Record<string, unknown> | ResponseObject>(
+  response: T,
+  prepared: PreparedResponse,
+): T {
+  return { ...response, previous_response_id: prepared.request.previous_response_id ?? null };
 }

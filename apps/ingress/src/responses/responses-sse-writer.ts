@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import type { ResponseStreamEvent } from './response-object';
+
+/** A stream event: ours (`ResponseStreamEvent`) or OpenAI's own, passed through. */
+export type StreamEvent = { type: string } & Record<string, unknown>;
 
 /** One Responses API SSE frame: `event: <type>\ndata: <json with sequence_number>\n\n`. */
-export function responsesSseFrame(event: ResponseStreamEvent, sequenceNumber: number): string {
-  const { type, ...fields } = event;
+export function responsesSseFrame(event: StreamEvent, sequenceNumber: number): string {
+  const { type, sequence_number: _native, ...fields } = event;
   return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequenceNumber, ...fields })}\n\n`;
 }
 
@@ -26,15 +28,15 @@ export class ResponsesSseWriter {
     });
   }
 
-  write(events: readonly ResponseStreamEvent[]): void {
+  write(events: readonly StreamEvent[]): void {
     if (events.length > 0 && !this.response.writableEnded) this.response.write(this.frames(events));
   }
 
-  end(events: readonly ResponseStreamEvent[]): void {
+  end(events: readonly StreamEvent[]): void {
     if (!this.response.writableEnded) this.response.end(this.frames(events));
   }
 
-  private frames(events: readonly ResponseStreamEvent[]): string {
+  private frames(events: readonly StreamEvent[]): string {
     return events.map((event) => responsesSseFrame(event, this.sequenceNumber++)).join('');
   }
 }

@@ -18,7 +18,7 @@ import { completedResponseHeaders, responseHeaders } from '../completion/respons
 import { callContextOf, clientGone } from '../http/call-context';
 import { requestContext } from '../http/request-context';
 import { responsesSessionId } from './codex-session';
-import { CreateResponse, type PreparedResponse } from './create-response';
+import { CreateResponse } from './create-response';
 import { type InputItemsPage, listInputItems } from './list-input-items';
 import { parseResponsesRequest } from './parse-responses-request';
 import { ResponsesSseWriter } from './responses-sse-writer';
@@ -58,7 +58,7 @@ export class ResponsesController {
       await reply
         .headers({
           ...completedResponseHeaders(result.meta, result.outcome, context.receivedAt),
-          ...droppedToolsHeader(prepared),
+          ...droppedToolsHeader(result.droppedTools),
         })
         .send(result.response);
       return;
@@ -67,7 +67,7 @@ export class ResponsesController {
     const answer = await this.createResponse.stream(prepared, context, signal);
     const writer = new ResponsesSseWriter(reply.raw);
     reply.hijack();
-    writer.open({ ...responseHeaders(answer.meta), ...droppedToolsHeader(prepared) });
+    writer.open({ ...responseHeaders(answer.meta), ...droppedToolsHeader(answer.droppedTools) });
     for await (const events of answer.events) writer.write(events);
     writer.end([]);
   }
@@ -102,7 +102,6 @@ function callerOf(request: FastifyRequest) {
   return requestContext(request).caller ?? { kind: 'master' as const };
 }
 
-function droppedToolsHeader(prepared: PreparedResponse): Record<string, string> {
-  const dropped = prepared.translated.droppedTools;
+function droppedToolsHeader(dropped: readonly string[]): Record<string, string> {
   return dropped.length > 0 ? { [DROPPED_TOOLS_HEADER]: [...new Set(dropped)].join(', ') } : {};
 }
