@@ -601,6 +601,43 @@ describe('Gemini API end to end (@google/genai, demo fleet)', () => {
     }
   });
 
+  it('serves a Gemini CLI tool round trip: the mock calls list_directory, the CLI runs it and sends its result', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'gemini-cli-'));
+    try {
+      mkdirSync(join(home, '.gemini'));
+      writeFileSync(
+        join(home, '.gemini', 'settings.json'),
+        JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }),
+      );
+      // the mock's arguments for list_directory: {"dir_path": "mock-dir_path"} (its one required property)
+      mkdirSync(join(home, 'mock-dir_path'));
+      writeFileSync(join(home, 'mock-dir_path', 'listed-by-the-cli.txt'), 'x');
+      const { stdout } = await promisify(execFile)(
+        join(REPO_ROOT, 'node_modules', '.bin', 'gemini'),
+        ['-p', 'Please use list_directory on the project', '-m', 'opencodego-router'],
+        {
+          cwd: home,
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            GOOGLE_GEMINI_BASE_URL: fleet.baseUrl,
+            GEMINI_API_KEY: TEST_MASTER_KEY,
+            GEMINI_CLI_TRUST_WORKSPACE: 'true',
+            NO_COLOR: '1',
+          },
+          timeout: 120_000,
+        },
+      );
+      expect(stdout).toContain('tool result:');
+      const toolTurns = (await mock.requests()).filter((request) =>
+        JSON.stringify(request.body).includes('listed-by-the-cli.txt'),
+      );
+      expect(toolTurns.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it.each(MALFORMED)('malformed: $name → $status $googleStatus', async (entry) => {
     const response = await fetch(
       `${fleet.baseUrl}${entry.path ?? '/v1beta/models/gpt-5.4-mini:generateContent'}`,
