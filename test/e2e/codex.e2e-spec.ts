@@ -129,10 +129,10 @@ describe('Codex CLI end to end (codex exec, frontier-router)', () => {
     const upstream = await mock.requests();
     const chats = upstream.filter((entry) => entry.endpoint !== 'models');
     expect(chats).toHaveLength(2);
-    // both turns on the SIMPLE tier's deployment
-    expect(chats.map((entry) => [entry.format, entry.model])).toEqual([
-      ['openai', 'gpt-5.4-mini'],
-      ['openai', 'gpt-5.4-mini'],
+    // the SIMPLE tier (gpt-5.4-mini) is an OpenAI deployment: both turns on its native Responses endpoint
+    expect(chats.map((entry) => [entry.format, entry.path, entry.model])).toEqual([
+      ['openai', '/responses', 'gpt-5.4-mini'],
+      ['openai', '/responses', 'gpt-5.4-mini'],
     ]);
     expect(JSON.stringify(chats[0].body)).not.toContain(COMMAND_OUTPUT);
     expect(JSON.stringify(chats[1].body)).toContain(COMMAND_OUTPUT);
