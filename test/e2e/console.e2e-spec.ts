@@ -340,8 +340,15 @@ describe('the console in a browser', () => {
     await page.locator('tr[data-model="gemini-2.5-pro"] [data-testid="cooldown"]').waitFor();
     await shoot('models');
     await open('setup');
-    // the OpenCode config comes from the API; the static Claude Code block can render first
-    await page.locator('pre.code', { hasText: 'litellm-local' }).waitFor();
+    // every agent's setup comes from GET /integrations/<agent>, each with its copy button
+    for (const text of [
+      'litellm-local',
+      'wire_api = "responses"',
+      'GOOGLE_GEMINI_BASE_URL',
+      'ANTHROPIC_AUTH_TOKEN',
+    ]) {
+      await page.locator('pre.code', { hasText: text }).waitFor();
+    }
     await shoot('setup');
     await open('overview');
     await page.getByTestId('savings-headline').waitFor();

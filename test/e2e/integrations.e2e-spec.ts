@@ -113,3 +113,125 @@ describe('GET /integrations/opencode (demo config)', () => {
     });
   });
 });
+
+describe('GET /integrations/{codex,gemini-cli,claude-code} (demo config)', () => {
+  let fleet: TestFleet;
+
+  beforeAll(async () => {
+    fleet = await TestFleet.start({ only: (spec) => spec.app === 'ingress' });
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  async function setup(path: string, headers: Record<string, string> = {}) {
+    const response = await fetch(`${fleet.baseUrl}/integrations/${path}`, {
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, ...headers },
+    });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text: await response.text(),
+    };
+  }
+
+  /** `export NAME=value` lines as a map (the key is a `"$LITELLM_API_KEY"` reference, never a value). */
+  function exports(text: string): Record<string, string> {
+    return Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => line.startsWith('export '))
+        .map((line) => {
+          const [name, ...value] = line.slice('export '.length).split('=');
+          return [name, value.join('=')];
+        }),
+    );
+  }
+
+  it.each(['codex', 'gemini-cli', 'gemini-cli/settings.json', 'claude-code'])(
+    '%s requires the master key',
+    async (path) => {
+      const anonymous = await fetch(`${fleet.baseUrl}/integrations/${path}`);
+      const stranger = await fetch(`${fleet.baseUrl}/integrations/${path}`, {
+        headers: { authorization: 'Bearer sk-not-the-master-key' },
+      });
+
+      expect(anonymous.status).toBe(401);
+      expect(stranger.status).toBe(403);
+    },
+  );
+
+  it('codex: a config.toml that selects a Responses provider at the URL the request reached, key from the environment', async () => {
+    const { status, contentType, text } = await setup('codex');
+
+    expect(status).toBe(200);
+    expect(contentType).toContain('text/plain');
+    const lines = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(lines).toEqual([
+      'model_provider = "switchyard"',
+      'model = "frontier-router"',
+      '[model_providers.switchyard]',
+      'name = "Switchyard"',
+      `base_url = "${fleet.baseUrl}/v1"`,
+      'env_key = "LITELLM_API_KEY"',
+      'wire_api = "responses"',
+    ]);
+    expect(text).not.toContain(TEST_MASTER_KEY);
+  });
+
+  it('codex: takes the provider and model asked for, and the URL a reverse proxy says the client reached', async () => {
+    const { text } = await setup('codex?provider=gw&model=opencodego-router', {
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'gateway.example.test',
+    });
+
+    expect(text).toContain('model_provider = "gw"\nmodel = "opencodego-router"\n');
+    expect(text).toContain('[model_providers.gw]\n');
+    expect(text).toContain('base_url = "https://gateway.example.test/v1"\n');
+  });
+
+  it('gemini-cli: the environment lines (gateway root, key by reference, model) and settings.json', async () => {
+    const environment = await setup('gemini-cli?model=opencodego-router');
+    const settings = await setup('gemini-cli/settings.json');
+
+    expect(environment.status).toBe(200);
+    expect(environment.contentType).toContain('text/plain');
+    expect(exports(environment.text)).toEqual({
+      GOOGLE_GEMINI_BASE_URL: fleet.baseUrl,
+      GEMINI_API_KEY: '"$LITELLM_API_KEY"',
+      GEMINI_MODEL: 'opencodego-router',
+    });
+    expect(settings.status).toBe(200);
+    expect(settings.contentType).toContain('application/json');
+    expect(JSON.parse(settings.text)).toEqual({ security: { auth: { selectedType: 'gemini-api-key' } } });
+  });
+
+  it('claude-code: the environment lines, the background model defaulting to the model', async () => {
+    const { status, contentType, text } = await setup('claude-code?model=mistral-router');
+
+    expect(status).toBe(200);
+    expect(contentType).toContain('text/plain');
+    expect(exports(text)).toEqual({
+      ANTHROPIC_BASE_URL: fleet.baseUrl,
+      ANTHROPIC_AUTH_TOKEN: '"$LITELLM_API_KEY"',
+      ANTHROPIC_MODEL: 'mistral-router',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'mistral-router',
+    });
+  });
+
+  it.each([
+    'codex?model=gpt-9',
+    'gemini-cli?model=gpt-9',
+    'claude-code?small_model=gpt-9',
+    'codex?provider=a.b',
+  ])('%s: 400 in the OpenAI envelope naming what is wrong', async (path) => {
+    const { status, text } = await setup(path);
+
+    expect({ status, text }).toMatchObject({ status: 400 });
+    expect(JSON.parse(text)).toMatchObject({
+      error: { type: 'invalid_request_error', message: expect.any(String) },
+    });
+    expect((JSON.parse(text) as { error: { message: string } }).error.message).toMatch(/gpt-9|provider/);
+  });
+});

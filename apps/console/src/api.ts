@@ -104,6 +104,11 @@ export class Api {
   constructor(private readonly key: string) {}
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return parseJson(await this.requestText(method, path, body)) as T;
+  }
+
+  /** The body as text; a non-2xx answer throws its envelope's message. */
+  async requestText(method: 'GET' | 'POST', path: string, body?: unknown): Promise<string> {
     const response = await fetch(path, {
       method,
       headers: {
@@ -114,20 +119,14 @@ export class Api {
       cache: 'no-store',
     });
     const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
     if (!response.ok) {
-      const envelope = parsed as { error?: { message?: string } } | null;
+      const envelope = parseJson(text) as { error?: { message?: string } } | null;
       throw new ApiError(
         response.status,
         envelope?.error?.message ?? `${response.status} ${response.statusText}`,
       );
     }
-    return parsed as T;
+    return text;
   }
 
   identity(): Promise<Identity> {
@@ -215,9 +214,19 @@ export class Api {
     return this.request('POST', '/routing/asks/label', { id, label });
   }
 
+  /** An agent's setup as the gateway writes it: JSON pretty-printed, text (config.toml, environment lines) as it is. */
   async integration(name: string): Promise<string> {
-    const value = await this.request<unknown>('GET', `/integrations/${name}`);
-    return JSON.stringify(value, null, 2);
+    const text = await this.requestText('GET', `/integrations/${name}`);
+    const value = parseJson(text);
+    return value === null ? text : JSON.stringify(value, null, 2);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -14,6 +14,7 @@ import { IntegrationsModule } from './integrations/integrations.module';
 import { LimitsModule } from './limits/limits.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpenAIModule } from './openai/openai.module';
+import { ResponsesModule } from './responses/responses.module';
 import { RouteExplainModule } from './route-explain/route-explain.module';
 import { RoutingModule } from './routing/routing.module';
 
@@ -40,6 +41,7 @@ export class IngressModule {
         CacheModule,
         AnthropicModule,
         GeminiModule,
+        ResponsesModule,
         AdminModule,
         ConsoleModule,
       ],

@@ -23,6 +23,8 @@ import { ManageOrg } from './org/manage-org';
 import { OrgController } from './org/org.controller';
 import { RoutedAskStore } from './routing/routed-ask-store';
 import { RoutedAsksController } from './routing/routed-asks.controller';
+import { ResponsesController } from './responses/responses.controller';
+import { ResponseStore } from './responses/response-store';
 import { SpendController } from './spend/spend.controller';
 import { SpendDailyQueries } from './spend/spend-daily-queries';
 import { SpendQueries } from './spend/spend-queries';
@@ -41,6 +43,8 @@ const RESEED_INTERVAL_MS = 60_000;
 const BACKLOG_INTERVAL_MS = 5000;
 /** How often logged asks past their retention are deleted (also once at start). */
 const ROUTED_ASK_SWEEP_INTERVAL_MS = 3600_000;
+/** How often stored Responses API responses past their retention are deleted. */
+const RESPONSE_SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** The microservice side of the ledger, for readiness: true once it listens on the bus. */
 export interface RpcServerState {
@@ -64,6 +68,7 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LedgerMetrics) private readonly metrics: LedgerMetrics,
     @Inject(RPC_SERVER) private readonly rpcServer: RpcServerState,
     @Inject(RoutedAskStore) private readonly routedAsks: RoutedAskStore,
+    @Inject(ResponseStore) private readonly responseStore: ResponseStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,6 +78,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.every(RESEED_INTERVAL_MS, () => this.reseed());
     await this.sweepRoutedAsks();
     this.every(ROUTED_ASK_SWEEP_INTERVAL_MS, () => this.sweepRoutedAsks());
+    await this.sweepResponses();
+    this.every(RESPONSE_SWEEP_INTERVAL_MS, () => this.sweepResponses());
     this.every(BACKLOG_INTERVAL_MS, async () => {
       const backlog = await this.consumer.backlog();
       this.metrics.consumerPending.set(backlog.unreadMessages);
@@ -121,6 +128,15 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
+  private async sweepResponses(): Promise<void> {
+    try {
+      const deleted = await this.responseStore.sweep();
+      if (deleted > 0) this.logger.log(`deleted ${deleted} stored responses past their retention`);
+    } catch (error) {
+      this.logger.warn(`could not sweep stored responses (${(error as Error).message}); retrying later`);
+    }
+  }
+
   private every(intervalMs: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
       task().catch(() => undefined);
@@ -152,7 +168,13 @@ export class LedgerModule {
     });
     return {
       module: LedgerModule,
-      controllers: [KeysController, OrgController, SpendController, RoutedAsksController],
+      controllers: [
+        KeysController,
+        OrgController,
+        SpendController,
+        RoutedAsksController,
+        ResponsesController,
+      ],
       providers: [
         { provide: ENVIRONMENT, useValue: environment },
         { provide: BusNamespace, useValue: namespace },
@@ -215,6 +237,12 @@ export class LedgerModule {
           inject: [DATA_SOURCE, SpendQueries],
           useFactory: (dataSource: DataSource, spendQueries: SpendQueries) =>
             new SpendDailyQueries(dataSource, spendQueries),
+        },
+        {
+          provide: ResponseStore,
+          inject: [DATA_SOURCE],
+          useFactory: (dataSource: DataSource) =>
+            new ResponseStore(dataSource, environment.RESPONSES_RETENTION_DAYS),
         },
         {
           provide: UsageStore,

@@ -231,6 +231,95 @@ describe('mock provider: fault and latency knobs', () => {
     expect(sseJson(response.text)).toHaveLength(1 + 2 + 1);
   });
 
+  it('calls the tool the toolCall knob names with its arguments in every format, and answers its result with text', async () => {
+    const knob = '[[mock:{"toolCall":{"name":"exec_command","arguments":{"cmd":"echo hi"}}}]]';
+    const schema = { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'] };
+    const openai = await sut.openai({
+      ...chat(`do it ${knob}`),
+      tools: [
+        { type: 'function', function: { name: 'view_image', parameters: schema } },
+        { type: 'function', function: { name: 'exec_command', parameters: schema } },
+      ],
+    });
+    expect(openai.json.choices[0].finish_reason).toBe('tool_calls');
+    expect(openai.json.choices[0].message.tool_calls[0].function).toEqual({
+      name: 'exec_command',
+      arguments: '{"cmd":"echo hi"}',
+    });
+    const openAiResult = await sut.openai({
+      model: 'gpt-5.5',
+      messages: [
+        { role: 'user', content: `do it ${knob}` },
+        {
+          role: 'assistant',
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'exec_command', arguments: '{}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'hi' },
+      ],
+      tools: [{ type: 'function', function: { name: 'exec_command', parameters: schema } }],
+    });
+    expect(openAiResult.json.choices[0].message.content).toBe('Mock reply from gpt-5.5: tool result: hi');
+
+    const anthropic = await sut.anthropic({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: `go ${knob}` }],
+      tools: [{ name: 'exec_command', input_schema: schema }],
+      tool_choice: { type: 'none' },
+    });
+    expect(anthropic.json.stop_reason).toBe('tool_use');
+    expect(anthropic.json.content).toEqual([
+      expect.objectContaining({ type: 'tool_use', name: 'exec_command', input: { cmd: 'echo hi' } }),
+    ]);
+
+    const gemini = await sut.post(
+      '/v1beta/models/gemini-2.5-pro:generateContent',
+      {
+        contents: [
+          {
+            role: 'user',
+            parts: [
+              { text: 'context' },
+              {
+                text: `go ${knob.replace('exec_command', 'read_file').replace('"cmd":"echo hi"', '"file_path":"notes.txt"')}`,
+              },
+            ],
+          },
+        ],
+        tools: [
+          {
+            functionDeclarations: [
+              {
+                name: 'read_file',
+                parametersJsonSchema: { type: 'object', properties: { file_path: { type: 'string' } } },
+              },
+            ],
+          },
+        ],
+      },
+      { 'x-goog-api-key': 'k' },
+    );
+    expect(gemini.json.candidates[0].content.parts).toEqual([
+      expect.objectContaining({
+        functionCall: expect.objectContaining({ name: 'read_file', args: { file_path: 'notes.txt' } }),
+      }),
+    ]);
+  });
+
+  it('answers a toolCall knob naming a tool the request does not offer with a 400 in the provider format', async () => {
+    const response = await sut.openai({
+      ...chat('x [[mock:{"toolCall":{"name":"rm_rf"}}]]'),
+      tools: [{ type: 'function', function: { name: 'view_image', parameters: { type: 'object' } } }],
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.json.error.message).toBe(
+      'toolCall: the request offers no tool "rm_rf" (offered: view_image)',
+    );
+  });
+
   it('maps safetyBlock to content_filter (OpenAI) and refusal (Anthropic)', async () => {
     const openai = await sut.openai(chat('x [[mock:{"safetyBlock":true}]]'));
     expect(openai.json.choices[0]).toMatchObject({

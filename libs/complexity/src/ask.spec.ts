@@ -77,6 +77,19 @@ describe(extractAsk.name, () => {
     ).toBe('Refactor the API client');
   });
 
+  it("skips Codex's environment-context and AGENTS.md turns and reads the ask before them", () => {
+    expect(
+      extractAsk([
+        { role: 'system', content: 'You are a coding agent running in the Codex CLI' },
+        user('Refactor the retry logic in src/http.ts'),
+        user(
+          '<environment_context>\n  <cwd>/home/dev/project</cwd>\n  <shell>bash</shell>\n</environment_context>',
+        ),
+        user('# AGENTS.md instructions for /home/dev/project\n\n<INSTRUCTIONS>\nUse pnpm.\n</INSTRUCTIONS>'),
+      ]),
+    ).toBe('Refactor the retry logic in src/http.ts');
+  });
+
   it('skips reminder-only and whitespace-only user turns', () => {
     expect(
       extractAsk([

@@ -3,6 +3,12 @@ import { stripPythonWhitespace } from './text/unicode-text';
 
 const REMINDER_BLOCK = /<system-reminder>[\s\S]*?<\/system-reminder>/i;
 const REMINDER_BLOCKS = /<system-reminder>[\s\S]*?<\/system-reminder>/gi;
+/**
+ * What Codex sends as user messages but the user never typed: `<environment_context>` (working
+ * directory, shell, date), `<user_instructions>`, and AGENTS.md wrapped in `<INSTRUCTIONS>`.
+ */
+const AGENT_CONTEXT_BLOCKS =
+  /<environment_context>[\s\S]*?<\/environment_context>|<user_instructions>[\s\S]*?<\/user_instructions>|(?:# AGENTS\.md instructions for [^\n]*\s*)?<INSTRUCTIONS>[\s\S]*?<\/INSTRUCTIONS>/g;
 
 /**
  * The human text of a message's content: a string as it is; a list keeps only its `type: "text"`
@@ -39,6 +45,15 @@ export function stripSystemReminders(text: string): string {
   return joined;
 }
 
+/**
+ * Removes the context blocks a coding agent adds to a user turn (Codex's `<environment_context>`,
+ * `<user_instructions>`, AGENTS.md `<INSTRUCTIONS>`), so a turn holding only them is no ask.
+ */
+export function stripAgentContext(text: string): string {
+  if (!text.includes('<')) return text;
+  return text.replace(AGENT_CONTEXT_BLOCKS, ' ');
+}
+
 /** The texts of a request that routing reads. */
 export interface Conversation {
   /** the newest user message with non-empty human text, reminders removed; null when there is none. */
@@ -57,7 +72,7 @@ function contentOf(message: unknown): unknown {
 
 /**
  * Reads the ask and the newest user turn, walking back from the newest message. A user turn that
- * comes out empty (tool results only, reminders only, whitespace) is skipped; `assistant`,
+ * comes out empty (tool results only, reminders or agent context only, whitespace) is skipped; `assistant`,
  * `tool` and `system` messages are never the ask. Only user messages are read.
  */
 export function readConversation(messages: readonly ChatMessage[]): Conversation {
@@ -68,7 +83,7 @@ export function readConversation(messages: readonly ChatMessage[]): Conversation
     const text = humanText(contentOf(message));
     if (newestUserText === null) newestUserText = text;
     if (text.length === 0) continue;
-    const ask = stripSystemReminders(text);
+    const ask = stripSystemReminders(stripAgentContext(text));
     if (ask.length > 0) return { ask, newestUserText };
   }
   return { ask: null, newestUserText };

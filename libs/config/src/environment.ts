@@ -114,6 +114,8 @@ export const LedgerEnvironment = CommonEnvironment.extend(RedisEnvironment.shape
   LEDGER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
   /** batches written at the same time (each on its own connection). */
   LEDGER_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** days a stored Responses API response (`store: true`) is kept before the sweep deletes it; 0: kept until deleted. */
+  RESPONSES_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
 });
 export type LedgerEnvironment = z.infer<typeof LedgerEnvironment>;
 

@@ -20,6 +20,7 @@ import {
   KeyUpdateMessage,
 } from './keys/key-messages';
 import { VirtualKeyInfo } from './keys/virtual-key';
+import { ResponseStoreMessage, ResponseStoreReply } from './responses/stored-response';
 import { SpendDaily, SpendDailyMessage } from './spend/spend-daily';
 import { SpendLatency, SpendLatencyMessage } from './spend/spend-latency';
 import { SpendLogsMessage, SpendLogsPage } from './spend/spend-logs';
@@ -48,6 +49,7 @@ export const RpcContracts = {
   [Subjects.spendDaily]: { request: SpendDailyMessage, response: SpendDaily },
   [Subjects.spendLatency]: { request: SpendLatencyMessage, response: SpendLatency },
   [Subjects.routedAsks]: { request: RoutedAsksMessage, response: RoutedAsksReply },
+  [Subjects.responsesStore]: { request: ResponseStoreMessage, response: ResponseStoreReply },
 } as const;
 export type RpcSubject = keyof typeof RpcContracts;
 export type RpcRequestOf<S extends RpcSubject> = z.infer<(typeof RpcContracts)[S]['request']>;

@@ -33,3 +33,4 @@ export * from './teams/team';
 export * from './teams/org-messages';
 export * from './routing/routed-ask';
 export * from './routing/routed-asks-messages';
+export * from './responses/stored-response';

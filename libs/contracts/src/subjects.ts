@@ -49,6 +49,8 @@ export const Subjects = {
   routingLog: 'usage.routing.asks.v1',
   /** request/reply, served by the ledger: list logged asks, label one (the owner's loop). */
   routedAsks: 'routing.asks.v1',
+  /** request/reply, served by the ledger: stored Responses API responses (`op`: put, get, delete). */
+  responsesStore: 'responses.store.v1',
 } as const;
 
 export const QueueGroups = {

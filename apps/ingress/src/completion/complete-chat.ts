@@ -254,7 +254,7 @@ export function answeredBy(
  * The answering attempt's replies as parts; the call settles with the attempt's outcome when the
  * last reply comes (or with none when the reader stops before it).
  */
-async function* answerParts(
+export async function* answerParts(
   first: DispatchChatPart,
   replies: AsyncIterator<DispatchChatPart>,
   admitted: AdmittedCall,

@@ -12,6 +12,6 @@ import { FallbackPolicy } from './fallback-policy';
 @Module({
   imports: [InfrastructureModule, RoutingModule, LimitsModule, DispatchModule],
   providers: [FallbackPolicy, CompleteChat, ChatResponseCache, CreateEmbeddings],
-  exports: [CompleteChat, ChatResponseCache, CreateEmbeddings],
+  exports: [CompleteChat, ChatResponseCache, CreateEmbeddings, FallbackPolicy],
 })
 export class CompletionModule {}

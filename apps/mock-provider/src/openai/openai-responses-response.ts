@@ -280,7 +280,12 @@ export async function respondToResponses(exchange: ProviderExchange, input: Resp
   exchange.updateRequest({ model: input.model, stream: input.stream });
   const knobs = exchange.resolveKnobs(input.model, input.directive);
   if (await exchange.sendFaultStatus(knobs)) return;
-  const plan = planReply(input, { chunks: knobs.chunks, reply: knobs.reply, safetyBlock: knobs.safetyBlock });
+  const plan = planReply(input, {
+    chunks: knobs.chunks,
+    reply: knobs.reply,
+    safetyBlock: knobs.safetyBlock,
+    toolCall: knobs.toolCall,
+  });
   exchange.entry.usage = plan.usage;
   const identity: ResponseIdentity = { sequence: exchange.entry.id, created: exchange.created };
   if (!input.stream) {

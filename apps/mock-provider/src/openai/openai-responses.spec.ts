@@ -149,6 +149,17 @@ describe('mock provider: OpenAI Responses API', () => {
     expect(response.output_text).toBe('Mock reply from gpt-5.5: tool result: forty two');
   });
 
+  it('calls the tool the toolCall knob names with its arguments, as the chat formats do', async () => {
+    const response = await client.responses.create({
+      model: 'gpt-5.5',
+      input: 'run it [[mock:{"toolCall":{"name":"lookup","arguments":{"q":"chosen"}}}]]',
+      tools: [{ type: 'web_search' }, lookupTool as OpenAI.Responses.FunctionTool],
+    });
+    expect(response.output).toEqual([
+      expect.objectContaining({ type: 'function_call', name: 'lookup', arguments: '{"q":"chosen"}' }),
+    ]);
+  });
+
   it('reads Codex’s real request: namespace tools, web_search, developer messages', async () => {
     const response = await responses(codexRequest.body);
     expect(response.status).toBe(200);

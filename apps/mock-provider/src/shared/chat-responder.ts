@@ -39,6 +39,7 @@ export async function respondToChat(
   const plan = planReply(input, {
     chunks: knobs.chunks,
     reply: knobs.reply,
+    toolCall: knobs.toolCall,
     safetyBlock: knobs.safetyBlock && renderer.supportsSafetyBlock,
   });
   exchange.entry.usage = plan.usage;

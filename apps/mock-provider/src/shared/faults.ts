@@ -35,6 +35,16 @@ export const FaultKnobs = z.strictObject({
   safetyBlock: z.boolean().optional(),
   /** replace the reply text. */
   reply: z.string().optional(),
+  /**
+   * when the conversation ends with a user message: call this offered tool, with these arguments
+   * (default: the tool-argument rule), whatever the message says; a tool result still gets text.
+   */
+  toolCall: z
+    .strictObject({
+      name: z.string().min(1),
+      arguments: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 });
 export type FaultKnobs = z.infer<typeof FaultKnobs>;
 
@@ -79,7 +89,10 @@ export interface EffectiveKnobs {
   omitDone: boolean;
   safetyBlock: boolean;
   reply: string | null;
+  toolCall: MockToolCallKnob | null;
 }
+
+export type MockToolCallKnob = NonNullable<FaultKnobs['toolCall']>;
 
 /** Merges the layers (later wins) into effective knobs; `applied` is what the layers set, for the log. */
 export function resolveKnobs(
@@ -108,6 +121,7 @@ export function resolveKnobs(
       omitDone: set.omitDone ?? false,
       safetyBlock: set.safetyBlock ?? false,
       reply: set.reply ?? null,
+      toolCall: set.toolCall ?? null,
     },
   };
 }

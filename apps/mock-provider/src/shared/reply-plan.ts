@@ -1,5 +1,7 @@
 import type { ChatInput, MockTool } from './chat-input';
+import type { MockToolCallKnob } from './faults';
 import type { JsonRecord } from './json-value';
+import { MockHttpError } from './mock-http-error';
 import { buildReasoningText, buildReplyText, splitIntoChunks, stripDirectives } from './reply-text';
 import {
   cachedPromptTokens,
@@ -38,6 +40,8 @@ export interface ReplyKnobs {
   chunks: number;
   reply: string | null;
   safetyBlock: boolean;
+  /** the `toolCall` knob: call this tool (with these arguments) instead of applying the rule below. */
+  toolCall?: MockToolCallKnob | null;
 }
 
 /**
@@ -70,6 +74,21 @@ export function chooseTool(input: ChatInput): MockTool | null {
   }
 }
 
+/**
+ * The `toolCall` knob: the named tool when the conversation ends with a user message (so the next
+ * turn, carrying its result, gets text); a 400 in the provider's format when the request does not
+ * offer it, as a real provider refuses a call to an undeclared tool.
+ */
+function forcedTool(input: ChatInput, knob: MockToolCallKnob): MockTool | null {
+  if (input.lastTurn.kind !== 'user') return null;
+  const tool = input.tools.find((candidate) => candidate.name === knob.name);
+  if (tool === undefined) {
+    const offered = input.tools.map((candidate) => candidate.name).join(', ') || 'none';
+    throw new MockHttpError(400, `toolCall: the request offers no tool "${knob.name}" (offered: ${offered})`);
+  }
+  return tool;
+}
+
 export function planReply(input: ChatInput, knobs: ReplyKnobs): ReplyPlan {
   const prompt = promptTokens(input.promptCharacters, input.messageCount);
   const cached = cachedPromptTokens(prompt, input.systemCharacters);
@@ -94,9 +113,10 @@ export function planReply(input: ChatInput, knobs: ReplyKnobs): ReplyPlan {
   usage.reasoningTokens = input.reasoningTokens;
   const reasoningText = input.reasoningTokens > 0 ? buildReasoningText(input.model) : null;
 
-  const tool = chooseTool(input);
+  const forced = knobs.toolCall ?? null;
+  const tool = forced === null ? chooseTool(input) : forcedTool(input, forced);
   if (tool !== null) {
-    const toolArguments = buildToolArguments(tool.parameters);
+    const toolArguments = forced?.arguments ?? buildToolArguments(tool.parameters);
     const argumentsJson = JSON.stringify(toolArguments);
     usage.outputTokens = textTokens(tool.name.length + argumentsJson.length);
     return {
