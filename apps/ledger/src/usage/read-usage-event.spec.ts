@@ -43,7 +43,7 @@ const BROKEN: readonly [string, unknown][] = [
   ['status', null],
   ['httpStatus', 200.5],
   ['errorType', 3],
-  ['endpoint', 'responses'],
+  ['endpoint', 'completions'],
   ['stream', 'true'],
   ['startedAt', '2026-11-26 10:00:00'],
   ['startedAt', '2026-02-30T10:00:00.000Z'],
