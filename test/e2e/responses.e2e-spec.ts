@@ -411,11 +411,7 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
       model: 'gpt-5.4-mini',
       store: false,
       include: ['reasoning.encrypted_content'],
-      input: [
-        { role: 'user', content: 'Think natively' },
-        reasoning,
-        { role: 'user', content: 'Go on' },
-      ],
+      input: [{ role: 'user', content: 'Think natively' }, reasoning, { role: 'user', content: 'Go on' }],
     });
     for await (const _event of stream) void _event;
     expect((await stream.finalResponse()).status).toBe('completed');
