@@ -291,6 +291,29 @@ model_list:
     ]);
   });
 
+  it('does not retry a stream cut after its first output, and records the attempt with estimated usage', async () => {
+    await fetch(`${mock.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ match: { format: 'openai' }, cutAfterChunks: 6, times: 1 }]),
+    });
+    const request = requestOf({ input: 'Hello cut' });
+
+    const { parts, failure } = await read(sut.responses('openai', request));
+
+    expect(parts.length).toBeGreaterThan(2);
+    // the socket was destroyed mid-body: a connection error, retryable in itself, yet not retried
+    expect(failure?.error).toMatchObject({
+      status: 502,
+      code: 'upstream_connection_error',
+      isRetryable: true,
+    });
+    expect(await usageOf(request.requestId, 1)).toEqual([
+      expect.objectContaining({ endpoint: 'responses', status: 'error', retry: 0, usageEstimated: true }),
+    ]);
+    expect(await mockRequests()).toHaveLength(1);
+  });
+
   it('passes a non-retryable upstream error on at once, mapped by the OpenAI error parser', async () => {
     const request = requestOf({ input: 'Hello', tool_choice: 'sometimes' });
 
