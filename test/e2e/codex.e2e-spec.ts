@@ -68,8 +68,10 @@ describe('Codex CLI 0.171.0 through the Responses API (demo fleet)', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^Mock reply from [\w.-]+: Hello$/);
-    const rows = await fleet.database.query<UsageRow>(
-      `SELECT * FROM usage_events WHERE endpoint = 'responses'`,
+    const rows = await eventually(
+      () => fleet.database.query<UsageRow>(`SELECT * FROM usage_events WHERE endpoint = 'responses'`),
+      (found) => found.length >= 1,
+      { timeoutMs: 10_000, description: "Codex's usage row" },
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ router: 'frontier-router', status: 'success', stream: true });
