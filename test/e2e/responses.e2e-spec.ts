@@ -411,11 +411,7 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
       model: 'gpt-5.4-mini',
       store: false,
       include: ['reasoning.encrypted_content'],
-      input: [
-        { role: 'user', content: 'Think natively' },
-        reasoning,
-        { role: 'user', content: 'Go on' },
-      ],
+      input: [{ role: 'user', content: 'Think natively' }, reasoning, { role: 'user', content: 'Go on' }],
     });
     for await (const _event of stream) void _event;
     expect((await stream.finalResponse()).status).toBe('completed');
@@ -439,22 +435,25 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
     expect(response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
   });
 
-  it('ends a stream that fails after it began with response.failed, and still records the attempt', async () => {
-    const response = await rawPost({
-      model: 'gpt-5.4-mini',
-      input: 'Fail midway [[mock:{"errorAfterChunks":3}]]',
-      stream: true,
-      store: false,
-    });
+  it.each(['gpt-5.4-mini', 'claude-haiku-4-5'])(
+    'ends a %s stream that fails after it began with response.failed, and still records the attempt',
+    async (model) => {
+      const response = await rawPost({
+        model,
+        input: 'Fail midway [[mock:{"errorAfterChunks":3}]]',
+        stream: true,
+        store: false,
+      });
 
-    expect(response.status).toBe(200);
-    const frames = framesOf(await response.text());
-    const last = frames.at(-1)!;
-    expect(last.event).toBe('response.failed');
-    expect(last.data.response).toMatchObject({ status: 'failed', error: { code: 'server_error' } });
-    const rows = await usageRowsOf(response.headers.get('x-litellm-call-id')!);
-    expect(rows[0].endpoint).toBe('responses');
-  });
+      expect(response.status).toBe(200);
+      const frames = framesOf(await response.text());
+      const last = frames.at(-1)!;
+      expect(last.event).toBe('response.failed');
+      expect(last.data.response).toMatchObject({ status: 'failed', error: { code: 'server_error' } });
+      const rows = await usageRowsOf(response.headers.get('x-litellm-call-id')!);
+      expect(rows[0].endpoint).toBe('responses');
+    },
+  );
 
   it("refuses an unknown model before the stream, in OpenAI's envelope", async () => {
     const response = await rawPost({ model: 'no-such-model', input: 'hi', stream: true });

@@ -83,12 +83,7 @@ export class AnswerResponses {
       return {
         kind: 'chat',
         meta,
-        parts: answerParts(
-          value.first,
-          value.replies as AsyncIterator<DispatchChatPart>,
-          admitted,
-          context,
-        ),
+        parts: answerParts(value.first, value.replies as AsyncIterator<DispatchChatPart>, admitted, context),
       };
     }
     return {

@@ -65,7 +65,7 @@ export function toChatRequest(
     temperature: request.temperature ?? undefined,
     top_p: request.top_p ?? undefined,
     tools: tools.length > 0 ? tools : undefined,
-    tool_choice: tools.length > 0 ? toolChoiceOf(request.tool_choice, toolNames) : undefined,
+    tool_choice: tools.length > 0 ? toolChoiceOf(request.tool_choice) : undefined,
     parallel_tool_calls: tools.length > 0 ? (request.parallel_tool_calls ?? undefined) : undefined,
     reasoning_effort: reasoningEffortOf(request.reasoning?.effort),
     response_format: responseFormatOf(request.text?.format),
@@ -137,10 +137,7 @@ function isCustomTool(tool: ToolDefinition): tool is Extract<ToolDefinition, { t
   return tool.type === 'custom' && typeof (tool as { name?: unknown }).name === 'string';
 }
 
-function toolChoiceOf(
-  choice: ResponsesToolChoice | null | undefined,
-  toolNames: ToolNames,
-): ToolChoice | undefined {
+function toolChoiceOf(choice: ResponsesToolChoice | null | undefined): ToolChoice | undefined {
   if (choice === null || choice === undefined) return undefined;
   if (typeof choice === 'string') return choice;
   if ((choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string') {
@@ -155,7 +152,6 @@ function toolChoiceOf(
     return { type: 'function', function: { name: canonicalToolName(ref) } };
   }
   // hosted tools, `allowed_tools`, MCP: the canonical path lets the model choose
-  void toolNames;
   return 'auto';
 }
 

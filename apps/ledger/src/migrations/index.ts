@@ -4,7 +4,7 @@ import { CreateVirtualKeys1764200000000 } from './1764200000000-create-virtual-k
 import { CreateUsageDailyRollups1764200000001 } from './1764200000001-create-usage-daily-rollups';
 import { CreateTeamsUsersTags1764300000000 } from './1764300000000-create-teams-users-tags';
 import { CreateRoutedAsks1764400000000 } from './1764400000000-create-routed-asks';
-import { CreateStoredResponses1764400000001 } from './1764400000001-create-stored-responses';
+import { CreateStoredResponses1764500000000 } from './1764500000000-create-stored-responses';
 
 /** Every migration, in order. The ledger applies pending ones at start. */
 export const MIGRATIONS = [
@@ -14,5 +14,5 @@ export const MIGRATIONS = [
   CreateUsageDailyRollups1764200000001,
   CreateTeamsUsersTags1764300000000,
   CreateRoutedAsks1764400000000,
-  CreateStoredResponses1764400000001,
+  CreateStoredResponses1764500000000,
 ];

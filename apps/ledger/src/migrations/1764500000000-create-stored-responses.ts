@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * request and the response it continued, readable by the key that made it (`key_id`, null for the
  * master key) until `expires_at`, when the ledger's sweep deletes it.
  */
-export class CreateStoredResponses1764400000001 implements MigrationInterface {
-  name = 'CreateStoredResponses1764400000001';
+export class CreateStoredResponses1764500000000 implements MigrationInterface {
+  name = 'CreateStoredResponses1764500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
