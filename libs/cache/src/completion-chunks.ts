@@ -1,13 +1,18 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionChunkChoice,
-  FinishReason,
-  OpenAIUsage,
-  ToolCall,
+import {
+  mergeProviderFields,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionChunkChoice,
+  type FinishReason,
+  type OpenAIUsage,
+  type ProviderResponseFields,
+  type ToolCall,
 } from '@switchyard/contracts';
 
-/** Builds the completion a chunk stream amounts to (for storing a streamed answer). */
+/**
+ * Builds the completion a chunk stream amounts to (for storing a streamed answer); the chunks'
+ * `provider_fields` are kept, merged, as a non-streamed answer keeps them.
+ */
 export function assembleCompletion(chunks: readonly ChatCompletionChunk[]): ChatCompletion | null {
   const first = chunks.find((chunk) => chunk.choices.length > 0) ?? chunks[0];
   if (!first) return null;
@@ -16,8 +21,10 @@ export function assembleCompletion(chunks: readonly ChatCompletionChunk[]): Chat
     { content: string; reasoning: string; finish: FinishReason | null; tools: Map<number, ToolCall> }
   >();
   let usage: OpenAIUsage | undefined;
+  let providerFields: ProviderResponseFields | undefined;
   for (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;
+    providerFields = mergeProviderFields(providerFields, chunk.provider_fields);
     for (const choice of chunk.choices) {
       const state = choices.get(choice.index) ?? {
         content: '',
@@ -60,10 +67,14 @@ export function assembleCompletion(chunks: readonly ChatCompletionChunk[]): Chat
         finish_reason: state.finish,
       })),
     ...(usage ? { usage } : {}),
+    ...(providerFields ? { provider_fields: providerFields } : {}),
   };
 }
 
-/** The stream a completion replays as: role, content, tool calls, finish, then usage. */
+/**
+ * The stream a completion replays as: role, content, tool calls, finish (with the completion's
+ * `provider_fields`, on the first choice's finish chunk), then usage.
+ */
 export function completionToChunks(completion: ChatCompletion): ChatCompletionChunk[] {
   const base = {
     id: completion.id,
@@ -102,6 +113,9 @@ export function completionToChunks(completion: ChatCompletion): ChatCompletionCh
       ]),
     );
     chunk([{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }]);
+    if (completion.provider_fields && choice === completion.choices[0]) {
+      chunks[chunks.length - 1].provider_fields = completion.provider_fields;
+    }
   }
   if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
   return chunks;

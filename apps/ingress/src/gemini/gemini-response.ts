@@ -9,6 +9,10 @@ export interface GeminiResponsePart {
 export interface GeminiCandidate {
   content: { parts: GeminiResponsePart[]; role: 'model' };
   finishReason?: GeminiFinishReason;
+  /** the rest are a Gemini deployment's own, written back from `provider_fields.gemini`. */
+  safetyRatings?: unknown[];
+  citationMetadata?: unknown;
+  groundingMetadata?: unknown;
   index: 0;
 }
 
@@ -22,12 +26,14 @@ export interface GeminiUsageMetadata {
 
 export interface GeminiGenerateContentResponse {
   candidates: GeminiCandidate[];
+  promptFeedback?: unknown;
   usageMetadata?: GeminiUsageMetadata;
   modelVersion: string;
   responseId: string;
 }
 
-export type GeminiFinishReason = 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'OTHER';
+/** Google's own finish reasons; a Gemini deployment's native one (RECITATION, SPII, ...) passes as sent. */
+export type GeminiFinishReason = 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'OTHER' | (string & {});
 
 export interface GeminiModel {
   name: string;

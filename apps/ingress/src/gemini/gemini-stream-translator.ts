@@ -1,10 +1,18 @@
-import type { ChatCompletionChunk, FinishReason, TokenUsage } from '@switchyard/contracts';
+import {
+  mergeProviderFields,
+  type ChatCompletionChunk,
+  type FinishReason,
+  type ProviderResponseFields,
+  type TokenUsage,
+} from '@switchyard/contracts';
 import type { GeminiGenerateContentResponse, GeminiResponsePart } from './gemini-response';
 import {
+  firstCandidateFields,
   functionCallPart,
   toGeminiFinishReason,
   toGeminiUsage,
   type GeminiResponseOptions,
+  withNativeFields,
 } from './to-gemini-response';
 
 interface PendingCall {
@@ -17,11 +25,14 @@ interface PendingCall {
  * Canonical chunks → Gemini stream events (`GenerateContentResponse`s). Text and thoughts go out
  * as they come; a function call goes out whole, as Gemini sends it (its arguments gathered from the
  * deltas), in the last event, which carries `finishReason` and `usageMetadata`, as Google's last
- * event does.
+ * event does. A Gemini deployment's native fields (`provider_fields.gemini`) go on that last event
+ * too: its own finish reason, `safetyRatings`, `citationMetadata`, `groundingMetadata`,
+ * `promptFeedback`, and the text's `thoughtSignature` on the last event's empty text part.
  */
 export class GeminiStreamTranslator {
   private readonly calls = new Map<number, PendingCall>();
   private finishReason: FinishReason | null = null;
+  private providerFields: ProviderResponseFields | undefined;
   private responseId = '';
   private modelVersion: string;
 
@@ -32,6 +43,7 @@ export class GeminiStreamTranslator {
   push(chunk: ChatCompletionChunk): GeminiGenerateContentResponse[] {
     if (chunk.id) this.responseId = chunk.id;
     if (chunk.model) this.modelVersion = chunk.model;
+    this.providerFields = mergeProviderFields(this.providerFields, chunk.provider_fields);
     const events: GeminiGenerateContentResponse[] = [];
     for (const choice of chunk.choices) {
       if (choice.index !== 0) continue;
@@ -57,7 +69,13 @@ export class GeminiStreamTranslator {
       .sort(([left], [right]) => left - right)
       .map(([, call]) => functionCallPart(call));
     const event = this.event(parts.length > 0 ? parts : [{ text: '' }]);
-    event.candidates[0].finishReason = toGeminiFinishReason(this.finishReason);
+    event.candidates[0] = withNativeFields(
+      event.candidates[0].content,
+      toGeminiFinishReason(this.finishReason),
+      firstCandidateFields(this.providerFields),
+    );
+    const promptFeedback = this.providerFields?.gemini?.promptFeedback;
+    if (promptFeedback !== undefined) event.promptFeedback = promptFeedback;
     event.usageMetadata = toGeminiUsage(usage);
     return withKeyOrder(event);
   }
@@ -86,11 +104,11 @@ export class GeminiStreamTranslator {
   }
 }
 
-/** Google's key order: `candidates`, `usageMetadata`, `modelVersion`, `responseId`; `finishReason` before `index`. */
+/** Google's key order: `candidates`, `promptFeedback`, `usageMetadata`, `modelVersion`, `responseId`. */
 function withKeyOrder(event: GeminiGenerateContentResponse): GeminiGenerateContentResponse {
-  const [candidate] = event.candidates;
   return {
-    candidates: [{ content: candidate.content, finishReason: candidate.finishReason, index: 0 }],
+    candidates: event.candidates,
+    ...(event.promptFeedback !== undefined ? { promptFeedback: event.promptFeedback } : {}),
     usageMetadata: event.usageMetadata,
     modelVersion: event.modelVersion,
     responseId: event.responseId,

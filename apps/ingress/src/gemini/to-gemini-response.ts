@@ -1,5 +1,12 @@
-import type { ChatCompletion, FinishReason, TokenUsage } from '@switchyard/contracts';
 import type {
+  ChatCompletion,
+  FinishReason,
+  GeminiCandidateFields,
+  ProviderResponseFields,
+  TokenUsage,
+} from '@switchyard/contracts';
+import type {
+  GeminiCandidate,
   GeminiFinishReason,
   GeminiGenerateContentResponse,
   GeminiResponsePart,
@@ -77,6 +84,36 @@ export function functionCallPart(call: CallLike): GeminiResponsePart {
   return part;
 }
 
+/** The first candidate's native fields from a Gemini deployment, if the answer came from one. */
+export function firstCandidateFields(fields: ProviderResponseFields | undefined): GeminiCandidateFields {
+  return fields?.gemini?.candidates?.['0'] ?? {};
+}
+
+/**
+ * A Gemini deployment's native fields written back onto the candidate: its own finish reason
+ * (RECITATION, SPII, ... rather than the canonical one's STOP or SAFETY), `safetyRatings`,
+ * `citationMetadata`, `groundingMetadata`, and the text's `thoughtSignature` on the last text part.
+ * Google's key order: content, finishReason, safetyRatings, citationMetadata, groundingMetadata, index.
+ */
+export function withNativeFields(
+  content: GeminiCandidate['content'],
+  finishReason: GeminiFinishReason | undefined,
+  native: GeminiCandidateFields,
+): GeminiCandidate {
+  if (native.thoughtSignature !== undefined) {
+    const lastText = content.parts.findLast((part) => part.text !== undefined && !part.thought);
+    if (lastText) lastText.thoughtSignature = native.thoughtSignature;
+  }
+  return {
+    content,
+    ...(finishReason !== undefined ? { finishReason: native.finishReason ?? finishReason } : {}),
+    ...(native.safetyRatings !== undefined ? { safetyRatings: native.safetyRatings } : {}),
+    ...(native.citationMetadata !== undefined ? { citationMetadata: native.citationMetadata } : {}),
+    ...(native.groundingMetadata !== undefined ? { groundingMetadata: native.groundingMetadata } : {}),
+    index: 0,
+  };
+}
+
 export interface GeminiResponseOptions {
   /** the model name the client asked for, when the upstream reports none. */
   requestedModel: string;
@@ -99,14 +136,16 @@ export function toGeminiResponse(
   if (typeof message?.content === 'string' && message.content !== '') parts.push({ text: message.content });
   for (const call of message?.tool_calls ?? []) parts.push(functionCallPart(call));
   if (parts.length === 0) parts.push({ text: '' });
+  const promptFeedback = completion.provider_fields?.gemini?.promptFeedback;
   return {
     candidates: [
-      {
-        content: { parts, role: 'model' },
-        finishReason: toGeminiFinishReason(choice?.finish_reason),
-        index: 0,
-      },
+      withNativeFields(
+        { parts, role: 'model' },
+        toGeminiFinishReason(choice?.finish_reason),
+        firstCandidateFields(completion.provider_fields),
+      ),
     ],
+    ...(promptFeedback !== undefined ? { promptFeedback } : {}),
     usageMetadata: toGeminiUsage(usage),
     modelVersion: completion.model || options.requestedModel,
     responseId: completion.id,

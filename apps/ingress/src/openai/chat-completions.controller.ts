@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { withoutProviderFields } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CompleteChat } from '../completion/complete-chat';
@@ -30,7 +31,8 @@ export class ChatCompletionsController {
       const result = await this.completeChat.complete(chat, call, context, signal);
       await reply
         .headers(completedResponseHeaders(result.meta, result.outcome, context.receivedAt))
-        .send(result.completion);
+        // a provider's own fields (provider_fields) are for its own surface, not OpenAI clients
+        .send(withoutProviderFields(result.completion));
       return;
     }
 

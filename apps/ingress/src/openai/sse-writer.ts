@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ChatCompletionChunk, GatewayError } from '@switchyard/contracts';
+import { withoutProviderFields, type ChatCompletionChunk, type GatewayError } from '@switchyard/contracts';
 import { openAIErrorBody } from './openai-error';
 
 /** OpenAI's SSE framing: `data: {json}\n\n` per chunk, `data: [DONE]\n\n` at the end. */
@@ -20,7 +20,9 @@ export class OpenAISseWriter {
     });
   }
 
-  chunk(chunk: ChatCompletionChunk): void {
+  /** Writes one chunk; `provider_fields` (a provider's own fields for its own surface) never goes out. */
+  chunk(canonical: ChatCompletionChunk): void {
+    const chunk = withoutProviderFields(canonical);
     if (!this.includeUsage && chunk.choices.length === 0 && chunk.usage) return;
     if (!this.includeUsage && chunk.usage !== undefined) {
       const { usage: _usage, ...withoutUsage } = chunk;

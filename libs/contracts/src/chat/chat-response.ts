@@ -37,6 +37,8 @@ export interface ChatCompletion {
   choices: ChatCompletionChoice[];
   usage?: OpenAIUsage;
   system_fingerprint?: string | null;
+  /** provider-only fields for the provider's own surface; never sent to OpenAI clients. */
+  provider_fields?: ProviderResponseFields;
   [key: string]: unknown;
 }
 
@@ -69,5 +71,61 @@ export interface ChatCompletionChunk {
   choices: ChatCompletionChunkChoice[];
   usage?: OpenAIUsage | null;
   system_fingerprint?: string | null;
+  /** provider-only fields for the provider's own surface; never sent to OpenAI clients. */
+  provider_fields?: ProviderResponseFields;
   [key: string]: unknown;
+}
+
+/**
+ * One Gemini candidate's native fields, as Google sent them: the finish reason before it was
+ * mapped to the canonical one, `safetyRatings`, `citationMetadata`, `groundingMetadata`, and the
+ * `thoughtSignature` of its text (the last text part's).
+ */
+export interface GeminiCandidateFields {
+  finishReason?: string;
+  safetyRatings?: unknown[];
+  citationMetadata?: unknown;
+  groundingMetadata?: unknown;
+  thoughtSignature?: string;
+}
+
+/** Gemini's native response fields: `promptFeedback`, and per candidate (keyed by its index) the rest. */
+export interface GeminiResponseFields {
+  promptFeedback?: unknown;
+  candidates?: Record<string, GeminiCandidateFields>;
+}
+
+/**
+ * Provider-only response fields the canonical shape has no place for, kept so the provider's own
+ * surface can write them back (the response-side twin of `provider_options`). Optional: only the
+ * Gemini adapter fills it; the OpenAI surface strips it before answering.
+ */
+export interface ProviderResponseFields {
+  gemini?: GeminiResponseFields;
+}
+
+/** A completion or chunk without `provider_fields` (what OpenAI clients get). */
+export function withoutProviderFields<T extends { provider_fields?: ProviderResponseFields }>(body: T): T {
+  if (body.provider_fields === undefined) return body;
+  const { provider_fields: _fields, ...rest } = body;
+  return rest as T;
+}
+
+/** Two sets of provider fields as one: the later's values win, Gemini candidates merged by index. */
+export function mergeProviderFields(
+  earlier: ProviderResponseFields | undefined,
+  later: ProviderResponseFields | undefined,
+): ProviderResponseFields | undefined {
+  if (!earlier) return later;
+  if (!later) return earlier;
+  const merged: ProviderResponseFields = { ...earlier, ...later };
+  if (earlier.gemini && later.gemini) {
+    const candidates: Record<string, GeminiCandidateFields> = { ...earlier.gemini.candidates };
+    for (const [index, fields] of Object.entries(later.gemini.candidates ?? {})) {
+      candidates[index] = { ...candidates[index], ...fields };
+    }
+    merged.gemini = { ...earlier.gemini, ...later.gemini };
+    if (Object.keys(candidates).length > 0) merged.gemini.candidates = candidates;
+  }
+  return merged;
 }

@@ -3,6 +3,7 @@ import type {
   ChatCompletion,
   ChatCompletionChoice,
   ChatCompletionMessage,
+  GeminiCandidateFields,
   ToolCall,
 } from '@switchyard/contracts';
 import { emptyTokenUsage } from '@switchyard/contracts';
@@ -11,6 +12,7 @@ import type { ChatResult, UpstreamTarget } from '../shared/spec';
 import { toOpenAIUsage } from '../usage/to-openai-usage';
 import { convertGeminiUsage } from './convert-gemini-usage';
 import { promptBlockedError, responseBlockedError } from './gemini-error';
+import { candidateFields, geminiProviderFields } from './gemini-native-fields';
 import { geminiToolCallId, withThoughtSignature } from './gemini-tool-call';
 import { GenerateContentResponse, type GeminiCandidate } from './gemini-wire';
 import { isFilteredFinishReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
@@ -86,7 +88,9 @@ export function parseGenerateContentResponse(body: unknown, target: UpstreamTarg
 /**
  * A generateContent response → an OpenAI chat completion. A prompt blocked by the safety filters
  * (`promptFeedback.blockReason`), or a first candidate stopped by a filter before producing
- * anything, is a 400 `content_filter` error that names the reason.
+ * anything, is a 400 `content_filter` error that names the reason. Google-only fields
+ * (`safetyRatings`, `citationMetadata`, `groundingMetadata`, the native `finishReason`, a text
+ * part's `thoughtSignature`, `promptFeedback`) go in `provider_fields.gemini`.
  */
 export function parseGeminiChatResponse(
   body: unknown,
@@ -101,12 +105,14 @@ export function parseGeminiChatResponse(
     throw malformedResponse(target.provider, 'no candidates');
   }
   const responseId = response.responseId ?? '';
+  const native = new Map<number, GeminiCandidateFields>();
   const choices = candidates.map((candidate, position): ChatCompletionChoice => {
     const index = candidate.index ?? position;
     const content = candidateContent(candidate, responseId, index);
     if (position === 0 && isEmptyContent(content) && isFilteredFinishReason(candidate.finishReason)) {
       throw responseBlockedError(target.provider, candidate.finishReason ?? '', candidate.safetyRatings);
     }
+    native.set(index, candidateFields(candidate));
     const message: ChatCompletionMessage = { role: 'assistant', content: content.text };
     if (content.reasoning !== null) message.reasoning_content = content.reasoning;
     if (content.toolCalls.length > 0) message.tool_calls = content.toolCalls;
@@ -125,5 +131,7 @@ export function parseGeminiChatResponse(
     choices,
     usage: toOpenAIUsage(usage),
   };
+  const providerFields = geminiProviderFields(native, response.promptFeedback);
+  if (providerFields) completion.provider_fields = providerFields;
   return { response: completion, usage, finishReason: choices[0].finish_reason };
 }

@@ -4,6 +4,8 @@ import type {
   ChatCompletionChunkChoice,
   ChatCompletionChunkToolCall,
   FinishReason,
+  GeminiCandidateFields,
+  ProviderResponseFields,
 } from '@switchyard/contracts';
 import { isRecord, parseEventJson } from '../shared/json';
 import type { ChatStreamParser, ChatStreamSummary, SseEvent, UpstreamTarget } from '../shared/spec';
@@ -16,8 +18,9 @@ import {
   parseGenerateContentResponse,
 } from './gemini-chat-response';
 import { geminiStreamError, promptBlockedError, responseBlockedError } from './gemini-error';
+import { accumulateFields, candidateFields, geminiProviderFields } from './gemini-native-fields';
 import { GeminiStreamedFunctionCall } from './gemini-streamed-function-call';
-import type { GeminiCandidate, GeminiUsageMetadata } from './gemini-wire';
+import type { GeminiCandidate, GeminiUsageMetadata, PromptFeedback } from './gemini-wire';
 import { isFilteredFinishReason, mapGeminiFinishReason } from './map-gemini-finish-reason';
 
 interface CandidateState {
@@ -26,6 +29,8 @@ interface CandidateState {
   producedContent: boolean;
   /** a function call whose arguments are still streaming in. */
   openCall: GeminiStreamedFunctionCall | null;
+  /** the candidate's native fields so far, sent on its finish chunk. */
+  fields: GeminiCandidateFields;
 }
 
 type Delta = ChatCompletionChunkChoice['delta'];
@@ -36,7 +41,9 @@ type Delta = ChatCompletionChunkChoice['delta'];
  * tool-call delta: a whole call at once, a call whose arguments stream in (`willContinue`,
  * `partialArgs` parts without a name) once it closes. The stream is over when every candidate has
  * a finishReason; the usage-only chunk follows (Gemini repeats cumulative usageMetadata on its
- * events: the last one that has counts wins; metadata without counts reports nothing).
+ * events: the last one that has counts wins; metadata without counts reports nothing). Each
+ * candidate's Google-only fields (see `candidateFields`) ride its finish chunk in
+ * `provider_fields.gemini`, with `promptFeedback` on the first candidate's.
  */
 export class GeminiChatStreamParser implements ChatStreamParser {
   private finished = false;
@@ -46,6 +53,7 @@ export class GeminiChatStreamParser implements ChatStreamParser {
   private id: string | null = null;
   private model: string;
   private readonly candidates = new Map<number, CandidateState>();
+  private promptFeedback: PromptFeedback | undefined;
 
   constructor(
     private readonly target: UpstreamTarget,
@@ -77,12 +85,14 @@ export class GeminiChatStreamParser implements ChatStreamParser {
     if (candidates.length === 0 && response.promptFeedback?.blockReason) {
       throw promptBlockedError(this.target.provider, response.promptFeedback);
     }
+    if (response.promptFeedback !== undefined) this.promptFeedback = response.promptFeedback;
 
     const chunks: ChatCompletionChunk[] = [];
     let allFinished = candidates.length > 0;
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
       const state = this.stateOf(index);
+      state.fields = accumulateFields(state.fields, candidateFields(candidate));
       const content = this.streamedContent(candidate, index, state);
       if (!isEmptyContent(content)) {
         chunks.push(this.chunk([{ index, delta: this.deltaOf(state, content), finish_reason: null }]));
@@ -98,7 +108,10 @@ export class GeminiChatStreamParser implements ChatStreamParser {
       }
       const finishReason = mapGeminiFinishReason(candidate.finishReason, state.toolCalls > 0) ?? 'stop';
       if (index === 0) this.finishReason = finishReason;
-      chunks.push(this.chunk([{ index, delta: {}, finish_reason: finishReason }]));
+      const finish = this.chunk([{ index, delta: {}, finish_reason: finishReason }]);
+      const providerFields = this.providerFields(index, state);
+      if (providerFields) finish.provider_fields = providerFields;
+      chunks.push(finish);
     });
     if (allFinished) {
       this.finished = true;
@@ -153,10 +166,18 @@ export class GeminiChatStreamParser implements ChatStreamParser {
   private stateOf(index: number): CandidateState {
     let state = this.candidates.get(index);
     if (!state) {
-      state = { roleSent: false, toolCalls: 0, producedContent: false, openCall: null };
+      state = { roleSent: false, toolCalls: 0, producedContent: false, openCall: null, fields: {} };
       this.candidates.set(index, state);
     }
     return state;
+  }
+
+  /** The candidate's native fields (and, on the first candidate, the prompt's feedback). */
+  private providerFields(index: number, state: CandidateState): ProviderResponseFields | undefined {
+    return geminiProviderFields(
+      new Map([[index, state.fields]]),
+      index === 0 ? this.promptFeedback : undefined,
+    );
   }
 
   private deltaOf(state: CandidateState, content: CandidateContent): Delta {

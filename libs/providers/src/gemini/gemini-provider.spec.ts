@@ -296,6 +296,7 @@ describe('geminiProvider', () => {
           prompt_tokens_details: { cached_tokens: 4000 },
           completion_tokens_details: { reasoning_tokens: 100 },
         },
+        provider_fields: { gemini: { candidates: { 0: { finishReason: 'STOP' } } } },
       });
     });
 
@@ -441,7 +442,9 @@ describe('geminiProvider', () => {
       expect(chunks).toEqual([
         chunk([{ index: 0, delta: { role: 'assistant', content: 'Hello' }, finish_reason: null }]),
         chunk([{ index: 0, delta: { content: ' there, how can I help?' }, finish_reason: null }]),
-        chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+        chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], {
+          provider_fields: { gemini: { candidates: { 0: { finishReason: 'STOP' } } } },
+        }),
         chunk([], {
           usage: {
             prompt_tokens: 2100,

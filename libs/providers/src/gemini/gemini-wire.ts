@@ -49,6 +49,8 @@ export const GeminiCandidate = z.looseObject({
   content: z.looseObject({ role: z.string().optional(), parts: z.array(GeminiPart).optional() }).optional(),
   finishReason: z.string().optional(),
   safetyRatings: z.array(SafetyRating).optional(),
+  citationMetadata: z.unknown().optional(),
+  groundingMetadata: z.unknown().optional(),
 });
 export type GeminiCandidate = z.infer<typeof GeminiCandidate>;
 
