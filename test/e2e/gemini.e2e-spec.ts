@@ -414,6 +414,55 @@ describe('Gemini API end to end (@google/genai, demo fleet)', () => {
     }
   });
 
+  it('hands a Gemini deployment’s safetyRatings and finishReason back as Google sent them, to Gemini clients only', async () => {
+    // what the mock's Gemini route rates every finished answer (apps/mock-provider/src/gemini)
+    const passed = ['SEXUALLY_EXPLICIT', 'HATE_SPEECH', 'HARASSMENT', 'DANGEROUS_CONTENT'].map((name) => ({
+      category: `HARM_CATEGORY_${name}`,
+      probability: 'NEGLIGIBLE',
+    }));
+    const whole = await client.models.generateContent({
+      model: 'gemini-2.5-pro',
+      contents: 'Rate this answer for safety please',
+    });
+    expect(whole.candidates![0].finishReason).toBe('STOP');
+    expect(whole.candidates![0].safetyRatings).toEqual(passed);
+
+    const stream = await client.models.generateContentStream({
+      model: 'gemini-2.5-pro',
+      contents: 'Rate this streamed answer for safety please',
+    });
+    const chunks: GenerateContentResponse[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.at(-1)!.candidates![0].finishReason).toBe('STOP');
+    expect(chunks.at(-1)!.candidates![0].safetyRatings).toEqual(passed);
+
+    // another provider's answer has no ratings to hand back
+    const openai = await client.models.generateContent({
+      model: 'gpt-5.4-mini',
+      contents: 'No ratings here',
+    });
+    expect(openai.candidates![0].safetyRatings).toBeUndefined();
+
+    // and the OpenAI surface keeps the Gemini-only fields to itself
+    const chat = await fetch(`${fleet.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TEST_MASTER_KEY}`,
+        ...NO_CACHE,
+      },
+      body: JSON.stringify({
+        model: 'gemini-2.5-pro',
+        messages: [{ role: 'user', content: 'OpenAI client here' }],
+      }),
+    });
+    expect(chat.status).toBe(200);
+    const text = await chat.text();
+    expect(text).toContain('Mock reply from gemini-2.5-pro');
+    expect(text).not.toContain('provider_fields');
+    expect(text).not.toContain('HARM_CATEGORY');
+  });
+
   it('countTokens and models.list / models.get', async () => {
     const count = await client.models.countTokens({
       model: 'opencodego-router',

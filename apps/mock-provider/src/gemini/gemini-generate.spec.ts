@@ -36,7 +36,16 @@ describe('mock provider: Gemini generateContent', () => {
     const prompt = Math.ceil(('Be kind.'.length + 'Hello Gemini'.length) / 4) + 2 * 3;
     const candidates = Math.ceil(text.length / 4);
     expect(response.json).toEqual({
-      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      candidates: [
+        {
+          content: { parts: [{ text }], role: 'model' },
+          finishReason: 'STOP',
+          safetyRatings: expect.arrayContaining([
+            { category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' },
+          ]) as unknown,
+          index: 0,
+        },
+      ],
       usageMetadata: {
         promptTokenCount: prompt,
         candidatesTokenCount: candidates,

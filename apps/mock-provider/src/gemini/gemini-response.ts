@@ -47,6 +47,14 @@ const SAFETY_RATINGS = [
   { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
 ];
 
+/** What Gemini rates an answer it let through: each category, nothing blocked. */
+const PASSED_SAFETY_RATINGS = [
+  { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', probability: 'NEGLIGIBLE' },
+  { category: 'HARM_CATEGORY_HATE_SPEECH', probability: 'NEGLIGIBLE' },
+  { category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' },
+  { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'NEGLIGIBLE' },
+];
+
 function blockedResponse(plan: ReplyPlan, input: ChatInput, identity: ResponseIdentity): JsonRecord {
   return {
     promptFeedback: { blockReason: 'SAFETY', safetyRatings: SAFETY_RATINGS },
@@ -68,7 +76,11 @@ function response(
   identity: ResponseIdentity,
 ): JsonRecord {
   const candidate: JsonRecord = { content: { parts, role: 'model' } };
-  if (finish !== null) candidate.finishReason = finish;
+  if (finish !== null) {
+    // as Gemini does: the finishing candidate carries its safetyRatings, after finishReason
+    candidate.finishReason = finish;
+    candidate.safetyRatings = PASSED_SAFETY_RATINGS;
+  }
   candidate.index = 0;
   return {
     candidates: [candidate],
