@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CompleteChat } from '../completion/complete-chat';
@@ -20,7 +8,6 @@ import { headerValues } from '../http/header-value';
 import { requestContext } from '../http/request-context';
 import { toGatewayError } from '../http/to-gateway-error';
 import { CountGeminiTokens, type GeminiTokenCount } from './count-gemini-tokens';
-import { GeminiExceptionFilter } from './gemini-exception.filter';
 import { GeminiModels } from './gemini-models';
 import type { GeminiModel } from './gemini-response';
 import { GeminiStreamTranslator } from './gemini-stream-translator';
@@ -42,7 +29,6 @@ const DROPPED_TOOLS_HEADER = 'x-switchyard-dropped-tools';
  */
 @Controller()
 @UseGuards(ApiKeyGuard)
-@UseFilters(GeminiExceptionFilter)
 export class GeminiController {
   constructor(
     @Inject(CompleteChat) private readonly completeChat: CompleteChat,

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayError } from '@switchyard/contracts';
 import type { IngressEnvironment } from '@switchyard/config';
 import { isAnthropicRoute, sendAnthropicError } from '../anthropic/anthropic-exception.filter';
-import { sendGeminiError } from '../gemini/gemini-exception.filter';
+import { sendGeminiError } from '../gemini/send-gemini-error';
 import { isGeminiRoute } from '../http/gemini-route';
 import { INGRESS_ENVIRONMENT } from '../infrastructure/tokens';
 import { errorHeaders, toGatewayError } from '../http/to-gateway-error';

@@ -1,14 +1,15 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayError } from '@switchyard/contracts';
 import { requestContext } from '../http/request-context';
-import { toGatewayError } from '../http/to-gateway-error';
 import { geminiErrorBody, geminiErrorHeaders } from './gemini-error';
 import { geminiSseFrame } from './gemini-stream-writer';
 
 /**
  * Answers a failure on the Gemini surface in Google's envelope: an error response before anything
- * was sent, one more SSE event after.
+ * was sent, one more SSE event after. The global filter (surfaces/openai-exception.filter.ts) calls
+ * it for every failure on a Gemini route (`isGeminiRoute`), the guard's 401 included; the
+ * controller has no filter of its own, so a POST under `/v1/models/` that is not one of Google's
+ * `{model}:{method}` calls keeps OpenAI's envelope like the rest of `/v1`.
  */
 export function sendGeminiError(request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
   const raw = reply.raw;
@@ -20,21 +21,4 @@ export function sendGeminiError(request: FastifyRequest, reply: FastifyReply, er
     .code(error.status)
     .headers(geminiErrorHeaders(error, requestContext(request).callId))
     .send(geminiErrorBody(error));
-}
-
-/**
- * Every failure on the Gemini routes, the guard's 401 included (a controller's filter wins over the
- * global OpenAI one). Failures before routing (a body that is not JSON, an unknown route under
- * `/v1beta`) reach the global filter, which hands them here with `isGeminiRoute`.
- */
-@Catch()
-export class GeminiExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    sendGeminiError(
-      http.getRequest<FastifyRequest>(),
-      http.getResponse<FastifyReply>(),
-      toGatewayError(exception),
-    );
-  }
 }
