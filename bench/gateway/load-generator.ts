@@ -6,6 +6,11 @@ export interface RequestSpec {
   body: string;
   /** streaming: time to first content and total are measured. */
   stream: boolean;
+  /**
+   * streaming: the bytes whose first appearance marks the first content (TTFT); by default a Chat
+   * Completions delta's `"content":"`, for a Responses stream its `response.output_text.delta` event.
+   */
+  contentMark?: string;
 }
 
 export interface LoadResult {
@@ -16,7 +21,7 @@ export interface LoadResult {
   durationS: number;
   /** per request, ms. */
   latencies: number[];
-  /** streaming: per request, ms to the first data frame carrying content. */
+  /** streaming: per request, ms to the first data frame carrying content (`RequestSpec.contentMark`). */
   ttfts: number[];
   firstError: string | null;
 }
@@ -41,6 +46,7 @@ export async function generateLoad(spec: RequestSpec, options: LoadOptions): Pro
     keepAliveTimeout: 60_000,
   });
   const path = url.pathname + url.search;
+  const contentMark = spec.contentMark === undefined ? CONTENT_MARK : Buffer.from(spec.contentMark);
   const result: LoadResult = {
     sent: 0,
     requests: 0,
@@ -62,7 +68,7 @@ export async function generateLoad(spec: RequestSpec, options: LoadOptions): Pro
       try {
         const response = await pool.request({ method: 'POST', path, headers: spec.headers, body: spec.body });
         for await (const piece of response.body) {
-          if (spec.stream && firstContentAt === null && (piece as Buffer).includes(CONTENT_MARK))
+          if (spec.stream && firstContentAt === null && (piece as Buffer).includes(contentMark))
             firstContentAt = performance.now();
         }
         if (response.statusCode >= 400) {

@@ -228,19 +228,24 @@ function scenarios(urls: Urls): Scenario[] {
     target: TargetName,
     body: Record<string, unknown>,
     stream: boolean,
-    options: { cache?: boolean } = {},
+    options: { cache?: boolean; responses?: boolean } = {},
   ): RequestSpec => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // `responses`: the same targets on OpenAI's Responses API (`POST /v1/responses`) instead of
+    // Chat Completions, TTFT at the first `response.output_text.delta` event
+    const at = (url: string) => (options.responses ? url.replace('/chat/completions', '/responses') : url);
+    const contentMark = options.responses ? { contentMark: 'response.output_text.delta' } : {};
     if (target === 'direct')
       return {
-        url: urls.direct,
+        url: at(urls.direct),
         headers: { ...headers, authorization: 'Bearer bench' },
         body: JSON.stringify(body),
         stream,
+        ...contentMark,
       };
     if (target === 'portkey') {
       return {
-        url: urls.portkey,
+        url: at(urls.portkey),
         headers: {
           ...headers,
           authorization: 'Bearer bench',
@@ -249,10 +254,11 @@ function scenarios(urls: Urls): Scenario[] {
         },
         body: JSON.stringify(body),
         stream,
+        ...contentMark,
       };
     }
     return {
-      url: target.startsWith('one-process') ? urls.oneProcess : urls.switchyard,
+      url: at(target.startsWith('one-process') ? urls.oneProcess : urls.switchyard),
       headers: {
         ...headers,
         authorization: `Bearer ${MASTER_KEY}`,
@@ -260,6 +266,7 @@ function scenarios(urls: Urls): Scenario[] {
       },
       body: JSON.stringify(body),
       stream,
+      ...contentMark,
     };
   };
   const small = (model: string) => ({
@@ -311,6 +318,26 @@ function scenarios(urls: Urls): Scenario[] {
             ],
           },
           true,
+        ),
+    },
+    {
+      // the chat stream's 50 chunks 10 ms apart, as a streamed Responses request: the gateway calls
+      // the OpenAI deployment on its native /v1/responses, direct is the mock's /v1/responses
+      name: 'responses stream 50 chunks / 10 ms, concurrency 8',
+      concurrency: 8,
+      durationMs: seconds(10),
+      stream: true,
+      targets: three,
+      request: (target) =>
+        spec(
+          target,
+          {
+            model: 'gpt-5.4-mini',
+            stream: true,
+            input: 'Stream a long answer [[mock:{"chunks":50,"chunkDelayMs":10}]]',
+          },
+          true,
+          { responses: true },
         ),
     },
     {
