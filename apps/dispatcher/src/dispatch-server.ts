@@ -3,6 +3,7 @@ import type { ProviderRequestOrigin, ProviderServer, ServedOperation } from '@sw
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
   type DispatchChatRequest,
+  type DispatchReply,
   type DispatchResponsesReply,
   type DispatchResponsesRequest,
   type DispatchEmbedReply,
@@ -90,38 +91,14 @@ export class DispatchServer {
   }
 
   private onChat(provider: string, request: DispatchChatRequest, origin: ProviderRequestOrigin): void {
-    const channel = new ReplyChannel(origin.replies);
-    const abort = this.inFlight.add(request.requestId, provider, channel);
-    const span = tracer.startSpan(
+    this.runStreamed(
       Subjects.dispatchChat(provider),
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'gen_ai.system': provider,
-          'gen_ai.request.model': request.accounting.modelGroup,
-          'switchyard.deployment_id': request.deploymentId,
-          'switchyard.call_id': request.requestId,
-        },
-      },
-      origin.traceContext,
+      provider,
+      request,
+      new ReplyChannel(origin.replies),
+      origin,
+      (channel, signal) => this.dispatchChat.execute(request, channel, signal),
     );
-    context
-      .with(trace.setSpan(context.active(), span), () =>
-        this.dispatchChat.execute(request, channel, abort.signal),
-      )
-      .catch((error: unknown) => {
-        this.logger.error(`dispatch ${request.requestId} failed unexpectedly: ${(error as Error).stack}`);
-        channel.send({
-          type: 'error',
-          error: GatewayError.internal('the dispatcher failed unexpectedly').toPayload(),
-          outcome: null,
-        });
-      })
-      .finally(() => {
-        if (!channel.isFinished) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-        this.inFlight.remove(request.requestId, abort);
-      });
   }
 
   private onResponses(
@@ -131,10 +108,32 @@ export class DispatchServer {
   ): void {
     const responses = this.responses;
     if (!responses) return;
-    const channel = new ReplyChannel<DispatchResponsesReply>(origin.replies);
+    this.runStreamed(
+      Subjects.dispatchResponses(provider),
+      provider,
+      request,
+      new ReplyChannel<DispatchResponsesReply>(origin.replies),
+      origin,
+      (channel, signal) => responses.dispatch.execute(request, channel, signal),
+    );
+  }
+
+  /**
+   * One streamed request (chat or native Responses): in flight (so a shutdown waits for it, then
+   * cancels it), in a server span under the requester's trace, and always ended with a final or
+   * error reply, even when the use case throws.
+   */
+  private runStreamed<Channel extends ReplyChannel<DispatchReply> | ReplyChannel<DispatchResponsesReply>>(
+    spanName: string,
+    provider: string,
+    request: DispatchChatRequest | DispatchResponsesRequest,
+    channel: Channel,
+    origin: ProviderRequestOrigin,
+    execute: (channel: Channel, signal: AbortSignal) => Promise<void>,
+  ): void {
     const abort = this.inFlight.add(request.requestId, provider, channel);
     const span = tracer.startSpan(
-      Subjects.dispatchResponses(provider),
+      spanName,
       {
         kind: SpanKind.SERVER,
         attributes: {
@@ -147,9 +146,7 @@ export class DispatchServer {
       origin.traceContext,
     );
     context
-      .with(trace.setSpan(context.active(), span), () =>
-        responses.dispatch.execute(request, channel, abort.signal),
-      )
+      .with(trace.setSpan(context.active(), span), () => execute(channel, abort.signal))
       .catch((error: unknown) => {
         this.logger.error(`dispatch ${request.requestId} failed unexpectedly: ${(error as Error).stack}`);
         channel.send({
