@@ -18,9 +18,6 @@ import { upstreamFailure, type UpstreamClient } from './upstream-client';
 /** Waiting longer than this for a `retry-after` is better spent on a fallback. */
 export const MAX_RETRY_WAIT_MS = 30_000;
 
-type AttemptResult =
-  { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
-
 export interface AttemptListener {
   onAttemptFailed?(served: ServedDeployment, error: GatewayError): void;
   onAttemptSucceeded?(served: ServedDeployment): void;
@@ -56,22 +53,13 @@ export class DispatchChat {
       return;
     }
     const translator = providerFor(served.kind);
-    for (let retry = 0; ; retry += 1) {
-      const result = await this.attempt(request, served, translator, retry, channel, signal);
-      if (result.kind === 'done') return;
-      const waitMs = retryDelayMs(result.error, retry);
-      if (retry >= served.numRetries || signal.aborted || waitMs > MAX_RETRY_WAIT_MS) {
-        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
-        return;
-      }
-      this.listener.onRetry?.(served, result.error);
-      try {
-        await sleep(waitMs, undefined, { signal });
-      } catch {
-        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
-        return;
-      }
-    }
+    await retryWhileAllowed(
+      served,
+      signal,
+      (retry) => this.attempt(request, served, translator, retry, channel, signal),
+      this.listener,
+      (failed) => channel.send({ type: 'error', error: failed.error.toPayload(), outcome: failed.outcome }),
+    );
   }
 
   private async attempt(
@@ -281,4 +269,38 @@ function receive(chunk: ChatCompletionChunk, streamed: ReceivedOutput): void {
  */
 export function mayBeBilled(failure: GatewayError, signal: AbortSignal): boolean {
   return signal.aborted || failure.code === 'timeout';
+}
+
+/** What one attempt ended in: answered (its replies are sent), or failed, maybe worth a retry. */
+export type AttemptResult =
+  { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
+
+/**
+ * Runs attempts of one deployment (chat or native Responses) until one is answered, retrying a
+ * failed one while the deployment's `num_retries` allow, the caller has not aborted and the wait
+ * (`retryDelayMs`) stays within `MAX_RETRY_WAIT_MS`; otherwise `fail` gets the last failure.
+ */
+export async function retryWhileAllowed(
+  served: ServedDeployment,
+  signal: AbortSignal,
+  attempt: (retry: number) => Promise<AttemptResult>,
+  listener: AttemptListener,
+  fail: (failed: Extract<AttemptResult, { kind: 'retry' }>) => void,
+): Promise<void> {
+  for (let retry = 0; ; retry += 1) {
+    const result = await attempt(retry);
+    if (result.kind === 'done') return;
+    const waitMs = retryDelayMs(result.error, retry);
+    if (retry >= served.numRetries || signal.aborted || waitMs > MAX_RETRY_WAIT_MS) {
+      fail(result);
+      return;
+    }
+    listener.onRetry?.(served, result.error);
+    try {
+      await sleep(waitMs, undefined, { signal });
+    } catch {
+      fail(result);
+      return;
+    }
+  }
 }

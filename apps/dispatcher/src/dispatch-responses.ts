@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayConfiguration } from '@switchyard/config';
 import {
   type AttemptOutcome,
@@ -14,15 +13,12 @@ import {
   SseDecoder,
 } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
-import { type AttemptListener, MAX_RETRY_WAIT_MS, mayBeBilled, retryDelayMs } from './dispatch-chat';
+import { type AttemptListener, type AttemptResult, mayBeBilled, retryWhileAllowed } from './dispatch-chat';
 import { estimateResponsesUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
 import type { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
 import type { ServedDeployment, ServedDeployments } from './served-deployments';
 import { upstreamFailure, type UpstreamClient } from './upstream-client';
-
-type AttemptResult =
-  { kind: 'done' } | { kind: 'retry'; error: GatewayError; outcome: AttemptOutcome | null };
 
 type ResponsesChannel = ReplyChannel<DispatchResponsesReply>;
 
@@ -91,22 +87,13 @@ export class DispatchResponses {
       });
       return;
     }
-    for (let retry = 0; ; retry += 1) {
-      const result = await this.attempt(request, served, translator, retry, channel, signal);
-      if (result.kind === 'done') return;
-      const waitMs = retryDelayMs(result.error, retry);
-      if (retry >= served.numRetries || signal.aborted || waitMs > MAX_RETRY_WAIT_MS) {
-        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
-        return;
-      }
-      this.listener.onRetry?.(served, result.error);
-      try {
-        await sleep(waitMs, undefined, { signal });
-      } catch {
-        channel.send({ type: 'error', error: result.error.toPayload(), outcome: result.outcome });
-        return;
-      }
-    }
+    await retryWhileAllowed(
+      served,
+      signal,
+      (retry) => this.attempt(request, served, translator, retry, channel, signal),
+      this.listener,
+      (failed) => channel.send({ type: 'error', error: failed.error.toPayload(), outcome: failed.outcome }),
+    );
   }
 
   private async attempt(
