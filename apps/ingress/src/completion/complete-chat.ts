@@ -254,25 +254,51 @@ export function answeredBy(
  * The answering attempt's replies as parts; the call settles with the attempt's outcome when the
  * last reply comes (or with none when the reader stops before it).
  */
-export async function* answerParts(
+export function answerParts(
   first: DispatchChatPart,
   replies: AsyncIterator<DispatchChatPart>,
   admitted: AdmittedCall,
   context: ChatCallContext,
 ): AsyncGenerator<ChatPart> {
+  return settledReplies(first, replies, admitted, context, (final) => ({
+    type: 'finish',
+    outcome: final.outcome,
+    completion: final.response,
+  }));
+}
+
+/** The last reply of an attempt's replies, which carries its usage outcome. */
+type FinalOf<Reply> = Extract<Reply, { type: 'final' }> & { outcome: AttemptOutcome };
+/** The replies before it, handed on as they come (plain data: awaiting one is the reply itself). */
+type PassedOn<Reply> = Awaited<Exclude<Reply, { type: 'final' }>>;
+
+/**
+ * An answering attempt's replies (chat parts or native Responses events), each handed on, and the
+ * `final` one as `finish` makes it. The call's admission settles exactly once: with the attempt's
+ * outcome at the final reply or on its failure (thrown as its `GatewayError`), or with none when
+ * the reader stops early, which also ends the attempt. Shared by chat and the Responses surface.
+ */
+export async function* settledReplies<Reply extends { type: string }, Finish>(
+  first: Reply,
+  replies: AsyncIterator<Reply>,
+  admitted: AdmittedCall,
+  context: ChatCallContext,
+  finish: (final: FinalOf<Reply>) => Finish,
+): AsyncGenerator<PassedOn<Reply> | Awaited<Finish>> {
   let settled = false;
   try {
-    let reply: DispatchChatPart | null = first;
+    let reply: Reply | null = first;
     while (reply) {
       if (reply.type === 'final') {
+        const final = reply as FinalOf<Reply>;
         settled = true;
-        context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
-        admitted.settle(reply.outcome);
-        yield { type: 'finish', outcome: reply.outcome, completion: reply.response };
+        context.observation.upstreamMs = final.outcome.upstreamLatencyMs;
+        admitted.settle(final.outcome);
+        yield finish(final) as Awaited<Finish>;
         return;
       }
-      yield reply;
-      const next = await replies.next();
+      yield reply as PassedOn<Reply>;
+      const next: IteratorResult<Reply> = await replies.next();
       reply = next.done ? null : next.value;
     }
     throw new AttemptFailure(

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Deployment, GatewayConfiguration } from '@switchyard/config';
 import { GatewayError } from '@switchyard/contracts';
-import { answerParts, answeredBy, type ChatPart, type ChatResponseMeta } from '../completion/complete-chat';
+import {
+  answerParts,
+  answeredBy,
+  type ChatPart,
+  type ChatResponseMeta,
+  settledReplies,
+} from '../completion/complete-chat';
 import { type AdmittedModel, FallbackPolicy } from '../completion/fallback-policy';
 import { upstreamBody } from '../completion/upstream-body';
 import { AttemptFailure } from '../dispatch/attempt-failure';
@@ -109,40 +115,11 @@ async function firstOf<Part>(replies: AsyncIterator<Part>): Promise<Part> {
  * The answering native attempt's replies; the call settles with the attempt's outcome when the
  * last reply comes (or with none when the reader stops before it), as chat's `answerParts`.
  */
-async function* nativeParts(
+function nativeParts(
   first: DispatchResponsesPart,
   replies: AsyncIterator<DispatchResponsesPart>,
   admitted: AdmittedCall,
   context: ChatCallContext,
 ): AsyncGenerator<DispatchResponsesPart> {
-  let settled = false;
-  try {
-    let reply: DispatchResponsesPart | null = first;
-    while (reply) {
-      if (reply.type === 'final') {
-        settled = true;
-        context.observation.upstreamMs = reply.outcome.upstreamLatencyMs;
-        admitted.settle(reply.outcome);
-        yield reply;
-        return;
-      }
-      yield reply;
-      const next = await replies.next();
-      reply = next.done ? null : next.value;
-    }
-    throw new AttemptFailure(
-      GatewayError.unavailable('the dispatcher ended the stream without a final reply'),
-      null,
-    );
-  } catch (thrown) {
-    const failure = AttemptFailure.of(thrown);
-    settled = true;
-    admitted.settle(failure.outcome);
-    throw failure.error;
-  } finally {
-    if (!settled) {
-      await replies.return?.();
-      admitted.settle(null);
-    }
-  }
+  return settledReplies(first, replies, admitted, context, (final) => final);
 }
