@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Fleet, freePort, planFleet, type ServiceSpec } from '@switchyard/fleet';
+import { Fleet, freePort, planFleet, releasePort, type ServiceSpec } from '@switchyard/fleet';
 import { hostPort, testInfrastructure, uniqueSuffix } from './infrastructure';
 import { TcpProxy } from './tcp-proxy';
 import { TestDatabase } from './test-database';
@@ -209,5 +209,9 @@ export class TestFleet {
     await this.database.drop().catch(() => undefined);
     const natsUrl = this.specs.find((spec) => spec.environment.NATS_URL)?.environment.NATS_URL;
     if (natsUrl) await deleteNamespaceStreams(natsUrl, this.namespace).catch(() => undefined);
+    for (const spec of this.specs) {
+      for (const port of [spec.environment.PORT, spec.environment.METRICS_PORT])
+        if (port) releasePort(Number(port));
+    }
   }
 }
