@@ -45,13 +45,19 @@ export async function crossCorpusReport(
   const { routerName, tuned, prices, profile, always, settings } = input;
   const sections: string[] = [];
   const directions: CrossCorpusDirection[] = [];
-  const pairs: [string, readonly CorpusAsk[], readonly CorpusAsk[]][] = [
-    ['train on A (corpus/raw), test on B (corpus/second)', input.first, input.second],
-    ['train on B (corpus/second), test on A (corpus/raw)', input.second, input.first],
+  // the thresholds (`tierOffsets`) were chosen on corpus A, so the model tested on A has none.
+  const pairs: [string, readonly CorpusAsk[], readonly CorpusAsk[], TrainingSettings][] = [
+    ['train on A (corpus/raw), test on B (corpus/second)', input.first, input.second, settings],
+    [
+      'train on B (corpus/second), test on A (corpus/raw)',
+      input.second,
+      input.first,
+      { ...settings, tierOffsets: undefined },
+    ],
   ];
-  for (const [name, train, test] of pairs) {
+  for (const [name, train, test, trainSettings] of pairs) {
     const labels = test.map((ask) => tierIndex(ask.tier));
-    const model = trainInMemory(train, settings);
+    const model = trainInMemory(train, trainSettings);
     const learned = await routeAsks(
       routerWith(routerName, { tiers: tuned.tiers, classifier_type: 'learned' }, model),
       test,

@@ -1,4 +1,5 @@
 import { TIERS, type Tier } from '@switchyard/contracts';
+import { type AugmentOptions, augment } from './augment';
 import { stratifiedFolds } from './cross-validation';
 import { FeatureExtractor } from '../src/learned/feature-extractor';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions } from '../src/learned/feature-options';
@@ -27,6 +28,13 @@ export interface TrainingSettings {
   qualityBiasTilt: number;
   /** at most this many buckets go into the file (the strongest by the norm of their four weights). */
   maxBuckets: number;
+  /**
+   * added to the four biases of the trained model (SIMPLE, MEDIUM, COMPLEX, REASONING): the
+   * decision thresholds, chosen by `npm run calibrate:router` on corpus A's train split alone.
+   */
+  tierOffsets?: readonly [number, number, number, number];
+  /** style transforms of the training asks (each fold's training part only, in cross-validation). */
+  augment?: AugmentOptions;
   folds: number;
   /** seeds the fold assignment of cross-validation (training itself uses no random numbers). */
   seed: number;
@@ -45,7 +53,11 @@ export const TRAINING_SETTINGS: Readonly<TrainingSettings> = {
     subwordMin: 3,
     subwordMax: 3,
     codeWords: 'skip',
+    pasteWords: 'skip',
   },
+  augment: { transforms: ['lowercase', 'typos', 'terse', 'tool', 'verbose'], weight: 0.5 },
+  // from `npm run calibrate:router` (5-fold CV on corpus A's train split only).
+  tierOffsets: [-0.5, 0, -0.5, -0.5],
   l2: 1e-4,
   maxIterations: 150,
   hardSimplePenalty: 10,
@@ -56,13 +68,32 @@ export const TRAINING_SETTINGS: Readonly<TrainingSettings> = {
   seed: 42,
 };
 
-/** The sparse feature vectors of labelled asks. */
-export function featurize(asks: readonly CorpusAsk[], features: FeatureOptions): SparseExample[] {
+/** The sparse feature vectors of labelled asks (each with its weight when given). */
+export function featurize(
+  asks: readonly CorpusAsk[],
+  features: FeatureOptions,
+  weights?: readonly number[],
+): SparseExample[] {
   const extractor = new FeatureExtractor(features);
   const vector = new FeatureVector();
-  return asks.map((ask) => {
-    return { ...extractor.extract(ask.text, vector).toSparse(), label: tierIndex(ask.tier) };
+  return asks.map((ask, index) => {
+    const example: SparseExample = {
+      ...extractor.extract(ask.text, vector).toSparse(),
+      label: tierIndex(ask.tier),
+    };
+    if (weights !== undefined && weights[index] !== 1) example.weight = weights[index];
+    return example;
   });
+}
+
+/** The training examples of `asks`: the asks themselves and their style transforms (`settings.augment`). */
+export function trainingExamples(asks: readonly CorpusAsk[], settings: TrainingSettings): SparseExample[] {
+  const weighted = augment(asks, settings.augment);
+  return featurize(
+    weighted.map((entry) => entry.ask),
+    settings.features,
+    weighted.map((entry) => entry.weight),
+  );
 }
 
 /** Keeps the `maxBuckets` buckets whose four weights have the largest norm (ties: lower bucket). */
@@ -136,16 +167,25 @@ export function crossValidatedLogits(asks: readonly CorpusAsk[], settings: Train
   const logits: Float64Array[] = new Array<Float64Array>(examples.length);
   for (let fold = 0; fold < settings.folds; fold += 1) {
     const model = trainSoftmax(
-      examples.filter((_, index) => folds[index] !== fold),
+      trainingExamples(
+        asks.filter((_, index) => folds[index] !== fold),
+        settings,
+      ),
       softmaxOptionsOf(settings),
     );
     const pruned = pruneWeights(model, settings.maxBuckets);
     const columns = columnsOf(pruned.buckets);
     examples.forEach((example, index) => {
-      if (folds[index] === fold) logits[index] = logitsOf(example, columns, pruned.weights, model.bias);
+      if (folds[index] === fold)
+        logits[index] = logitsOf(example, columns, pruned.weights, biasOf(model, settings));
     });
   }
   return logits;
+}
+
+/** The trained biases plus the settings' `tierOffsets` (what the model file holds). */
+function biasOf(model: SoftmaxWeights, settings: TrainingSettings): Float64Array {
+  return Float64Array.from(model.bias, (value, tier) => value + (settings.tierOffsets?.[tier] ?? 0));
 }
 
 /** Tier indices decided from logits at a quality_bias. */
@@ -169,7 +209,7 @@ export function trainModelFile(
   settings: TrainingSettings,
   record: TrainingRecord,
 ): { file: LearnedModelFile; iterations: number; loss: number; usedBuckets: number } {
-  const examples = featurize(asks, settings.features);
+  const examples = trainingExamples(asks, settings);
   const model = trainSoftmax(examples, softmaxOptionsOf(settings));
   const pruned = pruneWeights(model, settings.maxBuckets);
   const file: LearnedModelFile = {
@@ -177,7 +217,7 @@ export function trainModelFile(
     tiers: ['SIMPLE', 'MEDIUM', 'COMPLEX', 'REASONING'],
     features: settings.features,
     qualityBiasTilt: settings.qualityBiasTilt,
-    bias: Array.from(model.bias, (value) => Number(value.toFixed(6))),
+    bias: Array.from(biasOf(model, settings), (value) => Number(value.toFixed(6))),
     weights: encodeWeights(pruned),
     training: {
       algorithm: 'multinomial logistic regression, L2, full-batch L-BFGS',
@@ -185,6 +225,8 @@ export function trainModelFile(
       hardSimplePenalty: settings.hardSimplePenalty,
       simpleHardPenalty: settings.simpleHardPenalty,
       maxIterations: settings.maxIterations,
+      ...(settings.augment === undefined ? {} : { augment: settings.augment }),
+      ...(settings.tierOffsets === undefined ? {} : { tierOffsets: settings.tierOffsets }),
       iterations: model.iterations,
       ...record,
     },

@@ -1,4 +1,4 @@
-import { FeatureExtractor, MAX_SCANNED_CHARACTERS } from './feature-extractor';
+import { FeatureExtractor, MAX_SCANNED_CHARACTERS, isPastedLine } from './feature-extractor';
 import { DEFAULT_FEATURE_OPTIONS, FEATURE_GROUPS, type FeatureGroup } from './feature-options';
 
 /** The names of the features of `text` (of one group, when given). */
@@ -172,5 +172,36 @@ describe(FeatureExtractor.name, () => {
     const again = sut.extract('Design a sharded job queue with exactly-once delivery').toSparse();
     expect(again).toEqual(first);
     expect(FEATURE_GROUPS).toHaveLength(10);
+  });
+});
+
+describe('pasted tool output (pasteWords)', () => {
+  it('reads the words of unfenced pasted lines as code with skip, and as prose by default', () => {
+    const ask = '$ npm test\nFAIL src/cart.test.ts\nTypeError: cannot read id\nfix the coupon';
+    const skipping = new FeatureExtractor({
+      ...DEFAULT_FEATURE_OPTIONS,
+      pasteWords: 'skip',
+      codeWords: 'skip',
+    });
+    const reading = new FeatureExtractor({ ...DEFAULT_FEATURE_OPTIONS, codeWords: 'skip' });
+    expect(namesOf(ask, 'word', skipping)).toEqual(['word:fix', 'word:the', 'word:coupon']);
+    expect(namesOf(ask, 'word', reading)).toEqual(expect.arrayContaining(['word:npm', 'word:typeerror']));
+  });
+
+  it('knows tool output lines from prose', () => {
+    for (const line of [
+      '$ npm test',
+      'at handler (src/api.ts:3:1)',
+      'typeerror: cannot read properties of null',
+      'src/queue.ts:42: error ts2345: x',
+      'tests: 14 passed, 14 total',
+      '{"ok": true}',
+      'panic: runtime error: index out of range',
+    ]) {
+      expect(isPastedLine(line)).toBe(true);
+    }
+    for (const line of ['fix the bug in getuser', 'the error: the page crashes', 'why is it slow?']) {
+      expect(isPastedLine(line)).toBe(false);
+    }
   });
 });

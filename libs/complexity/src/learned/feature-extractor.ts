@@ -276,6 +276,7 @@ export class FeatureExtractor {
     this.directoryCount = 0;
     const inCode = this.inCode;
     const wantCode = this.on('code');
+    const skipPasted = this.options.pasteWords === 'skip';
     this.needles.reset(text);
     let inFence = false;
     let lineStart = 0;
@@ -297,7 +298,12 @@ export class FeatureExtractor {
       } else {
         inCode.fill(inFence ? 1 : 0, lineStart, lineEnd + 1);
         if (inFence) counts.fencedLines += 1;
-        if (first < lineEnd) this.readLine(text, lineStart, first, lineEnd, inFence);
+        if (first < lineEnd) {
+          this.readLine(text, lineStart, first, lineEnd, inFence);
+          if (!inFence && skipPasted && isPastedLine(text.slice(first, lineEnd))) {
+            inCode.fill(1, lineStart, lineEnd + 1);
+          }
+        }
       }
       lineStart = lineEnd + 1;
     }
@@ -624,6 +630,41 @@ export class FeatureExtractor {
       }
     }
   }
+}
+
+/**
+ * A line of pasted tool output (lowercased, leading blanks removed): a shell prompt, stack
+ * frames, an error, log or test-runner line, a diff line, JSON, or code ending in `;`, `{`, `}`.
+ */
+const PASTED_LINE = new RegExp(
+  [
+    String.raw`^[$#] \S`,
+    String.raw`^at \S.*[(:]`,
+    String.raw`^file ".*", line \d`,
+    String.raw`^traceback \(most recent`,
+    String.raw`^goroutine \d`,
+    String.raw`\.go:\d+`,
+    String.raw`^-->`,
+    String.raw`^error\[e\d`,
+    String.raw`^caused by:`,
+    String.raw`^[\w.$]*(error|exception|panic|fatal|warning)(\[\w+\])?:`,
+    String.raw`^\d{4}-\d\d-\d\d[t ]\d`,
+    String.raw`^\[\d`,
+    String.raw`^(info|warn|debug|trace)[\s:\]]`,
+    String.raw`^(fail|pass|ok|✓|✕|●|×|✗)\s`,
+    String.raw`^tests?:\s+\d`,
+    String.raw`^test suites:`,
+    String.raw`^(diff --git|@@ |\+\+\+ |--- a/)`,
+    String.raw`^[{[][\["{]`,
+    String.raw`[;{}]$`,
+    String.raw`^\S+\.\w{1,5}:\d+`,
+    String.raw`^(npm|yarn|pnpm) (err|warn)`,
+  ].join('|'),
+  'u',
+);
+
+export function isPastedLine(line: string): boolean {
+  return PASTED_LINE.test(line);
 }
 
 /** `.`, `!` or `?` before whitespace or the end (not `a.ts`), or a CJK full stop, `？` or `！`. */

@@ -48,6 +48,12 @@ export const FeatureOptions = z.strictObject({
   scriptGramMax: z.number().int().min(1).max(4),
   /** words of fenced code: the same features as prose, their own namespace, or none. */
   codeWords: z.enum(['same', 'separate', 'skip']),
+  /**
+   * words of unfenced pasted lines (tool output: a `$ command` line, stack frames, error, log and
+   * test-runner lines, diffs, JSON, code ending in `;`/`{`/`}`): read as prose (`same`, the
+   * default) or as fenced code (`skip`: only their code, error and length features count).
+   */
+  pasteWords: z.enum(['same', 'skip']).optional(),
 });
 export type FeatureOptions = z.infer<typeof FeatureOptions>;
 
