@@ -1,6 +1,14 @@
 import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client';
 import { busCallbackFailures } from './bus-metrics';
 
+/**
+ * How often prom-client's event-loop delay histogram samples (`nodejs_eventloop_lag_*`). Its
+ * default, 10 ms, is a timer that wakes every service 100 times a second even when idle (about
+ * 0.7 % of a core each, seven processes in the fleet); at 100 ms the histogram still sees every
+ * stall longer than that, and the lag gauge sampled at scrape time is unchanged.
+ */
+export const EVENT_LOOP_MONITORING_PRECISION_MS = 100;
+
 export interface MetricsRegistryOptions {
   /**
    * Node process metrics and the process-wide bus counter (default true). The one-process mode
@@ -14,7 +22,10 @@ export function createMetricsRegistry(service: string, options: MetricsRegistryO
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (options.processWide !== false) {
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({
+      register: registry,
+      eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS,
+    });
     registry.registerMetric(busCallbackFailures);
   }
   return registry;

@@ -76,4 +76,21 @@ describe(ResponseStore.name, () => {
 
     expect((await sut.get('resp_forever', OWNER, false)).response?.id).toBe('resp_forever');
   });
+
+  it('stores a response without changing the commit mode of the pooled connections', async () => {
+    const sut = new ResponseStore(dataSource, 30);
+    // both pooled connections pass through a put, then read the setting back
+    await Promise.all([sut.put(stored('resp_async_1', null)), sut.put(stored('resp_async_2', null))]);
+
+    const settings = await Promise.all(
+      [1, 2].map(() => dataSource.query<{ synchronous_commit: string }[]>('SHOW synchronous_commit')),
+    );
+
+    expect(settings.map((rows) => rows[0].synchronous_commit)).toEqual(['on', 'on']);
+    expect((await sut.get('resp_async_1', OWNER, false)).response?.id).toBe('resp_async_1');
+    const rows = await database.query<{ response_id: string }>(
+      `SELECT response_id FROM stored_responses WHERE response_id LIKE 'resp_async_%' ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.response_id)).toEqual(['resp_async_1', 'resp_async_2']);
+  });
 });

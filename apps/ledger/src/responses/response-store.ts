@@ -47,10 +47,19 @@ export class ResponseStore {
     const createdAt = new Date(response.createdAt);
     const expiresAt =
       this.retentionDays > 0 ? new Date(response.createdAt + this.retentionDays * 86_400_000) : null;
+    // The ingress sends a stream's terminal event only once this returns (a client chaining at
+    // once must find the response), so the commit's WAL flush was in every stored response's
+    // latency (4 ms median here, tens under load). Committed asynchronously (`set_config(...,
+    // true)`: this statement's transaction only, in the same round trip), the row is visible to
+    // every reader as soon as the INSERT returns, exactly as before; only a PostgreSQL crash in
+    // the next few hundred ms could lose it (a later `previous_response_id` then answers 404).
+    // Usage rows keep the synchronous commit.
     await this.dataSource.query(
-      `INSERT INTO stored_responses
+      `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+       INSERT INTO stored_responses
          (response_id, key_id, previous_response_id, response, input_items, created_at, expires_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
+       SELECT $1::text, $2::text, $3::text, $4::jsonb, $5::jsonb, $6::timestamptz, $7::timestamptz
+         FROM async_commit
        ON CONFLICT (response_id) DO NOTHING`,
       [
         response.id,
