@@ -533,7 +533,8 @@ describe('OpenAI Responses API end to end (openai SDK, demo fleet)', () => {
     it('survives a restart of the ledger and of the ingress (kept in Postgres)', async () => {
       const created = await client.responses.create({ model: 'gemini-3.5-flash', input: 'persist me' });
 
-      for (const name of ['ledger', 'ingress']) {
+      // in the one-process mode both are modules of the one gateway process: restart it
+      for (const name of fleet.mode === 'one-process' ? ['switchyard'] : ['ledger', 'ingress']) {
         const spec = fleet.spec(name);
         await fleet.fleet.stopService(name);
         await fleet.fleet.startService(spec);
