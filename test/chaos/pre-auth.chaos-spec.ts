@@ -103,7 +103,7 @@ describe('Pre-auth load', () => {
     return latencies;
   }
 
-  it('keeps authenticated p99 within 2x its quiet value under 10 MB keyless bodies, each answered 401/413/429 in its envelope', async () => {
+  it('spends next to no ingress CPU on 10 MB keyless bodies, each answered 401/413/429 in its envelope, while authenticated calls are served', async () => {
     await sample(20); // warm up: key lookups, connections, JIT
     const ingressPid = fleet.fleet.pid('ingress');
     load = KeylessLoad.start(fleet.baseUrl);
@@ -123,6 +123,9 @@ describe('Pre-auth load', () => {
       loadedCpu += (await ingressCpuSeconds(fleet.baseUrl)) - cpuBefore;
     }
     const summary = JSON.parse(await load.command('stop')) as LoadSummary;
+    // What the keyless bodies cost the ingress: the CPU of the loaded phases beyond the quiet ones
+    // (the same authenticated samples in each), per keyless request.
+    const cpuPerKeylessMs = (1000 * Math.max(0, loadedCpu - quietCpu)) / summary.sent;
 
     const figures = {
       quietP50: percentile(quiet, 0.5),
@@ -133,13 +136,18 @@ describe('Pre-auth load', () => {
       byStatus: summary.byStatus,
       ingressCpuQuiet: quietCpu,
       ingressCpuLoaded: loadedCpu,
+      ingressCpuPerKeylessMs: cpuPerKeylessMs,
       generatorCpu: summary.cpuSeconds,
     };
     console.log(`pre-auth load: ${JSON.stringify(figures)}`);
     expect(summary.networkErrors).toEqual([]);
     expect(summary.badEnvelope).toEqual([]);
     expect(summary.sent).toBeGreaterThanOrEqual(ROUNDS * 10);
-    expect(figures.loadedP99).toBeLessThanOrEqual(2 * figures.quietP99);
+    // Read and parsed before authenticating, a body cost the ingress 46 ms of CPU here (with the
+    // pre-body authentication switched off; finding 5's parser spent ~0.9 s on a nested one);
+    // refused before the body is read, one costs about 2.5 ms. CPU time and not latency: a
+    // latency bound fails whenever the machine is busy with something else (latencies are printed).
+    expect(cpuPerKeylessMs).toBeLessThan(15);
     // the same ingress process answered throughout, and still does
     expect(fleet.fleet.pid('ingress')).toBe(ingressPid);
     expect(() => process.kill(ingressPid!, 0)).not.toThrow();
