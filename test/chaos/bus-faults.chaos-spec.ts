@@ -245,36 +245,52 @@ describe('Bus faults', () => {
       return counts;
     };
     const rowsByCallId = async () => {
-      const rows = await fleet.database.query<{ request_id: string; count: string }>(
+      const rows = await fleet.database.query<{ request_id: string; count: string; cut: string }>(
         // an attempt cancelled before its dispatcher sent it (queued behind the stopped process, then
         // redispatched) has a row at no cost and no upstream call: it is not an upstream call
-        `SELECT request_id, count(*) AS count FROM usage_events
+        `SELECT request_id, count(*) AS count, count(*) FILTER (WHERE status = 'cancelled') AS cut
+           FROM usage_events
           WHERE kind = 'upstream' AND NOT (status = 'cancelled' AND input_tokens = 0 AND coalesce(cost_usd, 0) = 0)
           GROUP BY request_id`,
       );
-      return new Map(rows.map((row) => [row.request_id, Number(row.count)]));
+      return new Map(rows.map((row) => [row.request_id, { count: Number(row.count), cut: Number(row.cut) }]));
     };
     const compare = async () => {
       const [upstream, rows] = await Promise.all([upstreamByMarker(), rowsByCallId()]);
       const missing: string[] = [];
       let upstreamCalls = 0;
-      for (const [marker, count] of upstream) {
+      let unseenCuts = 0;
+      for (const marker of new Set([...upstream.keys(), ...callIds.keys()])) {
+        const count = upstream.get(marker) ?? 0;
         upstreamCalls += count;
         const callId = callIds.get(marker);
-        const recorded = callId ? (rows.get(callId) ?? 0) : 0;
-        if (recorded !== count) missing.push(`${marker}: ${count} upstream calls, ${recorded} rows`);
+        const recorded = callId ? (rows.get(callId) ?? { count: 0, cut: 0 }) : { count: 0, cut: 0 };
+        // One row per upstream call, never fewer. One more is allowed only for an attempt cut once
+        // its dispatcher had begun sending it (the SIGSTOP can land between the send and the
+        // socket write): the dispatcher cannot know whether the provider got it, so it records an
+        // estimate rather than risk an unbilled call; such a row is always 'cancelled'.
+        const extra = recorded.count - count;
+        if (extra < 0 || extra > recorded.cut) {
+          missing.push(
+            `${marker}: ${count} upstream calls, ${recorded.count} rows (${recorded.cut} cancelled)`,
+          );
+        }
+        unseenCuts += Math.max(0, extra);
       }
-      const rowCount = [...rows.values()].reduce((sum, count) => sum + count, 0);
-      return { upstreamCalls, rowCount, missing };
+      const rowCount = [...rows.values()].reduce((sum, row) => sum + row.count, 0);
+      return { upstreamCalls, rowCount, unseenCuts, missing };
     };
     const result = await eventually(compare, (value) => value.missing.length === 0, {
       timeoutMs: 60_000,
       intervalMs: 1000,
       description: 'a usage row for every upstream call',
     });
-    console.log(`bus faults: ${result.upstreamCalls} upstream calls, ${result.rowCount} upstream usage rows`);
+    console.log(
+      `bus faults: ${result.upstreamCalls} upstream calls, ${result.rowCount} upstream usage rows ` +
+        `(${result.unseenCuts} of them cut before the provider saw them)`,
+    );
     expect(result.upstreamCalls).toBeGreaterThan(0);
-    expect(result.rowCount).toBe(result.upstreamCalls);
+    expect(result.rowCount - result.unseenCuts).toBe(result.upstreamCalls);
     expectNoRestart();
   });
 });
