@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { BusClient } from '@switchyard/bus';
+import { BusClient } from '@switchyard/bus';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { type GatewayError, Subjects } from '@switchyard/contracts';
-import type { DispatcherMetrics } from '@switchyard/telemetry';
+import { DispatcherMetrics } from '@switchyard/telemetry';
 import type { ServedDeployment } from './served-deployments';
+import { GATEWAY_CONFIGURATION, REDIS } from './tokens';
 
 /** LiteLLM's defaults: three failures in a minute cool a deployment down for five seconds. */
 const DEFAULT_ALLOWED_FAILS = 3;
@@ -23,16 +24,17 @@ export const cooldownKeys = {
  * without asking Redis on every request. Failures that say nothing about the deployment (a bad
  * request, a client that left) do not count.
  */
+@Injectable()
 export class CooldownTracker {
   private readonly logger = new Logger(CooldownTracker.name);
   private readonly allowedFails: number;
   private readonly cooldownMs: number;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly bus: BusClient,
-    configuration: GatewayConfiguration,
-    private readonly metrics: DispatcherMetrics,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(GATEWAY_CONFIGURATION) configuration: GatewayConfiguration,
+    @Inject(DispatcherMetrics) private readonly metrics: DispatcherMetrics,
   ) {
     this.allowedFails =
       configuration.routerSettings.allowed_fails ??

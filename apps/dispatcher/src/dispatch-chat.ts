@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type AttemptOutcome,
   type ChatCompletionChunk,
@@ -10,10 +11,11 @@ import { type Provider, providerFor, SseDecoder } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
 import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
 import { estimateUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
-import type { RecordAttempt } from './record-attempt';
+import { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
-import type { ServedDeployment, ServedDeployments } from './served-deployments';
-import { upstreamFailure, type UpstreamClient } from './upstream-client';
+import { type ServedDeployment, ServedDeployments } from './served-deployments';
+import { ATTEMPT_LISTENER } from './tokens';
+import { upstreamFailure, UpstreamClient } from './upstream-client';
 
 /** Waiting longer than this for a `retry-after` is better spent on a fallback. */
 export const MAX_RETRY_WAIT_MS = 30_000;
@@ -29,12 +31,13 @@ export interface AttemptListener {
  * stream chunks to the requester, record one usage event per upstream attempt, and retry the same
  * deployment on retryable failures as long as nothing has been sent to the requester.
  */
+@Injectable()
 export class DispatchChat {
   constructor(
-    private readonly deployments: ServedDeployments,
-    private readonly upstream: UpstreamClient,
-    private readonly recordAttempt: RecordAttempt,
-    private readonly listener: AttemptListener = {},
+    @Inject(ServedDeployments) private readonly deployments: ServedDeployments,
+    @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
+    @Inject(RecordAttempt) private readonly recordAttempt: RecordAttempt,
+    @Inject(ATTEMPT_LISTENER) private readonly listener: AttemptListener = {},
   ) {
     preloadTokenizer(); // estimates must not hold every stream while the tables load
   }

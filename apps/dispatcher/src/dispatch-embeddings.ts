@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
 import { type DispatchEmbedReply, type DispatchEmbedRequest, GatewayError } from '@switchyard/contracts';
 import { providerFor } from '@switchyard/providers';
 import { estimateEmbeddingUsage } from './estimate-usage';
-import type { RecordAttempt } from './record-attempt';
-import type { ServedDeployments } from './served-deployments';
-import { upstreamFailure, type UpstreamClient } from './upstream-client';
+import { RecordAttempt } from './record-attempt';
+import { ServedDeployments } from './served-deployments';
+import { upstreamFailure, UpstreamClient } from './upstream-client';
 
 /** One embeddings dispatch: translate, call, translate back, one usage event per attempt. */
+@Injectable()
 export class DispatchEmbeddings {
   constructor(
-    private readonly deployments: ServedDeployments,
-    private readonly upstream: UpstreamClient,
-    private readonly recordAttempt: RecordAttempt,
+    @Inject(ServedDeployments) private readonly deployments: ServedDeployments,
+    @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
+    @Inject(RecordAttempt) private readonly recordAttempt: RecordAttempt,
   ) {}
 
   async execute(request: DispatchEmbedRequest, signal: AbortSignal): Promise<DispatchEmbedReply> {

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
 import {
   type AttemptOutcome,
@@ -15,10 +16,11 @@ import {
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
 import { type AttemptListener, type AttemptResult, mayBeBilled, retryWhileAllowed } from './dispatch-chat';
 import { estimateResponsesUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
-import type { RecordAttempt } from './record-attempt';
+import { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
-import type { ServedDeployment, ServedDeployments } from './served-deployments';
-import { upstreamFailure, type UpstreamClient } from './upstream-client';
+import { type ServedDeployment, ServedDeployments } from './served-deployments';
+import { ATTEMPT_LISTENER } from './tokens';
+import { upstreamFailure, UpstreamClient } from './upstream-client';
 
 type ResponsesChannel = ReplyChannel<DispatchResponsesReply>;
 
@@ -49,12 +51,13 @@ export function responsesTranslatorOf(served: ServedDeployment): ResponsesTransl
  * and retries of the same deployment on retryable failures while nothing has been sent. Like
  * `DispatchChat`, whose retry and billing rules it shares.
  */
+@Injectable()
 export class DispatchResponses {
   constructor(
-    private readonly deployments: ServedDeployments,
-    private readonly upstream: UpstreamClient,
-    private readonly recordAttempt: RecordAttempt,
-    private readonly listener: AttemptListener = {},
+    @Inject(ServedDeployments) private readonly deployments: ServedDeployments,
+    @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
+    @Inject(RecordAttempt) private readonly recordAttempt: RecordAttempt,
+    @Inject(ATTEMPT_LISTENER) private readonly listener: AttemptListener = {},
   ) {}
 
   async execute(

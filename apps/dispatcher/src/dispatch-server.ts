@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ProviderRequestOrigin, ProviderServer, ServedOperation } from '@switchyard/bus';
 import { context, SpanKind, SpanStatusCode, trace, tracer } from '@switchyard/telemetry';
 import {
@@ -11,12 +11,13 @@ import {
   GatewayError,
   Subjects,
 } from '@switchyard/contracts';
-import type { DispatchChat } from './dispatch-chat';
-import type { DispatchEmbeddings } from './dispatch-embeddings';
+import { DispatchChat } from './dispatch-chat';
+import { DispatchEmbeddings } from './dispatch-embeddings';
 import type { DispatchResponses } from './dispatch-responses';
-import type { InFlightRequests } from './in-flight-requests';
-import type { ProbeDeployment } from './probe-deployment';
+import { InFlightRequests } from './in-flight-requests';
+import { ProbeDeployment } from './probe-deployment';
 import { ReplyChannel } from './reply-channel';
+import { DISPATCHER_ID, PROVIDER_SERVER, RESPONSES_SERVICE, SERVED_PROVIDERS } from './tokens';
 
 /** After the drain: how long cancelled requests get to record their usage and reply. */
 const CANCEL_DRAIN_MS = 3000;
@@ -36,19 +37,20 @@ export interface ResponsesService {
  * `InProcessProviders` in the one-process mode); it validates each message against its contract
  * (and answers an invalid one); this hands it to one use case.
  */
+@Injectable()
 export class DispatchServer {
   private readonly logger = new Logger(DispatchServer.name);
   private readonly subscriptions: ServedOperation[] = [];
 
   constructor(
-    private readonly server: ProviderServer,
-    private readonly providers: readonly string[],
-    private readonly dispatcherId: string,
-    private readonly dispatchChat: DispatchChat,
-    private readonly dispatchEmbeddings: DispatchEmbeddings,
-    private readonly inFlight: InFlightRequests,
-    private readonly probeDeployment: ProbeDeployment,
-    private readonly responses: ResponsesService | null = null,
+    @Inject(PROVIDER_SERVER) private readonly server: ProviderServer,
+    @Inject(SERVED_PROVIDERS) private readonly providers: readonly string[],
+    @Inject(DISPATCHER_ID) private readonly dispatcherId: string,
+    @Inject(DispatchChat) private readonly dispatchChat: DispatchChat,
+    @Inject(DispatchEmbeddings) private readonly dispatchEmbeddings: DispatchEmbeddings,
+    @Inject(InFlightRequests) private readonly inFlight: InFlightRequests,
+    @Inject(ProbeDeployment) private readonly probeDeployment: ProbeDeployment,
+    @Inject(RESPONSES_SERVICE) private readonly responses: ResponsesService | null = null,
   ) {}
 
   start(): void {

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type DynamicModule,
-  Inject,
-  Module,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
-import type { Server } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
+import type { Registry } from 'prom-client';
 import {
   BusClient,
   BusNamespace,
@@ -19,67 +13,33 @@ import {
   UsagePublisher,
 } from '@switchyard/bus';
 import { createRedisConnection } from '@switchyard/cache';
-import type Redis from 'ioredis';
+import type { DispatcherEnvironment, GatewayConfiguration } from '@switchyard/config';
+import { createMetricsRegistry, DispatcherMetrics, UsagePublisherMetrics } from '@switchyard/telemetry';
 import { CooldownTracker } from './cooldown';
-import { ProbeDeployment } from './probe-deployment';
-import type { DispatcherEnvironment } from '@switchyard/config';
-import {
-  createMetricsRegistry,
-  DispatcherMetrics,
-  startWorkerHttpServer,
-  UsagePublisherMetrics,
-} from '@switchyard/telemetry';
-import type { Registry } from 'prom-client';
-import type { GatewayConfiguration } from '@switchyard/config';
-import { RouterBaselines } from './router-baselines';
 import { DispatchChat } from './dispatch-chat';
 import { DispatchEmbeddings } from './dispatch-embeddings';
 import { DispatchResponses, nativeResponsesProviders } from './dispatch-responses';
-import { DispatchServer } from './dispatch-server';
+import { DispatchServer, type ResponsesService } from './dispatch-server';
+import { DispatcherLifecycle } from './dispatcher-lifecycle';
 import { InFlightRequests } from './in-flight-requests';
+import { ObserveAttempts } from './observe-attempts';
+import { ProbeDeployment } from './probe-deployment';
 import { RecordAttempt } from './record-attempt';
+import { RouterBaselines } from './router-baselines';
 import { ServedDeployments } from './served-deployments';
+import {
+  ATTEMPT_LISTENER,
+  BUS_CONNECTION,
+  DISPATCHER_ENVIRONMENT,
+  DISPATCHER_ID,
+  GATEWAY_CONFIGURATION,
+  METRICS_REGISTRY,
+  PROVIDER_SERVER,
+  REDIS,
+  RESPONSES_SERVICE,
+  SERVED_PROVIDERS,
+} from './tokens';
 import { UpstreamClient } from './upstream-client';
-
-const ENVIRONMENT = Symbol('DispatcherEnvironment');
-const BUS = Symbol('NatsConnection');
-const NAMESPACE = Symbol('BusNamespace');
-const REGISTRY = Symbol('Registry');
-const REDIS = Symbol('Redis');
-
-const SHUTDOWN_GRACE_MS = 30_000;
-
-class DispatcherLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private http: Server | null = null;
-
-  constructor(
-    @Inject(ENVIRONMENT) private readonly environment: DispatcherEnvironment,
-    @Inject(REGISTRY) private readonly registry: Registry,
-    @Inject(BUS) private readonly connection: NatsConnection,
-    @Inject(DispatchServer) private readonly server: DispatchServer,
-    @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
-    @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
-    @Inject(InFlightRequests) private readonly inFlight: InFlightRequests,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    this.server.start();
-    this.http = await startWorkerHttpServer(this.environment.METRICS_PORT, this.registry, [
-      { name: 'nats', check: () => !this.connection.isClosed() },
-    ]);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.http?.close();
-    await this.server.stop(SHUTDOWN_GRACE_MS);
-    this.inFlight.stop();
-    await this.publisher.flush();
-    await this.upstream.close();
-    this.redis.disconnect();
-    await this.connection.drain();
-  }
-}
 
 /** How the dispatcher is reached, chosen at start; by default NATS and a registry of its own. */
 export interface DispatcherTransport {
@@ -89,7 +49,12 @@ export interface DispatcherTransport {
   registry?: Registry;
 }
 
-/** Wires the dispatcher: bus connection, served deployments, upstream client, use cases, bus edge. */
+/**
+ * Wires the dispatcher: what it was started with (values), what it runs on (the bus, Redis, the
+ * metrics registry and the usage publisher, built by factories from those tokens), and its own
+ * classes, each injected by its class or a token of `./tokens`. `DispatcherLifecycle` is the one
+ * provider with lifecycle hooks: it owns the start and the shutdown order.
+ */
 @Module({})
 export class DispatcherModule {
   /** `served` is resolved before the module so a missing key stops the process with a clear message. */
@@ -99,46 +64,84 @@ export class DispatcherModule {
     served: ServedDeployments,
     transport: DispatcherTransport = {},
   ): DynamicModule {
-    const registry = transport.registry ?? createMetricsRegistry('dispatcher');
-    const dispatcherId =
-      environment.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const metrics = new DispatcherMetrics(registry);
     return {
       module: DispatcherModule,
       providers: [
-        { provide: REGISTRY, useValue: registry },
-        { provide: DispatcherMetrics, useValue: metrics },
-        { provide: ENVIRONMENT, useValue: environment },
+        // what the process was started with
+        { provide: DISPATCHER_ENVIRONMENT, useValue: environment },
+        { provide: GATEWAY_CONFIGURATION, useValue: configuration },
         { provide: ServedDeployments, useValue: served },
-        { provide: NAMESPACE, useValue: new BusNamespace(environment.BUS_NAMESPACE) },
         {
-          provide: BUS,
-          inject: [ENVIRONMENT, ServedDeployments, NAMESPACE],
+          provide: SERVED_PROVIDERS,
+          inject: [ServedDeployments],
+          useFactory: (deployments: ServedDeployments) => deployments.providers,
+        },
+        {
+          provide: DISPATCHER_ID,
+          inject: [DISPATCHER_ENVIRONMENT],
+          useFactory: (dispatcher: DispatcherEnvironment) =>
+            dispatcher.DISPATCHER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+        },
+        // what it runs on
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => transport.registry ?? createMetricsRegistry('dispatcher'),
+        },
+        {
+          provide: DispatcherMetrics,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => new DispatcherMetrics(registry),
+        },
+        {
+          provide: BusNamespace,
+          inject: [DISPATCHER_ENVIRONMENT],
+          useFactory: (dispatcher: DispatcherEnvironment) => new BusNamespace(dispatcher.BUS_NAMESPACE),
+        },
+        {
+          provide: BUS_CONNECTION,
+          inject: [DISPATCHER_ENVIRONMENT, ServedDeployments, BusNamespace],
           useFactory: async (
-            env: DispatcherEnvironment,
-            served: ServedDeployments,
+            dispatcher: DispatcherEnvironment,
+            deployments: ServedDeployments,
             namespace: BusNamespace,
           ) => {
             const connection = await connectToBus({
-              url: env.NATS_URL,
-              name: `dispatcher(${served.providers.join(',')})`,
-              user: env.NATS_USER,
-              password: env.NATS_PASSWORD,
+              url: dispatcher.NATS_URL,
+              name: `dispatcher(${deployments.providers.join(',')})`,
+              user: dispatcher.NATS_USER,
+              password: dispatcher.NATS_PASSWORD,
             });
             await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-              replicas: env.USAGE_STREAM_REPLICAS,
+              replicas: dispatcher.USAGE_STREAM_REPLICAS,
               createWithLimits: {
-                usageMaxBytes: env.USAGE_STREAM_MAX_BYTES,
-                deadLetterMaxBytes: env.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
+                usageMaxBytes: dispatcher.USAGE_STREAM_MAX_BYTES,
+                deadLetterMaxBytes: dispatcher.USAGE_DEAD_LETTER_STREAM_MAX_BYTES,
               },
             });
             return connection;
           },
         },
         {
+          provide: BusClient,
+          inject: [BUS_CONNECTION, BusNamespace],
+          useFactory: (connection: NatsConnection, namespace: BusNamespace) =>
+            new BusClient(connection, namespace),
+        },
+        {
+          provide: PROVIDER_SERVER,
+          inject: [BUS_CONNECTION, BusNamespace],
+          useFactory: (connection: NatsConnection, namespace: BusNamespace): ProviderServer =>
+            transport.server ?? new NatsProviderServer(connection, namespace),
+        },
+        {
           provide: UsagePublisher,
-          inject: [BUS, NAMESPACE],
-          useFactory: (connection: NatsConnection, namespace: BusNamespace) => {
+          inject: [BUS_CONNECTION, BusNamespace, METRICS_REGISTRY, DispatcherMetrics],
+          useFactory: (
+            connection: NatsConnection,
+            namespace: BusNamespace,
+            registry: Registry,
+            metrics: DispatcherMetrics,
+          ) => {
             const publisherMetrics = new UsagePublisherMetrics(registry);
             return publisherMetrics.watch(
               new UsagePublisher(connection, namespace, {
@@ -148,99 +151,35 @@ export class DispatcherModule {
             );
           },
         },
-        { provide: UpstreamClient, useFactory: () => new UpstreamClient() },
-        { provide: REDIS, useFactory: () => createRedisConnection(environment, 'dispatcher') },
         {
-          provide: CooldownTracker,
-          inject: [REDIS, BUS, NAMESPACE],
-          useFactory: (redis: Redis, connection: NatsConnection, namespace: BusNamespace) =>
-            new CooldownTracker(redis, new BusClient(connection, namespace), configuration, metrics),
+          provide: REDIS,
+          inject: [DISPATCHER_ENVIRONMENT],
+          useFactory: (dispatcher: DispatcherEnvironment) => createRedisConnection(dispatcher, 'dispatcher'),
         },
-        { provide: InFlightRequests, useFactory: () => new InFlightRequests(metrics.inFlight) },
+        // the dispatcher's own classes
+        UpstreamClient,
+        CooldownTracker,
+        { provide: ATTEMPT_LISTENER, useClass: ObserveAttempts },
+        InFlightRequests,
+        RouterBaselines,
+        RecordAttempt,
+        DispatchChat,
+        DispatchResponses,
+        DispatchEmbeddings,
+        ProbeDeployment,
         {
-          provide: RecordAttempt,
-          inject: [UsagePublisher],
-          useFactory: (publisher: UsagePublisher) =>
-            new RecordAttempt(publisher, new RouterBaselines(configuration), metrics),
-        },
-        {
-          provide: DispatchChat,
-          inject: [ServedDeployments, UpstreamClient, RecordAttempt, CooldownTracker],
+          provide: RESPONSES_SERVICE,
+          inject: [DispatchResponses, ServedDeployments, GATEWAY_CONFIGURATION],
           useFactory: (
-            served: ServedDeployments,
-            upstream: UpstreamClient,
-            record: RecordAttempt,
-            cooldowns: CooldownTracker,
-          ) =>
-            new DispatchChat(served, upstream, record, {
-              onAttemptFailed: (deployment, error) => cooldowns.onAttemptFailed(deployment, error),
-              onRetry: (deployment, error) =>
-                metrics.retries.inc({
-                  provider: deployment.target.provider,
-                  reason: error.code ?? String(error.status),
-                }),
-            }),
+            dispatch: DispatchResponses,
+            deployments: ServedDeployments,
+            gateway: GatewayConfiguration,
+          ): ResponsesService => ({
+            dispatch,
+            providers: nativeResponsesProviders(deployments.providers, gateway),
+          }),
         },
-        {
-          provide: DispatchResponses,
-          inject: [ServedDeployments, UpstreamClient, RecordAttempt, CooldownTracker],
-          useFactory: (
-            served: ServedDeployments,
-            upstream: UpstreamClient,
-            record: RecordAttempt,
-            cooldowns: CooldownTracker,
-          ) =>
-            new DispatchResponses(served, upstream, record, {
-              onAttemptFailed: (deployment, error) => cooldowns.onAttemptFailed(deployment, error),
-              onRetry: (deployment, error) =>
-                metrics.retries.inc({
-                  provider: deployment.target.provider,
-                  reason: error.code ?? String(error.status),
-                }),
-            }),
-        },
-        {
-          provide: DispatchEmbeddings,
-          inject: [ServedDeployments, UpstreamClient, RecordAttempt],
-          useFactory: (served: ServedDeployments, upstream: UpstreamClient, record: RecordAttempt) =>
-            new DispatchEmbeddings(served, upstream, record),
-        },
-        {
-          provide: DispatchServer,
-          inject: [
-            BUS,
-            NAMESPACE,
-            ServedDeployments,
-            DispatchChat,
-            DispatchEmbeddings,
-            InFlightRequests,
-            UpstreamClient,
-            DispatchResponses,
-          ],
-          useFactory: (
-            connection: NatsConnection,
-            namespace: BusNamespace,
-            served: ServedDeployments,
-            chat: DispatchChat,
-            embeddings: DispatchEmbeddings,
-            inFlight: InFlightRequests,
-            upstream: UpstreamClient,
-            responses: DispatchResponses,
-          ) =>
-            new DispatchServer(
-              transport.server ?? new NatsProviderServer(connection, namespace),
-              served.providers,
-              dispatcherId,
-              chat,
-              embeddings,
-              inFlight,
-              new ProbeDeployment(served, upstream, dispatcherId),
-              {
-                dispatch: responses,
-                providers: nativeResponsesProviders(served.providers, configuration),
-              },
-            ),
-        },
+        DispatchServer,
         DispatcherLifecycle,
       ],
     };

@@ -1,3 +1,5 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DispatcherMetrics } from '@switchyard/telemetry';
 import type { Gauge } from 'prom-client';
 /** What the heartbeat needs of a reply channel (chat's and responses' alike). */
 export interface HeartbeatChannel {
@@ -19,13 +21,17 @@ const HEARTBEAT_INTERVAL_MS = 1000;
  * a redispatched call can have two attempts here under one id, and a cancel stops both),
  * heartbeats to requesters while the upstream is silent, and a count to drain on shutdown.
  */
+@Injectable()
 export class InFlightRequests {
   private readonly requests = new Map<string, InFlight[]>();
   private count = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly gauge?: Gauge<'provider'>) {
+  private readonly gauge: Gauge<'provider'> | undefined;
+
+  constructor(@Inject(DispatcherMetrics) metrics: DispatcherMetrics | null = null) {
+    this.gauge = metrics?.inFlight;
     this.heartbeat = setInterval(() => this.sendHeartbeats(), HEARTBEAT_INTERVAL_MS / 2);
     this.heartbeat.unref();
   }

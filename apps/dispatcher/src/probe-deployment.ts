@@ -1,7 +1,9 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { type DispatchProbeReply, type DispatchProbeRequest, GatewayError } from '@switchyard/contracts';
 import { providerFor, type UpstreamHttpRequest } from '@switchyard/providers';
-import type { ServedDeployment, ServedDeployments } from './served-deployments';
-import { upstreamFailure, type UpstreamClient, type UpstreamTimeouts } from './upstream-client';
+import { type ServedDeployment, ServedDeployments } from './served-deployments';
+import { DISPATCHER_ID } from './tokens';
+import { upstreamFailure, UpstreamClient, type UpstreamTimeouts } from './upstream-client';
 
 /** A probe is a health check, not a request: it gives up long before a completion would. */
 const PROBE_TIMEOUTS: UpstreamTimeouts = {
@@ -28,11 +30,12 @@ export function probeRequestFor(served: ServedDeployment): UpstreamHttpRequest {
  * or unhealthy with the provider's error (the adapter's reading of it: it names the provider,
  * never the key). Probes record no usage event: they are not requests of anyone.
  */
+@Injectable()
 export class ProbeDeployment {
   constructor(
-    private readonly deployments: ServedDeployments,
-    private readonly upstream: UpstreamClient,
-    private readonly dispatcherId: string,
+    @Inject(ServedDeployments) private readonly deployments: ServedDeployments,
+    @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
+    @Inject(DISPATCHER_ID) private readonly dispatcherId: string,
   ) {}
 
   async execute(request: DispatchProbeRequest, signal?: AbortSignal): Promise<DispatchProbeReply> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { UsagePublisher } from '@switchyard/bus';
+import { Inject, Injectable } from '@nestjs/common';
+import { UsagePublisher } from '@switchyard/bus';
 import type {
   AttemptOutcome,
   DispatchAccounting,
@@ -9,8 +10,8 @@ import type {
 } from '@switchyard/contracts';
 import { emptyTokenUsage, UsageEvents } from '@switchyard/contracts';
 import { costOf } from '@switchyard/providers';
-import type { DispatcherMetrics } from '@switchyard/telemetry';
-import type { RouterBaselines } from './router-baselines';
+import { DispatcherMetrics } from '@switchyard/telemetry';
+import { RouterBaselines } from './router-baselines';
 import type { ServedDeployment } from './served-deployments';
 
 export interface AttemptRecord {
@@ -33,11 +34,12 @@ export interface AttemptRecord {
  * Turns one upstream attempt into its usage event (published to JetStream, never awaited on the
  * request path) and the outcome the requester gets back.
  */
+@Injectable()
 export class RecordAttempt {
   constructor(
-    private readonly publisher: UsagePublisher,
-    private readonly baselines: RouterBaselines,
-    private readonly metrics: DispatcherMetrics,
+    @Inject(UsagePublisher) private readonly publisher: UsagePublisher,
+    @Inject(RouterBaselines) private readonly baselines: RouterBaselines,
+    @Inject(DispatcherMetrics) private readonly metrics: DispatcherMetrics,
   ) {}
 
   execute(record: AttemptRecord): AttemptOutcome {

@@ -1,6 +1,8 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '@switchyard/contracts';
 import type { UpstreamHttpRequest } from '@switchyard/providers';
+import { UPSTREAM_CONNECTIONS_PER_ORIGIN } from './tokens';
 
 export interface UpstreamTimeouts {
   connectTimeoutMs: number;
@@ -21,10 +23,15 @@ export interface UpstreamResponse {
  * connect, first-byte and between-chunk timeouts and cancellation. Failures come back as
  * `GatewayError`s naming the provider, never the URL's credentials or the key.
  */
+@Injectable()
 export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly connectionsPerOrigin = 256) {}
+  constructor(
+    @Optional()
+    @Inject(UPSTREAM_CONNECTIONS_PER_ORIGIN)
+    private readonly connectionsPerOrigin: number = 256,
+  ) {}
 
   async send(
     request: UpstreamHttpRequest,

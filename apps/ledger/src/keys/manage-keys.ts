@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BusClient } from '@switchyard/bus';
+import { BusClient } from '@switchyard/bus';
 import {
   addDuration,
   type KeyDeleteMessage,
@@ -30,7 +31,8 @@ import {
 import { customerLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
-import type { SpendCounters } from '../spend/spend-counters';
+import { CLOCK, DATA_SOURCE } from '../infrastructure/tokens';
+import { SpendCounters } from '../spend/spend-counters';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -39,15 +41,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * ingress drops its cached record of the old hash at once, then the key's spend counter (a changed
  * budget duration recounts the current window from the usage rows, under the key's row lock).
  */
+@Injectable()
 export class ManageKeys {
   private readonly store = new KeyStore();
   private readonly org = new OrgStore();
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly bus: BusClient,
-    private readonly counters: SpendCounters,
-    private readonly clock: () => Date = () => new Date(),
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(SpendCounters) private readonly counters: SpendCounters,
+    @Optional() @Inject(CLOCK) private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async generate(message: KeyGenerateMessage): Promise<VirtualKeyInfo> {

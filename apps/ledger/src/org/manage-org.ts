@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BusClient } from '@switchyard/bus';
+import { BusClient } from '@switchyard/bus';
 import {
   ALL_TIME_END_MS,
   type BudgetWindow,
@@ -20,7 +21,8 @@ import {
   type UserSettings,
 } from '@switchyard/contracts';
 import { KeyStore } from '../database/key-store';
-import type { SpendCounters } from '../spend/spend-counters';
+import { CLOCK, DATA_SOURCE } from '../infrastructure/tokens';
+import { SpendCounters } from '../spend/spend-counters';
 import {
   type CustomerRow,
   type MemberRow,
@@ -47,15 +49,16 @@ interface ScopeSpend {
  * the scope's spend counter in Redis (a changed budget duration recounts the current window from
  * the usage rows, under the scope's row lock).
  */
+@Injectable()
 export class ManageOrg {
   private readonly store = new OrgStore();
   private readonly keys = new KeyStore();
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly bus: BusClient,
-    private readonly counters: SpendCounters,
-    private readonly clock: () => Date = () => new Date(),
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(BusClient) private readonly bus: BusClient,
+    @Inject(SpendCounters) private readonly counters: SpendCounters,
+    @Optional() @Inject(CLOCK) private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async handle(message: OrgMessage): Promise<OrgReply> {

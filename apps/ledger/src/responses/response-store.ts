@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type {
   ResponseReader,
@@ -5,6 +6,7 @@ import type {
   ResponseStoreReply,
   StoredResponse,
 } from '@switchyard/contracts';
+import { DATA_SOURCE, RESPONSE_RETENTION_DAYS } from '../infrastructure/tokens';
 
 /** Links of a `previous_response_id` chain followed at most (a loop cannot occur, ids are unique). */
 const MAX_CHAIN_LENGTH = 1000;
@@ -24,11 +26,12 @@ interface StoredRow {
  * Stored Responses API responses in Postgres (`stored_responses`): kept for the retention the
  * ledger was started with, read only by the key that made them or the master key.
  */
+@Injectable()
 export class ResponseStore {
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     /** days a response is kept; 0 keeps it until it is deleted. */
-    private readonly retentionDays: number,
+    @Inject(RESPONSE_RETENTION_DAYS) private readonly retentionDays: number,
   ) {}
 
   async handle(message: ResponseStoreMessage): Promise<ResponseStoreReply> {

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
   type ExplicitTierAsk,
@@ -11,6 +12,7 @@ import {
   TIERS,
   type Tier,
 } from '@switchyard/contracts';
+import { DATA_SOURCE } from '../infrastructure/tokens';
 import { SIMILAR_ASK_THRESHOLD, askSimilarity } from './ask-similarity';
 
 type ListMessage = Extract<RoutedAsksMessage, { op: 'list' }>;
@@ -56,8 +58,9 @@ const rank = (tier: Tier | null): number => (tier === null ? -1 : TIERS.indexOf(
  * request id, so a redelivered message inserts nothing), applies implicit labels, lists and labels
  * asks for the admin API, and deletes rows past their retention.
  */
+@Injectable()
 export class RoutedAskStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async record(record: RoutingLogRecord): Promise<void> {
     if (record.kind === 'routed') await this.insert(record);

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   ALL_TIME_END_MS,
@@ -10,6 +10,7 @@ import {
   COUNTED_MARKER_TTL_MS,
   type UsageEvent,
 } from '@switchyard/contracts';
+import { REDIS, SPEND_COUNTER_LISTENER } from '../infrastructure/tokens';
 import type { KeyWindowSpend } from '../usage/usage-store';
 
 /** Raises a spend counter to a total read from Postgres; never lowers it (totals only grow). */
@@ -108,6 +109,7 @@ export interface SettledReservation {
  * release of the ingress' reservations once the real cost is counted. Runs after the commit and
  * never blocks ingestion: while Redis is unreachable the latest totals wait and are retried.
  */
+@Injectable()
 export class SpendCounters {
   private readonly logger = new Logger(SpendCounters.name);
   private readonly pendingCounters = new Map<string, CounterUpdate>();
@@ -117,8 +119,8 @@ export class SpendCounters {
   private failing = false;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly listener: SpendCounterListener = {},
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SPEND_COUNTER_LISTENER) private readonly listener: SpendCounterListener = {},
   ) {
     redis.defineCommand('raiseSpend', { numberOfKeys: 1, lua: RAISE_SPEND });
     redis.defineCommand('clearReservations', { lua: CLEAR_RESERVATIONS });

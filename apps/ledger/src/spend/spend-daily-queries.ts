@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type {
   SpendDaily,
@@ -7,7 +8,8 @@ import type {
   SpendLatencyMessage,
   SpendTotals,
 } from '@switchyard/contracts';
-import { emptyTotals, REPORT_SUMS, type SpendQueries, type SumsRow, toTotals } from './spend-queries';
+import { DATA_SOURCE } from '../infrastructure/tokens';
+import { emptyTotals, REPORT_SUMS, SpendQueries, type SumsRow, toTotals } from './spend-queries';
 
 interface DailyRow extends SumsRow {
   day_text: string | null;
@@ -38,10 +40,11 @@ interface LatencyRow {
  * query over the daily rollups with grouping sets, never a scan of the usage rows), and recent
  * latency percentiles per deployment (a scan of the last minutes of usage rows by `started_at`).
  */
+@Injectable()
 export class SpendDailyQueries {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly spendQueries: SpendQueries,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(SpendQueries) private readonly spendQueries: SpendQueries,
   ) {}
 
   async daily(message: SpendDailyMessage): Promise<SpendDaily> {

@@ -1,3 +1,4 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
   GatewayError,
@@ -12,6 +13,7 @@ import {
   type SpendTotals,
 } from '@switchyard/contracts';
 import { KeyStore, keyNotFound } from '../database/key-store';
+import { DATA_SOURCE } from '../infrastructure/tokens';
 
 const GROUP_EXPRESSIONS = {
   model: 'model',
@@ -82,10 +84,11 @@ interface LogRow extends Omit<
  * Spend logs (usage rows, newest first, keyset-paginated: a page costs the same wherever it is)
  * and spend reports (sums of the daily rollups, never a scan of the usage rows).
  */
+@Injectable()
 export class SpendQueries {
   private readonly keys = new KeyStore();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async logs(message: SpendLogsMessage): Promise<SpendLogsPage> {
     const conditions: string[] = [];

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AckPolicy,
   type ConsumerMessages,
@@ -11,7 +11,7 @@ import {
   nanos,
 } from 'nats';
 import {
-  type BusNamespace,
+  BusNamespace,
   contextFromHeaders,
   decodeJson,
   encodeJson,
@@ -27,9 +27,10 @@ import {
   UsageEvent,
 } from '@switchyard/contracts';
 import { SpanKind, tracer } from '@switchyard/telemetry';
+import { BUS_CONNECTION, USAGE_CONSUMER_LISTENER, USAGE_CONSUMER_OPTIONS } from '../infrastructure/tokens';
 import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
-import type { InsertResult, UsageStore } from './usage-store';
+import { type InsertResult, UsageStore } from './usage-store';
 import { type LedgerBacklog, readLedgerBacklog } from './ledger-backlog';
 
 export interface UsageConsumerOptions {
@@ -113,6 +114,7 @@ const PULL_EXPIRES_MS = 5_000;
  * keeps the batch and retries, telling JetStream it is still working so nothing is redelivered
  * meanwhile. Up to `writeConcurrency` batches are written at once.
  */
+@Injectable()
 export class UsageConsumer {
   private readonly logger = new Logger(UsageConsumer.name);
   private messages: ConsumerMessages | null = null;
@@ -126,11 +128,11 @@ export class UsageConsumer {
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly connection: NatsConnection,
-    private readonly namespace: BusNamespace,
-    private readonly store: UsageStore,
-    private readonly options: UsageConsumerOptions,
-    private readonly listener: UsageConsumerListener = {},
+    @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(BusNamespace) private readonly namespace: BusNamespace,
+    @Inject(UsageStore) private readonly store: UsageStore,
+    @Inject(USAGE_CONSUMER_OPTIONS) private readonly options: UsageConsumerOptions,
+    @Inject(USAGE_CONSUMER_LISTENER) private readonly listener: UsageConsumerListener = {},
   ) {}
 
   async start(): Promise<void> {

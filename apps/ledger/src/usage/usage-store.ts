@@ -1,5 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BudgetWindow, budgetWindowAt, type UsageEvent } from '@switchyard/contracts';
+import { DATA_SOURCE } from '../infrastructure/tokens';
 import { type Attribution, Attributions } from './attribution';
 import { storableJson } from './storable-json';
 
@@ -155,8 +157,9 @@ export interface InsertResult {
  * window) waits for the batch, or the batch for it: either way every cost lands in exactly one
  * window.
  */
+@Injectable()
 export class UsageStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   async insert(events: readonly UsageEvent[]): Promise<InsertResult> {
     if (events.length === 0)
