@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { Fleet, freePort, planFleet } from '@switchyard/fleet';
-import { processEnvironment } from '@switchyard/config';
-import { deleteNamespaceStreams } from '@switchyard/testing';
+import { benchScope, MASTER_KEY, ROOT } from './bench-scope';
 import { generateLoad } from './load-generator';
 import { cpuSeconds, memoryMb } from './process-stats';
 
@@ -18,9 +16,6 @@ import { cpuSeconds, memoryMb } from './process-stats';
  * in Chrome's DevTools or speedscope). At low concurrency the kernel's tick-based accounting
  * overstates every process's share; compare processes with each other there, not with the clock.
  */
-const ROOT = join(__dirname, '../../..');
-const MASTER_KEY = 'sk-bench-master-key';
-
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
@@ -41,26 +36,11 @@ async function main(): Promise<void> {
   const concurrency = Number(option('concurrency', '64'));
   const seconds = Number(option('seconds', '20'));
   const profileDirectory = option('profile', '');
-  const environment = processEnvironment();
-  const suffix = Math.random().toString(16).slice(2, 10);
-  const adminUrl = environment.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `switchyard_cpu_${suffix}`;
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
   const [ingressPort, mockPort] = [await freePort(), await freePort()];
+  const scope = benchScope('cpu', mockPort, 10);
   const planned = await planFleet({
     configPath: join(ROOT, 'config/demo.yaml'),
-    environment: {
-      NATS_URL: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
-      REDIS_URL: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      DATABASE_URL: databaseUrl,
-      BUS_NAMESPACE: `cpu${suffix}.`,
-      REDIS_KEY_PREFIX: `switchyard-cpu-${suffix}:`,
-      LITELLM_MASTER_KEY: MASTER_KEY,
-      MOCK_PROVIDER_URL: `http://127.0.0.1:${mockPort}`,
-      MOCK_LATENCY_MS: '10',
-      LOG_LEVEL: 'warn',
-      BACKGROUND_HEALTH_CHECKS: 'false',
-    },
+    environment: scope.environment,
     ingressPort,
     mockPort,
   });
@@ -122,11 +102,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await fleet.stop();
-    await deleteNamespaceStreams(environment.NATS_URL ?? 'nats://127.0.0.1:4222', `cpu${suffix}.`);
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
+    await scope.remove();
   }
   if (profileDirectory) console.log(`CPU profiles written to ${profileDirectory}`);
 }

@@ -1,8 +1,5 @@
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { Fleet, freePort, planFleet, type ServiceSpec } from '@switchyard/fleet';
-import { processEnvironment } from '@switchyard/config';
-import { deleteNamespaceStreams } from '@switchyard/testing';
+import { Fleet, freePort, type ServiceSpec } from '@switchyard/fleet';
+import { benchScope, MASTER_KEY, planGateways, ROOT } from './bench-scope';
 import { generateLoad, percentile, type RequestSpec } from './load-generator';
 import { cpuSeconds } from './process-stats';
 
@@ -17,9 +14,6 @@ import { cpuSeconds } from './process-stats';
  * `--profile DIR` runs the ingress, the OpenAI dispatcher and the one-process gateway with
  * `--cpu-prof` and writes their profiles there. Full comparisons with Portkey are `npm run bench`.
  */
-const ROOT = join(__dirname, '../../..');
-const MASTER_KEY = 'sk-bench-master-key';
-
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
@@ -82,24 +76,8 @@ async function main(): Promise<void> {
   const seconds = Number(option('seconds', '5'));
   const filter = option('scenario', '');
   const profileDirectory = option('profile', '');
-  const environment = processEnvironment();
-  const suffix = Math.random().toString(16).slice(2, 10);
-  const adminUrl = environment.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `switchyard_hops_${suffix}`;
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
   const [ingressPort, mockPort, oneProcessPort] = [await freePort(), await freePort(), await freePort()];
-  const benchEnvironment = {
-    NATS_URL: environment.NATS_URL ?? 'nats://127.0.0.1:4222',
-    REDIS_URL: environment.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    DATABASE_URL: databaseUrl,
-    BUS_NAMESPACE: `hops${suffix}.`,
-    REDIS_KEY_PREFIX: `switchyard-hops-${suffix}:`,
-    LITELLM_MASTER_KEY: MASTER_KEY,
-    MOCK_PROVIDER_URL: `http://127.0.0.1:${mockPort}`,
-    MOCK_LATENCY_MS: '10',
-    LOG_LEVEL: 'warn',
-    BACKGROUND_HEALTH_CHECKS: 'false',
-  };
+  const scope = benchScope('hops', mockPort, 10);
   const profiled = new Set(['ingress', 'dispatcher-openai', 'one-process']);
   const withProfile = (spec: ServiceSpec): ServiceSpec =>
     profileDirectory && profiled.has(spec.name)
@@ -113,22 +91,11 @@ async function main(): Promise<void> {
           ],
         }
       : spec;
-  const fleetSpecs = await planFleet({
-    configPath: join(ROOT, 'config/demo.yaml'),
-    environment: benchEnvironment,
+  const { fleet: fleetSpecs, oneProcess } = await planGateways(scope.environment, {
     ingressPort,
+    oneProcessPort,
     mockPort,
   });
-  const oneProcess = (
-    await planFleet({
-      configPath: join(ROOT, 'config/demo.yaml'),
-      environment: benchEnvironment,
-      ingressPort: oneProcessPort,
-      mockPort,
-      withMock: false,
-      mode: 'one-process',
-    })
-  ).map((spec) => ({ ...spec, name: 'one-process' }));
   const fleet = new Fleet({
     root: ROOT,
     onLine: (line) => (/error/i.test(line) ? process.stderr.write(`${line}\n`) : undefined),
@@ -186,11 +153,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await fleet.stop();
-    await deleteNamespaceStreams(benchEnvironment.NATS_URL, `hops${suffix}.`);
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await client.end();
+    await scope.remove();
   }
   if (profileDirectory) console.log(`CPU profiles written to ${profileDirectory}`);
 }

@@ -3,14 +3,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { Fleet, freePort, planFleet } from '@switchyard/fleet';
+import { Fleet, freePort } from '@switchyard/fleet';
 import { processEnvironment } from '@switchyard/config';
 import { deleteNamespaceStreams } from '@switchyard/testing';
 import { generateLoad, type LoadResult, percentile, type RequestSpec } from './load-generator';
+import { MASTER_KEY, planGateways, ROOT } from './bench-scope';
 import { cpuSeconds, memoryMb, trendPerSample } from './process-stats';
 
-const ROOT = join(__dirname, '../../..');
-const MASTER_KEY = 'sk-bench-master-key';
 const UPSTREAM_LATENCY_MS = 10;
 const quick = process.argv.includes('--quick');
 /** `--scenario <text>`: only the scenarios whose name contains it (one at a time on a shared machine). */
@@ -87,24 +86,11 @@ async function main(): Promise<void> {
     MOCK_LATENCY_MS: String(UPSTREAM_LATENCY_MS),
     LOG_LEVEL: 'warn',
   };
-  const specs = await planFleet({
-    configPath: join(ROOT, 'config/demo.yaml'),
-    environment: benchEnvironment,
+  const { fleet: specs, oneProcess } = await planGateways(benchEnvironment, {
     ingressPort,
+    oneProcessPort,
     mockPort,
   });
-  // the one-process gateway: on the same namespace and database (its ledger shares the durable
-  // consumer), so the usage rows count both gateways' requests
-  const oneProcess = (
-    await planFleet({
-      configPath: join(ROOT, 'config/demo.yaml'),
-      environment: benchEnvironment,
-      ingressPort: oneProcessPort,
-      mockPort,
-      withMock: false,
-      mode: 'one-process',
-    })
-  ).map((spec) => ({ ...spec, name: 'one-process' }));
   console.log(
     `bench: starting the fleet (${specs.length} services), the one-process gateway, the mock (${UPSTREAM_LATENCY_MS} ms upstream latency) and Portkey…`,
   );
