@@ -12,9 +12,17 @@ import { processEnvironment } from '@switchyard/config';
  */
 export const RESERVED_PORTS = { first: 20_000, last: 29_999 } as const;
 
-/** Where the reservations live: one file per port, holding the pid of the process that took it. */
+/**
+ * Where the reservations live: one file per port, holding the pid of the process that took it.
+ * One folder per user, so a folder another user made (and may not let this one write) never
+ * stands in the way; processes of one user are what run one test suite.
+ */
 export function portReservationDirectory(): string {
-  return processEnvironment().SWITCHYARD_PORT_DIR ?? join(tmpdir(), 'switchyard-ports');
+  return processEnvironment().SWITCHYARD_PORT_DIR ?? join(tmpdir(), `switchyard-ports-${userId()}`);
+}
+
+function userId(): string {
+  return typeof process.getuid === 'function' ? String(process.getuid()) : 'user';
 }
 
 function alive(pid: number): boolean {
