@@ -347,6 +347,33 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
     expect(user.user_info.teams).toEqual([{ team_id: own, role: 'admin' }]);
   });
 
+  it("refuses models outside a key's internal user's models on every replica, and follows the user's update", async () => {
+    const userId = `scoped-${fleet.namespace}`;
+    await admin('/user/new', { user_id: userId, models: [MODEL] });
+    const minted = await admin<MintedKey>('/key/generate', { user_id: userId });
+    await sleep(1000);
+    for (const baseUrl of fleet.ingressUrls) {
+      expect((await chat(minted.key, 'inside the user', { baseUrl })).status).toBe(200);
+      const refused = await chat(minted.key, 'outside the user', { baseUrl, model: 'gpt-5.5' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error?.message).toContain(
+        `user "${userId}" may not call "gpt-5.5"; the models the user may call are: ${MODEL}`,
+      );
+    }
+    const listed = await fetch(`${fleet.baseUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${minted.key}` },
+    });
+    const ids = ((await listed.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+    expect(ids).toContain(MODEL);
+    expect(ids).not.toContain('gpt-5.5');
+
+    await admin('/user/update', { user_id: userId, models: [MODEL, 'gpt-5.5'] });
+    await sleep(1000);
+    for (const baseUrl of fleet.ingressUrls) {
+      expect((await chat(minted.key, 'the user may now', { baseUrl, model: 'gpt-5.5' })).status).toBe(200);
+    }
+  });
+
   it('holds an end user to its budget across keys, and refuses a blocked end user', async () => {
     const ask = 'Customer budget';
     const extra = { max_tokens: 12 };

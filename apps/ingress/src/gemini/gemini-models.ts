@@ -4,7 +4,7 @@ import { GatewayError } from '@switchyard/contracts';
 import { contextWindowOf } from '@switchyard/providers';
 import type { Caller } from '../http/request-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import { mayCall } from '../limits/model-scope';
+import { callerMayCall } from '../limits/model-scope';
 import type { GeminiModel } from './gemini-response';
 import { modelNameOf } from './gemini-target';
 
@@ -55,9 +55,6 @@ export class GeminiModels {
   }
 
   private visibleTo(caller: Caller | null): GeminiModel[] {
-    if (caller?.kind !== 'virtual') return this.models;
-    return this.models.filter((model) =>
-      mayCall(caller.key.models, modelNameOf(model.name), this.configuration),
-    );
+    return this.models.filter((model) => callerMayCall(caller, modelNameOf(model.name), this.configuration));
   }
 }

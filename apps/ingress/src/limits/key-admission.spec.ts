@@ -6,6 +6,7 @@ import type {
   ChatCompletionRequest,
   KeyGrants,
   KeyTeam,
+  KeyUser,
   VirtualKey,
 } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
@@ -285,6 +286,41 @@ describe(KeyAdmission.name, () => {
     );
     expect(sut.permits(context, 'gpt-5.5')).toBe(false);
     expect(() => sut.authorize(context, 'gpt-5.4-mini')).not.toThrow();
+  });
+
+  it("refuses a model outside the key's internal user's models with 403 naming the user's models", () => {
+    const user: KeyUser = {
+      scope_id: 'user:ada',
+      label: 'user "ada"',
+      models: ['gpt-5.4-mini'],
+      max_budget: null,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      created_at: new Date(Date.now() - 86_400_000).toISOString(),
+    };
+    const context = contextOf(virtualKey(), { team: null, user, adminOfTeams: [] });
+    expect(() => sut.authorize(context, 'gpt-5.5')).toThrow(
+      expect.objectContaining({
+        status: 403,
+        message: expect.stringContaining(
+          'user "ada" may not call "gpt-5.5"; the models the user may call are: gpt-5.4-mini',
+        ),
+      }),
+    );
+    expect(sut.permits(context, 'gpt-5.5')).toBe(false);
+    expect(() => sut.authorize(context, 'gpt-5.4-mini')).not.toThrow();
+    expect(sut.permits(context, 'gpt-5.4-mini')).toBe(true);
+    // no models (or a ledger older than the field): every model
+    for (const open of [
+      { ...user, models: [] },
+      { ...user, models: undefined },
+    ]) {
+      const unrestricted = contextOf(virtualKey(), { team: null, user: open, adminOfTeams: [] });
+      expect(() => sut.authorize(unrestricted, 'gpt-5.5')).not.toThrow();
+      expect(sut.permits(unrestricted, 'gpt-5.5')).toBe(true);
+    }
   });
 
   it("admits a key without limits of its own in its team's scope, and names the team when it refuses", async () => {

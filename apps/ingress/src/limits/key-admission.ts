@@ -26,7 +26,7 @@ import { type CallEstimate, estimateCall } from './estimate-call';
 import { type CallScope, callScopes, scopeLimitsRequest } from './call-scopes';
 import { type CustomerLimits, CustomerLimitsReader } from './customer-limits';
 import { type AdmitScopesResult, LimitScripts, minuteOf, type ScopeCounts } from './limit-scripts';
-import { mayCall } from './model-scope';
+import { callerMayCall, mayCall } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
 
 /** An admitted call that never settles (its ingress died) stops counting after this long. */
@@ -56,7 +56,7 @@ interface RefusalSite {
 }
 
 /**
- * Admission for virtual keys: scope (the key's models, and its team's) and expiry before the model
+ * Admission for virtual keys: scope (the key's models, its team's and its internal user's) and expiry before the model
  * is resolved; then, in one Redis script over every scope of the call (the key, its team, its
  * internal user: `callScopes`), requests and tokens per minute, calls in flight and the budget
  * (spend counter + what calls in flight reserved + this call's estimate ≤ max_budget), counting
@@ -130,15 +130,21 @@ export class KeyAdmission implements CallAdmission {
         ),
       );
     }
+    const user = context.caller.grants?.user;
+    if (user && !mayCall(user.models ?? [], modelGroup, this.configuration)) {
+      this.refuse(
+        context,
+        site,
+        'model_not_allowed',
+        GatewayError.forbidden(
+          `This key's ${user.label} may not call "${modelGroup}"; the models the user may call are: ${(user.models ?? []).join(', ')}.`,
+        ),
+      );
+    }
   }
 
   permits(context: ChatCallContext, modelName: string): boolean {
-    if (context.caller.kind !== 'virtual') return true;
-    const team = context.caller.grants?.team;
-    return (
-      mayCall(context.caller.key.models, modelName, this.configuration) &&
-      (!team || mayCall(team.models, modelName, this.configuration))
-    );
+    return callerMayCall(context.caller, modelName, this.configuration);
   }
 
   async admit(

@@ -5,7 +5,7 @@ import { contextWindowOf, pricesOf } from '@switchyard/providers';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { requestContext } from '../http/request-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import { mayCall } from '../limits/model-scope';
+import { callerMayCall } from '../limits/model-scope';
 
 interface ModelInfoEntry {
   model_name: string;
@@ -49,9 +49,8 @@ export class ModelInfoController {
   @Get(['v1/model/info', 'model/info'])
   info(@Req() request: FastifyRequest): { data: ModelInfoEntry[] } {
     const caller = requestContext(request).caller;
-    if (caller?.kind !== 'virtual') return { data: this.entries };
     return {
-      data: this.entries.filter((entry) => mayCall(caller.key.models, entry.model_name, this.configuration)),
+      data: this.entries.filter((entry) => callerMayCall(caller, entry.model_name, this.configuration)),
     };
   }
 }

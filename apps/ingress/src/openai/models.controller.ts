@@ -5,7 +5,7 @@ import { GatewayError } from '@switchyard/contracts';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { requestContext } from '../http/request-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
-import { mayCall } from '../limits/model-scope';
+import { callerMayCall } from '../limits/model-scope';
 
 interface ModelObject {
   id: string;
@@ -50,7 +50,6 @@ export class ModelsController {
 
   private visibleTo(request: FastifyRequest): ModelObject[] {
     const caller = requestContext(request).caller;
-    if (caller?.kind !== 'virtual') return this.models;
-    return this.models.filter((model) => mayCall(caller.key.models, model.id, this.configuration));
+    return this.models.filter((model) => callerMayCall(caller, model.id, this.configuration));
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { budgetScopeId, GatewayError, type KeyTeam, type ScopeLimits } from '@switchyard/contracts';
+import { budgetScopeId, GatewayError, type KeyTeam, type KeyUser } from '@switchyard/contracts';
 import type { KeyColumns } from '../database/key-store';
 import type { OrgStore, TeamRow, UserRow } from './org-store';
 
@@ -52,11 +52,15 @@ export function toKeyTeam(row: TeamRow): KeyTeam {
   };
 }
 
-/** An internal user's budget across all their keys (users have no rate limits of their own). */
-export function toUserLimits(row: UserRow): ScopeLimits {
+/**
+ * An internal user's budget across all their keys (users have no rate limits of their own), and the
+ * models the user may call with any of them.
+ */
+export function toUserLimits(row: UserRow): KeyUser {
   return {
     scope_id: budgetScopeId('user', row.user_id),
     label: `user "${row.user_id}"`,
+    models: row.models,
     max_budget: row.max_budget === null ? null : Number(row.max_budget),
     budget_duration: row.budget_duration,
     rpm_limit: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeyTeam, ScopeLimits } from '../teams/budget-scope';
+import { KeyTeam, KeyUser } from '../teams/budget-scope';
 import { KeySettings } from './key-requests';
 import { KeyRef, VirtualKey, VirtualKeyInfo } from './virtual-key';
 
@@ -58,8 +58,8 @@ export const KeyLookupReply = z.object({
   key: VirtualKey.nullable(),
   /** the key's team, when it has one. */
   team: KeyTeam.nullable().optional(),
-  /** the limits of the key's internal user (`user_id`), when the user has any. */
-  user: ScopeLimits.nullable().optional(),
+  /** the key's internal user (`user_id`): the user's budget and models, when the key has a user. */
+  user: KeyUser.nullable().optional(),
   /** the teams whose keys the key's user may manage (role `admin`). */
   adminOfTeams: z.array(z.string()).optional(),
 });
@@ -68,7 +68,7 @@ export type KeyLookupReply = z.infer<typeof KeyLookupReply>;
 /** What a key's lookup says beside the key: its team, its user's limits, the teams it administers. */
 export interface KeyGrants {
   team: KeyTeam | null;
-  user: ScopeLimits | null;
+  user: KeyUser | null;
   adminOfTeams: readonly string[];
 }
 

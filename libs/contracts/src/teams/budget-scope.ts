@@ -28,6 +28,16 @@ export const ScopeLimits = z.object({
 });
 export type ScopeLimits = z.infer<typeof ScopeLimits>;
 
+/**
+ * What the ingress needs about a key's internal user: the user's budget across all their keys, and
+ * the models the user may call (absent or empty: all of them; absent from a ledger older than the
+ * field, so a rolling upgrade keeps working).
+ */
+export const KeyUser = ScopeLimits.extend({
+  models: z.array(z.string()).optional(),
+});
+export type KeyUser = z.infer<typeof KeyUser>;
+
 /** What the ingress needs about a key's team, beside its limits. */
 export const KeyTeam = ScopeLimits.extend({
   team_id: z.string(),
