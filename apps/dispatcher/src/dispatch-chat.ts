@@ -9,7 +9,7 @@ import {
 } from '@switchyard/contracts';
 import { type Provider, providerFor, SseDecoder } from '@switchyard/providers';
 import { SpanKind, SpanStatusCode, tracer } from '@switchyard/telemetry';
-import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
+import { offloadTokenCounts } from '@switchyard/complexity/tokenizer';
 import { estimateUsage, NOTHING_RECEIVED, type ReceivedOutput } from './estimate-usage';
 import { RecordAttempt } from './record-attempt';
 import type { ReplyChannel } from './reply-channel';
@@ -39,7 +39,7 @@ export class DispatchChat {
     @Inject(RecordAttempt) private readonly recordAttempt: RecordAttempt,
     @Inject(ATTEMPT_LISTENER) private readonly listener: AttemptListener = {},
   ) {
-    preloadTokenizer(); // estimates must not hold every stream while the tables load
+    offloadTokenCounts(); // estimates must not hold every stream while the tables load (a worker thread)
   }
 
   async execute(request: DispatchChatRequest, channel: ReplyChannel, signal: AbortSignal): Promise<void> {

@@ -2,7 +2,7 @@ import { type ChatCompletionRequest, GatewayError, type Tier } from '@switchyard
 import type { ComplexitySettings } from './complexity-settings';
 import type { ModelPicker } from './model-picker';
 import { countRequestTokens } from './request-tokens';
-import { preloadTokenizer } from './tokenizer';
+import { offloadTokenCounts } from './tokenizer';
 import { tierRank } from './tier-order';
 
 /** A model's context window (max input tokens); null when it is not known. */
@@ -67,8 +67,8 @@ export class CapacityCheck {
     for (const model of models) {
       if (!this.windows.has(model)) this.windows.set(model, contextWindowOf(model));
     }
-    // a router with a known window will count: load the tables now, not during a decision
-    if ([...this.windows.values()].some((window) => window !== null)) preloadTokenizer();
+    // a router with a known window will count: on a worker thread, never holding a decision
+    if ([...this.windows.values()].some((window) => window !== null)) offloadTokenCounts();
   }
 
   windowOf(model: string): number | null {

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { TokenCountWorker } from './token-count-worker';
 
 /**
  * Token counting with o200k (`gpt-tokenizer`), bounded in time for any text. Every count in the
@@ -29,7 +30,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  *   one text of one kind; on a text that changes kind the error is the kinds' difference in tokens
  *   per character over the part not sampled.
  *
- * The tokenizer's tables (about 70 MB) are loaded on first use: most requests never need them.
+ * The tokenizer's tables (about 70 MB) are loaded on first use: most requests never need them. A
+ * service calls `offloadTokenCounts()` at start: its counts then run on a worker thread that loads
+ * the tables off the event loop when the first count comes and is stopped after a minute without
+ * one (`token-count-worker.ts`), so a service that never counts never holds the tables, and the
+ * first count never holds its event loop. Elsewhere (tools, tests) counts run in process.
  */
 type Tokenizer = typeof import('gpt-tokenizer');
 
@@ -59,33 +64,41 @@ const ALIGN_REACH = 64;
 /** Special-token spellings in a prompt are counted as the plain text they are, never rejected. */
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-interface Loaded {
-  tokenizer: Tokenizer;
-  /** the tokenizer's own o200k pre-token pattern. */
-  pattern: RegExp;
-}
+/** Characters of pieces sent to the worker in one message. */
+const WORKER_BATCH_CHARACTERS = 64 * 1024;
+/** A worker without a count for this long is stopped. */
+const WORKER_IDLE_MS = 60_000;
 
-let loaded: Loaded | null = null;
+let tokenizer: Tokenizer | null = null;
+/** the tokenizer's own o200k pre-token pattern (its constants only, not its tables). */
+let pattern: RegExp | null = null;
+let worker: TokenCountWorker | null = null;
 
 /**
- * Loads the tokenizer's tables now (about a second of CPU and 70 MB), so that the first count of
- * a service that counts does not hold its event loop that long: called when such a service starts.
+ * Counts of this process run on a worker thread from now on (see the top of this file): called
+ * when a service that counts starts (the ingress's token-count endpoints and router capacity, the
+ * dispatchers' usage estimates). Returns the worker, for tests.
  */
-export function preloadTokenizer(): void {
-  load();
+export function offloadTokenCounts(idleMs = WORKER_IDLE_MS): TokenCountWorker {
+  worker ??= new TokenCountWorker(idleMs);
+  return worker;
 }
 
-function load(): Loaded {
-  if (loaded === null) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const tokenizer = require('gpt-tokenizer') as Tokenizer;
-    const { O200K_TOKEN_SPLIT_REGEX } = require('gpt-tokenizer/encodingParams/constants') as {
+function tables(): Tokenizer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  tokenizer ??= require('gpt-tokenizer') as Tokenizer;
+  return tokenizer;
+}
+
+function preTokenPattern(): RegExp {
+  if (pattern === null) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const constants = require('gpt-tokenizer/encodingParams/constants') as {
       O200K_TOKEN_SPLIT_REGEX: RegExp;
     };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    loaded = { tokenizer, pattern: O200K_TOKEN_SPLIT_REGEX };
+    pattern = constants.O200K_TOKEN_SPLIT_REGEX;
   }
-  return loaded;
+  return pattern;
 }
 
 /** What one count handed the tokenizer: the hook a test watches to prove the work stays linear. */
@@ -135,14 +148,55 @@ class Slice {
 }
 
 async function countAll(text: string, slice: Slice, onPiece?: CountedPiece): Promise<number> {
+  if (worker !== null && onPiece === undefined) return countOnWorker(worker, text, slice);
   let total = 0;
   for (const piece of piecesOf(text)) {
-    const tokens = load().tokenizer.countTokens(piece, AS_PLAIN_TEXT);
+    const tokens = tables().countTokens(piece, AS_PLAIN_TEXT);
     onPiece?.(piece, tokens);
     total += tokens;
     await slice.pause();
   }
   return total;
+}
+
+/**
+ * `countAll` on the worker: the same pieces (cut here: the pattern needs no tables), sent in
+ * batches. A worker that fails is replaced once; if the new one fails too, the text is counted in
+ * process, since a usage estimate must not be lost.
+ */
+async function countOnWorker(counter: TokenCountWorker, text: string, slice: Slice): Promise<number> {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let characters = 0;
+  for (const piece of piecesOf(text)) {
+    if (characters + piece.length > WORKER_BATCH_CHARACTERS && batch.length > 0) {
+      batches.push(batch);
+      batch = [];
+      characters = 0;
+    }
+    batch.push(piece);
+    characters += piece.length;
+    await slice.pause();
+  }
+  if (batch.length > 0) batches.push(batch);
+  const sum = async () =>
+    (await Promise.all(batches.map((pieces) => counter.count(pieces)))).reduce((a, b) => a + b, 0);
+  try {
+    return await sum();
+  } catch {
+    try {
+      return await sum();
+    } catch {
+      let total = 0;
+      for (const pieces of batches) {
+        for (const piece of pieces) {
+          total += tables().countTokens(piece, AS_PLAIN_TEXT);
+          await slice.pause();
+        }
+      }
+      return total;
+    }
+  }
 }
 
 /**
@@ -160,7 +214,7 @@ export function* piecesOf(text: string): Generator<string> {
 }
 
 function* piecesOfStretch(text: string): Generator<string> {
-  const split = new RegExp(load().pattern.source, 'gu');
+  const split = new RegExp(preTokenPattern().source, 'gu');
   let batchStart = 0;
   for (let match = split.exec(text); match !== null; match = split.exec(text)) {
     const start = match.index;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
-import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
+import { offloadTokenCounts } from '@switchyard/complexity/tokenizer';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
 import { unresolvedRouter, withAdmissionWithoutCall } from '../limits/admit-without-call';
 import { CALL_ADMISSION, type CallAdmission } from '../limits/call-admission';
@@ -23,7 +23,7 @@ export class CountMessageTokens {
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
   ) {
-    preloadTokenizer(); // at start, not during the first count
+    offloadTokenCounts(); // counts run on a worker thread: the first never holds the event loop
   }
 
   async execute(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfiguration } from '@switchyard/config';
 import { countRequestTokens } from '@switchyard/complexity/request-tokens';
-import { preloadTokenizer } from '@switchyard/complexity/tokenizer';
+import { offloadTokenCounts } from '@switchyard/complexity/tokenizer';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { ChatCallContext } from '../http/chat-context';
 import { GATEWAY_CONFIGURATION } from '../infrastructure/tokens';
@@ -27,7 +27,7 @@ export class CountGeminiTokens {
     @Inject(ResolveModel) private readonly resolveModel: ResolveModel,
     @Inject(CALL_ADMISSION) private readonly admission: CallAdmission,
   ) {
-    preloadTokenizer();
+    offloadTokenCounts();
   }
 
   async execute(chat: ChatCompletionRequest, context: ChatCallContext): Promise<GeminiTokenCount> {
