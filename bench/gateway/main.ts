@@ -261,7 +261,68 @@ function scenarios(urls: Urls): Scenario[] {
     max_tokens: 64,
   });
   const three: TargetName[] = ['direct', 'switchyard', 'one-process', 'portkey'];
+  // issue 17 states its targets on a 0 ms upstream: nothing sleeps between requests, so what is
+  // added is the gateway's own path, not the cost of waking processes that idled 10 ms
+  const instant = (content: string) => `${content} [[mock:{"latencyMs":0}]]`;
+  const instantSmall = (model: string) => ({
+    ...small(model),
+    messages: [{ role: 'user', content: instant('Say hello in five words') }],
+  });
   const list: Scenario[] = [
+    {
+      name: 'chat, 0 ms upstream, concurrency 1',
+      concurrency: 1,
+      durationMs: seconds(15),
+      stream: false,
+      targets: three,
+      request: (target) => spec(target, instantSmall('gpt-5.4-mini'), false),
+    },
+    {
+      name: 'chat, 0 ms upstream, concurrency 64',
+      concurrency: 64,
+      durationMs: seconds(15),
+      stream: false,
+      targets: three,
+      request: (target) => spec(target, instantSmall('gpt-5.4-mini'), false),
+    },
+    {
+      name: 'stream 5 chunks, 0 ms upstream, concurrency 1',
+      concurrency: 1,
+      durationMs: seconds(10),
+      stream: true,
+      targets: three,
+      request: (target) =>
+        spec(
+          target,
+          {
+            model: 'gpt-5.4-mini',
+            stream: true,
+            stream_options: { include_usage: true },
+            messages: [
+              {
+                role: 'user',
+                content: 'Stream a short answer [[mock:{"latencyMs":0,"chunks":5,"chunkDelayMs":0}]]',
+              },
+            ],
+          },
+          true,
+        ),
+    },
+    {
+      name: 'direct model vs router, 0 ms upstream, concurrency 1',
+      concurrency: 1,
+      durationMs: seconds(10),
+      stream: false,
+      targets: ['direct', 'switchyard', 'switchyard (router)', 'one-process', 'one-process (router)'],
+      request: (target) =>
+        target.endsWith('(router)')
+          ? { ...spec(target, instantSmall('opencodego-router'), false) }
+          : spec(
+              target,
+              instantSmall(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'),
+              false,
+            ),
+    },
     {
       name: 'chat, concurrency 1',
       concurrency: 1,
