@@ -11,7 +11,7 @@ const ASK: CorpusAsk = {
 
 describe(transformText.name, () => {
   it('gives the same text for the same ask and transform', () => {
-    for (const transform of ['lowercase', 'typos', 'terse', 'tool', 'verbose'] as const) {
+    for (const transform of ['lowercase', 'typos', 'terse', 'tool', 'verbose', 'issue'] as const) {
       expect(transformText(ASK.text, transform)).toBe(transformText(ASK.text, transform));
     }
   });
@@ -25,6 +25,7 @@ describe(transformText.name, () => {
     );
     expect(transformText(ASK.text, 'tool').endsWith(`\n\n${ASK.text}`)).toBe(true);
     expect(transformText(ASK.text, 'verbose')).toContain(ASK.text);
+    expect(transformText(ASK.text, 'issue')).toContain(`\n\n${ASK.text}`);
   });
 
   it('leaves fenced code as written', () => {

@@ -8,7 +8,7 @@ import { type CorpusAsk, textHash } from './routing-corpus';
  * context, not the task. Deterministic: every choice comes from the SHA-256 of the ask's text.
  * The transforms were written from the rubric and corpus A; they read nothing of another corpus.
  */
-export type StyleTransform = 'lowercase' | 'typos' | 'terse' | 'tool' | 'verbose';
+export type StyleTransform = 'lowercase' | 'typos' | 'terse' | 'tool' | 'verbose' | 'issue';
 
 export const STYLE_TRANSFORMS: readonly StyleTransform[] = ['lowercase', 'typos', 'terse', 'tool', 'verbose'];
 
@@ -156,6 +156,36 @@ function verbose(text: string, random: () => number): string {
   return `${opening}${text}${closing}`;
 }
 
+/** The headings and boilerplate of an issue or pull-request template: neutral about the task's tier. */
+const ISSUE_HEADINGS: readonly string[] = [
+  '### Describe the bug\n\n',
+  '## Summary\n\n',
+  '### Feature request\n\n',
+  '## What\n\n',
+  '**Is your feature request related to a problem?**\n\n',
+  '## Description\n\n',
+];
+const ISSUE_ENVIRONMENTS: readonly string[] = [
+  '\n\n### Environment\n\n- OS: macOS 14.4\n- Node: 20.11.0\n- Version: 2.3.1',
+  '\n\n**Environment**\n- OS: Ubuntu 22.04\n- Python 3.12\n- package version 0.9.0',
+  '\n\n### Versions\n\n- go 1.22\n- linux/amd64',
+  '',
+];
+const ISSUE_CLOSINGS: readonly string[] = [
+  '\n\n### Additional context\n\nHappy to open a PR if this is the right direction.',
+  '\n\nRelated to #123.',
+  '\n\n- [x] I searched existing issues',
+  '\n\ncc @maintainers',
+  '',
+];
+
+function issue(text: string, random: () => number): string {
+  const heading = ISSUE_HEADINGS[Math.floor(random() * ISSUE_HEADINGS.length)];
+  const environment = ISSUE_ENVIRONMENTS[Math.floor(random() * ISSUE_ENVIRONMENTS.length)];
+  const closing = ISSUE_CLOSINGS[Math.floor(random() * ISSUE_CLOSINGS.length)];
+  return `${heading}${text}${environment}${closing}`;
+}
+
 /** One transform of an ask's text (the same text and transform always give the same result). */
 export function transformText(text: string, transform: StyleTransform): string {
   const random = generator(`${transform}\u0000${text}`);
@@ -170,6 +200,8 @@ export function transformText(text: string, transform: StyleTransform): string {
       return tool(text, random);
     case 'verbose':
       return verbose(text, random);
+    case 'issue':
+      return issue(text, random);
   }
 }
 

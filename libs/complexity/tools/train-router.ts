@@ -49,15 +49,16 @@ export interface TrainingSettings {
 export const TRAINING_SETTINGS: Readonly<TrainingSettings> = {
   features: {
     ...DEFAULT_FEATURE_OPTIONS,
-    groups: ['word', 'subword', 'script', 'code', 'error', 'question', 'length', 'lead'],
+    groups: ['word', 'subword', 'script', 'code', 'error', 'question', 'length', 'lead', 'cue'],
     subwordMin: 3,
     subwordMax: 3,
     codeWords: 'skip',
     pasteWords: 'skip',
+    contextValue: 0.25,
   },
-  augment: { transforms: ['lowercase', 'typos', 'terse', 'tool', 'verbose'], weight: 0.5 },
+  augment: { transforms: ['lowercase', 'typos', 'terse', 'tool', 'verbose', 'issue'], weight: 0.5 },
   // from `npm run calibrate:router` (5-fold CV on corpus A's train split only).
-  tierOffsets: [-0.5, 0, -0.5, -0.5],
+  tierOffsets: [-0.5, 0, -0.5, -0.25],
   l2: 1e-4,
   maxIterations: 150,
   hardSimplePenalty: 10,

@@ -171,7 +171,50 @@ describe(FeatureExtractor.name, () => {
     sut.extract('something else entirely');
     const again = sut.extract('Design a sharded job queue with exactly-once delivery').toSparse();
     expect(again).toEqual(first);
-    expect(FEATURE_GROUPS).toHaveLength(10);
+    expect(FEATURE_GROUPS).toHaveLength(11);
+  });
+});
+
+describe('task cues (the cue group)', () => {
+  const sut = new FeatureExtractor({ ...DEFAULT_FEATURE_OPTIONS, groups: ['cue'], pasteWords: 'skip' });
+
+  it('maps a task asked in any language to one concept', () => {
+    for (const ask of [
+      'rename HEARTBEAT_MS to HEARTBEAT_INTERVAL_MS',
+      'Benenne die Konstante HEARTBEAT_MS um',
+      'renomme la constante HEARTBEAT_MS',
+      'переименуй константу HEARTBEAT_MS',
+      '把常量 HEARTBEAT_MS 重命名',
+    ]) {
+      expect(namesOf(ask, 'cue', sut)).toContain('cue:rename');
+    }
+    expect(namesOf('Migriere das Projekt von Webpack auf Vite', 'cue', sut)).toEqual(['cue:migrate']);
+    expect(namesOf('证明这个贪心算法不总是最优', 'cue', sut)).toEqual(['cue:prove', 'cue:algorithm']);
+  });
+
+  it('matches stems at a word start and whole words at both ends', () => {
+    expect(namesOf('the migration plan', 'cue', sut)).toEqual(['cue:migrate']);
+    expect(namesOf('immigration data', 'cue', sut)).toEqual([]);
+    expect(namesOf('ty', 'cue', sut)).toEqual(['cue:thanks']);
+    expect(namesOf('type it', 'cue', sut)).toEqual([]);
+  });
+
+  it('reads the user’s words only, never fenced code or pasted tool output', () => {
+    const ask = '```\nfunction renameUser() {}\n```\n$ npm test\nFAIL src/migrate.test.ts\nexplain this';
+    expect(namesOf(ask, 'cue', sut)).toEqual(['cue:explain']);
+  });
+});
+
+describe('contextValue', () => {
+  it('gives code and error features that value and leaves the others at theirs', () => {
+    const ask = '```\nconst a = 1;\n```\nTypeError: x\n    at f (a.ts:1:1)\nfix it';
+    const weak = new FeatureExtractor({ ...DEFAULT_FEATURE_OPTIONS, contextValue: 0.25 });
+    const vector = weak.extract(ask);
+    for (let slot = 0; slot < vector.length; slot += 1) {
+      const group = vector.groupOf(slot);
+      if (group === 'code' || group === 'error') expect(vector.values[slot]).toBe(0.25);
+      if (group === 'length' || group === 'lead') expect(vector.values[slot]).toBe(1);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { FeatureVector, WORD_END, WORD_START, WORD_START_AND_END, registerFixedName } from './feature-vector';
 import { stemRule } from './light-stemmer';
 import { NEEDLE, NeedleCursor } from './needle-cursor';
+import { CUE_FORMS } from './cue-forms';
 import { QUESTION_FORMS } from './question-forms';
 import { SeenSet } from './seen-set';
 
@@ -114,6 +115,12 @@ const QUESTION_CONCEPT_IDS: ReadonlyMap<string, number> = new Map(
     fixed('question', `question:${concept}`),
   ]),
 );
+const CUE_CONCEPT_IDS: ReadonlyMap<string, number> = new Map(
+  [...new Set(CUE_FORMS.map((form) => form.concept))].map((concept) => [
+    concept,
+    fixed('cue', `cue:${concept}`),
+  ]),
+);
 
 const FILE_EXTENSIONS = new Set(
   (
@@ -155,6 +162,9 @@ export class FeatureExtractor {
   private readonly seenWords = new SeenSet();
   private readonly questions: AhoCorasick;
   private readonly questionEntries: readonly QuestionEntry[];
+  private readonly cues: AhoCorasick;
+  private readonly cueConcepts: Int32Array;
+  private readonly cueBounds: Uint8Array;
   /** per character of the current ask: 1 inside a fenced code block. */
   private inCode = new Uint8Array(1024);
   private vector: FeatureVector = new FeatureVector();
@@ -176,15 +186,24 @@ export class FeatureExtractor {
   private pathCount = 0;
   private proseFileCount = 0;
   private directoryCount = 0;
-  private questionText = '';
+  private matchText = '';
   private readonly onQuestion = (id: number, start: number, end: number): void => {
     const entry = this.questionEntries[id];
-    const text = this.questionText;
+    const text = this.matchText;
     if (entry.bounded) {
       if (start > 0 && characterClass(text.charCodeAt(start - 1)) === WORD) return;
       if (end < text.length && characterClass(text.charCodeAt(end)) === WORD) return;
     }
     this.addFixed('question', entry.concept, start, end);
+  };
+  private readonly onCue = (id: number, start: number, end: number): void => {
+    const text = this.matchText;
+    // the user's own words only: never fenced code or pasted tool output.
+    if (this.inCode[start] === 1) return;
+    const bounds = this.cueBounds[id];
+    if ((bounds & 1) === 1 && start > 0 && characterClass(text.charCodeAt(start - 1)) === WORD) return;
+    if ((bounds & 2) === 2 && end < text.length && characterClass(text.charCodeAt(end)) === WORD) return;
+    this.addFixed('cue', this.cueConcepts[id], start, end);
   };
 
   constructor(options: Readonly<FeatureOptions> = DEFAULT_FEATURE_OPTIONS) {
@@ -198,6 +217,12 @@ export class FeatureExtractor {
       concept: QUESTION_CONCEPT_IDS.get(form.concept) ?? -1,
       bounded: form.bounded,
     }));
+    this.cues = new AhoCorasick(CUE_FORMS.map((form) => form.text));
+    this.cueConcepts = Int32Array.from(CUE_FORMS, (form) => CUE_CONCEPT_IDS.get(form.concept) ?? -1);
+    this.cueBounds = Uint8Array.from(
+      CUE_FORMS,
+      (form) => (form.startBounded ? 1 : 0) | (form.endBounded ? 2 : 0),
+    );
   }
 
   /** The features of `ask`, in `into` (reused; a fresh vector when omitted). */
@@ -213,9 +238,14 @@ export class FeatureExtractor {
     this.readLines(text);
     this.readWords(text);
     if (this.on('question')) {
-      this.questionText = text;
+      this.matchText = text;
       this.questions.forEachMatch(text, this.onQuestion);
-      this.questionText = '';
+      this.matchText = '';
+    }
+    if (this.on('cue')) {
+      this.matchText = text;
+      this.cues.forEachMatch(text, this.onCue);
+      this.matchText = '';
     }
     this.scale();
     return into;
@@ -251,6 +281,10 @@ export class FeatureExtractor {
     const scales = this.groupScales;
     for (let group = 0; group < counts.length; group += 1) {
       scales[group] = IS_NGRAM_GROUP[group] === 1 && counts[group] > 0 ? 1 / Math.sqrt(counts[group]) : 1;
+    }
+    if (this.options.contextValue !== undefined) {
+      scales[GROUP_ID.code] = this.options.contextValue;
+      scales[GROUP_ID.error] = this.options.contextValue;
     }
     for (let slot = 0; slot < vector.length; slot += 1) vector.values[slot] = scales[vector.groups[slot]];
   }

@@ -17,7 +17,9 @@ import { z } from 'zod';
  * - `question`: question forms ("why", "sometimes", "intermittent", "is this safe", "should we",
  *   "vs"… in 14 languages) and the number of question marks;
  * - `length`: the ask's length in words (prose and code apart), lines;
- * - `lead`: the first word and the first two words of the ask (the imperative: "rename", "design").
+ * - `lead`: the first word and the first two words of the ask (the imperative: "rename", "design");
+ * - `cue`: the rubric's task cues in the corpora's languages, each mapped to a concept
+ *   (`cue:rename` for "rename", "umbenennen", "重命名"), read in the prose only (see `cue-forms.ts`).
  */
 export const FEATURE_GROUPS = [
   'word',
@@ -30,6 +32,7 @@ export const FEATURE_GROUPS = [
   'question',
   'length',
   'lead',
+  'cue',
 ] as const;
 export const FeatureGroup = z.enum(FEATURE_GROUPS);
 export type FeatureGroup = z.infer<typeof FeatureGroup>;
@@ -54,6 +57,8 @@ export const FeatureOptions = z.strictObject({
    * default) or as fenced code (`skip`: only their code, error and length features count).
    */
   pasteWords: z.enum(['same', 'skip']).optional(),
+  /** the value of each `code` and `error` feature (default 1): pasted context, weaker under the L2 penalty. */
+  contextValue: z.number().positive().max(1).optional(),
 });
 export type FeatureOptions = z.infer<typeof FeatureOptions>;
 

@@ -77,7 +77,7 @@ describe(LearnedClassifier.name, () => {
     expect(features.length).toBeLessThanOrEqual(6);
     for (const feature of features) {
       expect(feature.name).toMatch(
-        /^feature:(word|bigram|subword|script|code|error|path|question|length|lead):/,
+        /^feature:(word|bigram|subword|script|code|error|path|question|length|lead|cue):/,
       );
       expect(feature.raw).toBeGreaterThan(0);
       expect(feature.matched).toHaveLength(1);
