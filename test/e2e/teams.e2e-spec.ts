@@ -347,10 +347,14 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
     expect(user.user_info.teams).toEqual([{ team_id: own, role: 'admin' }]);
   });
 
-  it("refuses models outside a key's internal user's models on every replica, and follows the user's update", async () => {
+  it("refuses models outside a key's internal user's models on every replica, from the user's creation and through its update", async () => {
     const userId = `scoped-${fleet.namespace}`;
-    await admin('/user/new', { user_id: userId, models: [MODEL] });
+    // the key names the user before the user exists, and every replica caches it without one
     const minted = await admin<MintedKey>('/key/generate', { user_id: userId });
+    for (const baseUrl of fleet.ingressUrls) {
+      expect((await chat(minted.key, 'before the user', { baseUrl, model: 'gpt-5.5' })).status).toBe(200);
+    }
+    await admin('/user/new', { user_id: userId, models: [MODEL] });
     await sleep(1000);
     for (const baseUrl of fleet.ingressUrls) {
       expect((await chat(minted.key, 'inside the user', { baseUrl })).status).toBe(200);

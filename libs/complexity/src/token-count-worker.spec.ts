@@ -52,6 +52,22 @@ describe('token counts on a worker thread (offloadTokenCounts)', () => {
     }
   });
 
+  it('holds the process open while a count is pending and never while the worker is idle', async () => {
+    const ports = () => process.getActiveResourcesInfo().filter((type) => type === 'MessagePort').length;
+    const before = ports();
+    const offloaded = freshTokenizer();
+    const worker = offloaded.offloadTokenCounts(60_000);
+    try {
+      const counting = worker.count(['a process waiting for this count does not exit']);
+      expect(ports()).toBe(before + 1);
+      await counting;
+      expect(worker.isRunning).toBe(true);
+      expect(ports()).toBe(before);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('stops the worker after the idle time and starts a new one for the next count', async () => {
     const offloaded = freshTokenizer();
     const worker = offloaded.offloadTokenCounts(200);

@@ -44,6 +44,8 @@ export class TokenCountWorker {
     const worker = this.running();
     const id = this.nextId++;
     return new Promise<number>((resolve, reject) => {
+      // held while a count is pending (a process waiting for one does not exit), let go when idle
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, pieces });
     });
@@ -71,11 +73,13 @@ export class TokenCountWorker {
       eval: true,
       workerData: { tokenizer: require.resolve('gpt-tokenizer') },
     });
-    worker.unref(); // never what keeps a process alive
     worker.on('message', ({ id, total }: { id: number; total: number }) => {
       this.pending.get(id)?.resolve(total);
       this.pending.delete(id);
-      if (this.pending.size === 0 && this.worker === worker) this.idleAfter(worker);
+      if (this.pending.size === 0) {
+        worker.unref();
+        if (this.worker === worker) this.idleAfter(worker);
+      }
     });
     worker.on('error', (error) => {
       if (this.worker === worker) this.forget(error);
@@ -83,6 +87,9 @@ export class TokenCountWorker {
     worker.on('exit', (code) => {
       if (this.worker === worker) this.forget(new Error(`the token count worker exited with code ${code}`));
     });
+    // after the listeners (adding a 'message' listener refs the worker again): an idle worker is
+    // never what keeps a process alive; `count` refs it while a count is pending
+    worker.unref();
     this.worker = worker;
     this.started += 1;
     return worker;

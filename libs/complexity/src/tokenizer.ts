@@ -68,11 +68,15 @@ const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 const WORKER_BATCH_CHARACTERS = 64 * 1024;
 /** A worker without a count for this long is stopped. */
 const WORKER_IDLE_MS = 60_000;
+/** After a worker failed twice in a row, counts run in process this long before a worker is tried again. */
+const WORKER_COOL_DOWN_MS = 60_000;
 
 let tokenizer: Tokenizer | null = null;
 /** the tokenizer's own o200k pre-token pattern (its constants only, not its tables). */
 let pattern: RegExp | null = null;
 let worker: TokenCountWorker | null = null;
+/** when the worker last failed twice in a row (counts run in process for a while after). */
+let workerFailedAt = Number.NEGATIVE_INFINITY;
 
 /**
  * Counts of this process run on a worker thread from now on (see the top of this file): called
@@ -148,7 +152,9 @@ class Slice {
 }
 
 async function countAll(text: string, slice: Slice, onPiece?: CountedPiece): Promise<number> {
-  if (worker !== null && onPiece === undefined) return countOnWorker(worker, text, slice);
+  if (worker !== null && onPiece === undefined && Date.now() - workerFailedAt >= WORKER_COOL_DOWN_MS) {
+    return countOnWorker(worker, text, slice);
+  }
   let total = 0;
   for (const piece of piecesOf(text)) {
     const tokens = tables().countTokens(piece, AS_PLAIN_TEXT);
@@ -162,7 +168,8 @@ async function countAll(text: string, slice: Slice, onPiece?: CountedPiece): Pro
 /**
  * `countAll` on the worker: the same pieces (cut here: the pattern needs no tables), sent in
  * batches. A worker that fails is replaced once; if the new one fails too, the text is counted in
- * process, since a usage estimate must not be lost.
+ * process, since a usage estimate must not be lost, and so are all counts for a cool-down (a
+ * worker that cannot start is not restarted for every count).
  */
 async function countOnWorker(counter: TokenCountWorker, text: string, slice: Slice): Promise<number> {
   const batches: string[][] = [];
@@ -187,6 +194,7 @@ async function countOnWorker(counter: TokenCountWorker, text: string, slice: Sli
     try {
       return await sum();
     } catch {
+      workerFailedAt = Date.now();
       let total = 0;
       for (const pieces of batches) {
         for (const piece of pieces) {

@@ -219,15 +219,17 @@ export class ManageOrg {
     const now = this.clock();
     const userId = body.user_id ?? randomUUID();
     const { user_id: _userId, teams = [], ...settings } = body;
-    const row = await this.dataSource.transaction(async (manager) => {
+    const { row, hashes } = await this.dataSource.transaction(async (manager) => {
       const inserted = await this.store.insertUser(manager, userId, userColumns(null, settings), now);
       for (const teamId of teams) {
         await this.store.teamOrFail(manager, teamId);
         await this.store.setMember(manager, { team_id: teamId, user_id: userId, role: 'member' });
       }
-      return inserted;
+      // keys may name a user before it exists (or after it was deleted): they get its limits now
+      return { row: inserted, hashes: await this.store.keyHashes(manager, { userId }) };
     });
     if (row.max_budget !== null) await this.seed([await this.spendOf('user', row, now)]);
+    if (hashes.length > 0) this.announce(hashes, 'updated');
     return this.userView(row);
   }
 
@@ -251,7 +253,7 @@ export class ManageOrg {
     return this.userView(after);
   }
 
-  /** Deletes the users and their memberships; their keys keep working, without the user's budget. */
+  /** Deletes the users and their memberships; their keys keep working, without the user's budget and models. */
   private async deleteUsers(userIds: readonly string[]): Promise<OrgReply> {
     const hashes = await this.dataSource.transaction(async (manager) => {
       const hashes: string[] = [];
