@@ -6,6 +6,9 @@ import { Client } from 'pg';
 import { Fleet, freePort } from '@switchyard/fleet';
 import { processEnvironment } from '@switchyard/config';
 import { deleteNamespaceStreams } from '@switchyard/testing';
+import { BusNamespace } from '@switchyard/bus';
+import { Consumers, Streams } from '@switchyard/contracts';
+import { connect } from 'nats';
 import { generateLoad, type LoadResult, percentile, type RequestSpec } from './load-generator';
 import { MASTER_KEY, planGateways, ROOT } from './bench-scope';
 import { cpuSeconds, memoryMb, trendPerSample } from './process-stats';
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
       },
     ]),
   );
-  const usageRows = await waitForUsageRows(switchyardSent);
+  const usageRows = await waitForUsageRows(switchyardSent, `bench${suffix}.`);
   portkey.kill('SIGTERM');
   await fleet.stop();
   await dropDatabase();
@@ -494,23 +497,62 @@ async function startPortkey(port: number): Promise<ChildProcess> {
   throw new Error('Portkey did not start');
 }
 
-async function waitForUsageRows(expected: number): Promise<number> {
+/**
+ * The usage rows of the run once every request has its row, or once no row has come for 10 s and
+ * the ledger's durable consumer has nothing left to deliver or acknowledge. While the consumer
+ * still holds messages the rows are late, not lost: it waits on (up to 2 minutes without a new
+ * row) and says so, so that a lagging ledger is told apart from a lost row.
+ */
+async function waitForUsageRows(expected: number, namespace: string): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
+  const bus = await connect({ servers: environment.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const names = new BusNamespace(namespace);
   try {
+    const jetstream = await bus.jetstreamManager();
+    const backlog = async () => {
+      const info = await jetstream.consumers.info(
+        names.name(Streams.usage.name),
+        names.name(Consumers.ledger),
+      );
+      return {
+        pending: info.num_pending,
+        unacknowledged: info.num_ack_pending,
+        redelivered: info.num_redelivered,
+      };
+    };
     let count = -1;
     let stableSince = Date.now();
+    let reported = false;
     for (;;) {
       const rows = Number(
         (await client.query<{ count: string }>('SELECT count(*) FROM usage_events')).rows[0].count,
       );
       if (rows !== count) stableSince = Date.now();
       count = rows;
-      if (count >= expected || Date.now() - stableSince > 10_000) return count;
+      if (count >= expected) return count;
+      const still = Date.now() - stableSince;
+      if (still > 10_000) {
+        const state = await backlog();
+        const holding = state.pending + state.unacknowledged > 0;
+        if (!holding || still > 120_000) {
+          console.error(
+            `bench: ${count} usage rows of ${expected} after ${(still / 1000).toFixed(0)} s without a new one; the ledger consumer holds ${state.pending} pending and ${state.unacknowledged} unacknowledged messages (${state.redelivered} redelivered)`,
+          );
+          return count;
+        }
+        if (!reported) {
+          console.error(
+            `bench: ${count} usage rows of ${expected}, none for 10 s, but the ledger consumer still holds ${state.pending} pending and ${state.unacknowledged} unacknowledged messages (${state.redelivered} redelivered): waiting`,
+          );
+          reported = true;
+        }
+      }
       await sleep(250);
     }
   } finally {
     await client.end();
+    await bus.close();
   }
 }
 
