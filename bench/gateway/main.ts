@@ -271,6 +271,24 @@ function scenarios(urls: Urls): Scenario[] {
     ...small(model),
     messages: [{ role: 'user', content: instant('Say hello in five words') }],
   });
+  const streamed = (content: string) => ({
+    model: 'gpt-5.4-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content }],
+  });
+  // a tier model called by name against the router that picks it, in both modes
+  const directModelVsRouter = (name: string, body: (model: string) => Record<string, unknown>): Scenario => ({
+    name,
+    concurrency: 1,
+    durationMs: seconds(10),
+    stream: false,
+    targets: ['direct', 'switchyard', 'switchyard (router)', 'one-process', 'one-process (router)'],
+    request: (target) =>
+      target.endsWith('(router)')
+        ? spec(target, body('opencodego-router'), false)
+        : spec(target, body(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'), false),
+  });
   const list: Scenario[] = [
     {
       name: 'chat, 0 ms upstream, concurrency 1',
@@ -297,35 +315,11 @@ function scenarios(urls: Urls): Scenario[] {
       request: (target) =>
         spec(
           target,
-          {
-            model: 'gpt-5.4-mini',
-            stream: true,
-            stream_options: { include_usage: true },
-            messages: [
-              {
-                role: 'user',
-                content: 'Stream a short answer [[mock:{"latencyMs":0,"chunks":5,"chunkDelayMs":0}]]',
-              },
-            ],
-          },
+          streamed('Stream a short answer [[mock:{"latencyMs":0,"chunks":5,"chunkDelayMs":0}]]'),
           true,
         ),
     },
-    {
-      name: 'direct model vs router, 0 ms upstream, concurrency 1',
-      concurrency: 1,
-      durationMs: seconds(10),
-      stream: false,
-      targets: ['direct', 'switchyard', 'switchyard (router)', 'one-process', 'one-process (router)'],
-      request: (target) =>
-        target.endsWith('(router)')
-          ? { ...spec(target, instantSmall('opencodego-router'), false) }
-          : spec(
-              target,
-              instantSmall(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'),
-              false,
-            ),
-    },
+    directModelVsRouter('direct model vs router, 0 ms upstream, concurrency 1', instantSmall),
     {
       name: 'chat, concurrency 1',
       concurrency: 1,
@@ -357,18 +351,7 @@ function scenarios(urls: Urls): Scenario[] {
       stream: true,
       targets: three,
       request: (target) =>
-        spec(
-          target,
-          {
-            model: 'gpt-5.4-mini',
-            stream: true,
-            stream_options: { include_usage: true },
-            messages: [
-              { role: 'user', content: 'Stream a long answer [[mock:{"chunks":50,"chunkDelayMs":10}]]' },
-            ],
-          },
-          true,
-        ),
+        spec(target, streamed('Stream a long answer [[mock:{"chunks":50,"chunkDelayMs":10}]]'), true),
     },
     {
       // the chat stream's 50 chunks 10 ms apart, as a streamed Responses request: the gateway calls
@@ -414,21 +397,7 @@ function scenarios(urls: Urls): Scenario[] {
       targets: ['direct', 'switchyard', 'one-process'],
       request: (target) => spec(target, small('gpt-5.4'), false, { cache: true }),
     },
-    {
-      name: 'direct model vs router, concurrency 1',
-      concurrency: 1,
-      durationMs: seconds(10),
-      stream: false,
-      targets: ['direct', 'switchyard', 'switchyard (router)', 'one-process', 'one-process (router)'],
-      request: (target) =>
-        target.endsWith('(router)')
-          ? { ...spec(target, small('opencodego-router'), false) }
-          : spec(
-              target,
-              small(target === 'direct' ? 'deepseek-v4-flash' : 'opencode-deepseek-v4-flash'),
-              false,
-            ),
-    },
+    directModelVsRouter('direct model vs router, concurrency 1', small),
   ];
   return scenarioFilter === null ? list : list.filter((scenario) => scenario.name.includes(scenarioFilter));
 }
