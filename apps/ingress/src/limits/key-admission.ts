@@ -26,7 +26,7 @@ import { type CallEstimate, estimateCall } from './estimate-call';
 import { type CallScope, callScopes, scopeLimitsRequest } from './call-scopes';
 import { type CustomerLimits, CustomerLimitsReader } from './customer-limits';
 import { type AdmitScopesResult, LimitScripts, minuteOf, type ScopeCounts } from './limit-scripts';
-import { callerMayCall, mayCall } from './model-scope';
+import { callerMayCall, mayCall, modelScopesOf } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
 
 /** An admitted call that never settles (its ingress died) stops counting after this long. */
@@ -109,37 +109,10 @@ export class KeyAdmission implements CallAdmission {
         GatewayError.unauthorized(`This API key expired at ${key.expires}.`),
       );
     }
-    if (!mayCall(key.models, modelGroup, this.configuration)) {
-      this.refuse(
-        context,
-        site,
-        'model_not_allowed',
-        GatewayError.forbidden(
-          `This key may not call "${modelGroup}"; the models it may call are: ${key.models.join(', ')}.`,
-        ),
-      );
-    }
-    const team = context.caller.grants?.team;
-    if (team && !mayCall(team.models, modelGroup, this.configuration)) {
-      this.refuse(
-        context,
-        site,
-        'model_not_allowed',
-        GatewayError.forbidden(
-          `This key's ${team.label} may not call "${modelGroup}"; the models the team may call are: ${team.models.join(', ')}.`,
-        ),
-      );
-    }
-    const user = context.caller.grants?.user;
-    if (user && !mayCall(user.models ?? [], modelGroup, this.configuration)) {
-      this.refuse(
-        context,
-        site,
-        'model_not_allowed',
-        GatewayError.forbidden(
-          `This key's ${user.label} may not call "${modelGroup}"; the models the user may call are: ${(user.models ?? []).join(', ')}.`,
-        ),
-      );
+    for (const scope of modelScopesOf(context.caller)) {
+      if (!mayCall(scope.models, modelGroup, this.configuration)) {
+        this.refuse(context, site, 'model_not_allowed', GatewayError.forbidden(scope.refusal(modelGroup)));
+      }
     }
   }
 

@@ -19,6 +19,46 @@ export function mayCall(
   return scope.some((entry) => entry === name || configuration.canonicalName(entry) === canonical);
 }
 
+/** One list of models a virtual key's call must be allowed by, and how a refusal names it. */
+export interface ModelScope {
+  models: readonly string[];
+  refusal(name: string): string;
+}
+
+/**
+ * The model lists a caller calls within: its key's, its team's and its internal user's (none for
+ * the master key). `callerMayCall` and the admission's refusals read the same list.
+ */
+export function modelScopesOf(caller: Caller | null | undefined): ModelScope[] {
+  if (caller?.kind !== 'virtual') return [];
+  const { key, grants } = caller;
+  const scopes: ModelScope[] = [
+    {
+      models: key.models,
+      refusal: (name) =>
+        `This key may not call "${name}"; the models it may call are: ${key.models.join(', ')}.`,
+    },
+  ];
+  const team = grants?.team;
+  if (team) {
+    scopes.push({
+      models: team.models,
+      refusal: (name) =>
+        `This key's ${team.label} may not call "${name}"; the models the team may call are: ${team.models.join(', ')}.`,
+    });
+  }
+  const user = grants?.user;
+  if (user) {
+    const models = user.models ?? [];
+    scopes.push({
+      models,
+      refusal: (name) =>
+        `This key's ${user.label} may not call "${name}"; the models the user may call are: ${models.join(', ')}.`,
+    });
+  }
+  return scopes;
+}
+
 /**
  * Whether a caller may call `name`: every scope it calls in must allow it (its key's models, its
  * team's, its internal user's). The master key may call everything. The model lists use this, so
@@ -29,12 +69,5 @@ export function callerMayCall(
   name: string,
   configuration: GatewayConfiguration,
 ): boolean {
-  if (caller?.kind !== 'virtual') return true;
-  const team = caller.grants?.team;
-  const user = caller.grants?.user;
-  return (
-    mayCall(caller.key.models, name, configuration) &&
-    (!team || mayCall(team.models, name, configuration)) &&
-    (!user || mayCall(user.models ?? [], name, configuration))
-  );
+  return modelScopesOf(caller).every((scope) => mayCall(scope.models, name, configuration));
 }
