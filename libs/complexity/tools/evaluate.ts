@@ -10,12 +10,14 @@ import type { ComplexityRouterConfig } from '../src/router-config';
 import { ROUTING_DOCS, writeDocsSection } from './docs-section';
 import { conversationReport } from './conversation-report';
 import { crossCorpusReport } from './cross-corpus-report';
+import { labelAgreementReport, readRelabels, readersByPartTable } from './label-agreement';
 import { routeAsks, routerWith } from './route-asks';
 import { readSessions } from './sessions';
 import { TRAINING_SETTINGS } from './train-router';
 import {
   CORPUS_PATHS,
   type CorpusAsk,
+  isFirstCorpus,
   readRawCorpus,
   readSplit,
   repositoryRoot,
@@ -68,10 +70,8 @@ function breakdown(
   const groups: { name: string; member: (ask: CorpusAsk) => boolean }[] = [
     { name: 'part a (TS/JS, Python, SQL, shell)', member: (ask) => ask.source === 'a' },
     { name: 'part b (Go, Rust, infra, systems)', member: (ask) => ask.source === 'b' },
-    {
-      name: 'second corpus (other voices and sources)',
-      member: (ask) => ask.source !== 'a' && ask.source !== 'b',
-    },
+    { name: 'part c (other writers and voices)', member: (ask) => ask.source === 'c' },
+    { name: 'corpus B (other voices and sources)', member: (ask) => !isFirstCorpus(ask) },
     { name: 'English', member: (ask) => ask.lang === 'en' },
     { name: 'other languages', member: (ask) => ask.lang !== 'en' },
   ];
@@ -191,9 +191,11 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${report}\n`);
 
+  const first = readRawCorpus(root);
+  const second = readRawCorpus(root, CORPUS_PATHS.second);
   const cross = await crossCorpusReport({
-    first: readRawCorpus(root),
-    second: readRawCorpus(root, CORPUS_PATHS.second),
+    first,
+    second,
     routerName,
     tuned,
     prices,
@@ -202,6 +204,34 @@ async function main(): Promise<number> {
     settings: TRAINING_SETTINGS,
   });
   process.stdout.write(`\n${cross.text}\n`);
+
+  const relabels = readRelabels(join(root, CORPUS_PATHS.relabels));
+  const heldOutA = test.flatMap((ask, index) =>
+    isFirstCorpus(ask) ? [{ ask, decided: learnedDefault[index] }] : [],
+  );
+  const agreement = labelAgreementReport(
+    [
+      {
+        name: 'corpus A, held out',
+        asks: heldOutA.map(({ ask }) => ask),
+        modelName: 'the shipped model',
+        decided: heldOutA.map(({ decided }) => decided),
+      },
+      { name: 'corpus B', asks: second, modelName: 'trained on A', decided: cross.directions[0].decided },
+    ],
+    relabels,
+  );
+  const readers = readersByPartTable([...first, ...second], relabels);
+  const agreementText = [
+    'Every ask, by part of corpus A and source of corpus B (two readers each):',
+    '',
+    readers,
+    '',
+    'The model beside the readers, on the asks it never saw:',
+    '',
+    agreement,
+  ].join('\n');
+  process.stdout.write(`\n${agreementText}\n`);
 
   const conversations = await conversationReport(
     readSessions(join(root, CORPUS_PATHS.sessions)),
@@ -214,6 +244,7 @@ async function main(): Promise<number> {
   if (!options['no-docs']) {
     await writeDocsSection(root, 'eval:router', report);
     await writeDocsSection(root, 'cross-corpus', cross.text);
+    await writeDocsSection(root, 'label-agreement', agreementText);
     await writeDocsSection(root, 'conversations', conversations);
     process.stderr.write(`eval: wrote the report into ${ROUTING_DOCS}\n`);
   }

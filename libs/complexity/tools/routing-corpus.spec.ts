@@ -5,6 +5,7 @@ import {
   CORPUS_PATHS,
   type CorpusAsk,
   formatSplit,
+  isFirstCorpus,
   readRawCorpus,
   readTrainingCorpus,
   readSplit,
@@ -42,6 +43,13 @@ describe(splitCorpus.name, () => {
     expect(second.filter((ask) => known.has(normalized(ask.text)))).toEqual([]);
     expect(new Set(second.map((ask) => normalized(ask.text))).size).toBe(second.length);
     expect(first.length + second.length).toBe(raw.length);
+    // corpus A is parts a, b and c; corpus B's sources are its own.
+    expect(first.filter((ask) => !isFirstCorpus(ask))).toEqual([]);
+    expect(second.filter((ask) => isFirstCorpus(ask))).toEqual([]);
+  });
+
+  it('reads no ask twice within corpus A', () => {
+    expect(new Set(first.map((ask) => normalized(ask.text))).size).toBe(first.length);
   });
 
   it('holds out a fifth of every tier and part, by the hash of the text alone', () => {

@@ -29,6 +29,8 @@ export const CORPUS_PATHS = {
   second: 'libs/complexity/corpus/second',
   /** labelled multi-turn sessions (OpenCode, Claude Code, Codex request shapes). */
   sessions: 'libs/complexity/corpus/sessions.jsonl',
+  /** corpus B and corpus A's held-out asks, labelled again blind by two more readers of the rubric. */
+  relabels: 'libs/complexity/corpus/relabels.jsonl',
   train: 'libs/complexity/corpus/train.jsonl',
   test: 'libs/complexity/corpus/test.jsonl',
   model: 'libs/complexity/model/learned-router.json',
@@ -84,6 +86,13 @@ export function readRawCorpus(root: string, folderPath: string = CORPUS_PATHS.ra
       return { id: `${name}:${line}`, ...parsed.data };
     });
   });
+}
+
+/** The parts of corpus A (`corpus/raw`): `a`, `b` and `c`; corpus B's asks name their own sources. */
+export const FIRST_CORPUS_PARTS: readonly string[] = ['a', 'b', 'c'];
+
+export function isFirstCorpus(ask: CorpusAsk): boolean {
+  return FIRST_CORPUS_PARTS.includes(ask.source);
 }
 
 /** The asks the committed model is trained and held-out-tested on: both corpora (A then B). */

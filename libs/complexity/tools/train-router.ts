@@ -58,7 +58,7 @@ export const TRAINING_SETTINGS: Readonly<TrainingSettings> = {
   },
   augment: { transforms: ['lowercase', 'typos', 'terse', 'tool', 'verbose', 'issue'], weight: 0.5 },
   // from `npm run calibrate:router` (5-fold CV on corpus A's train split only).
-  tierOffsets: [-0.5, 0, -0.5, -0.25],
+  tierOffsets: [-0.25, 0, -0.5, -0.25],
   l2: 1e-4,
   maxIterations: 150,
   hardSimplePenalty: 10,
