@@ -28,7 +28,7 @@ import {
   toKeyInfo,
   toVirtualKey,
 } from '../database/key-store';
-import { customerLimits } from '../org/manage-org';
+import { customerLimits, tagLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
 import { CLOCK, DATA_SOURCE } from '../infrastructure/tokens';
@@ -148,7 +148,7 @@ export class ManageKeys {
         keyId: row.key_id,
         window: currentWindowOf(row, nowMs),
       })),
-      // teams, internal users and customers with a budget: their counters are kept the same way
+      // teams, internal users, customers and tags with a budget: their counters are kept the same way
       ...(await this.org.budgetedScopes(manager)).map((row) => ({
         keyId: row.scope_id,
         window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, nowMs),
@@ -166,6 +166,8 @@ export class ManageKeys {
       .catch(() => 0);
     const customers = await this.org.limitedCustomers(manager);
     await this.counters.publishCustomerLimits(customers.map(customerLimits)).catch(() => undefined);
+    const tags = await this.org.limitedTags(manager);
+    await this.counters.publishTagLimits(tags.map(tagLimits)).catch(() => undefined);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
   }

@@ -7,6 +7,7 @@ import {
   budgetScopeId,
   type CustomerLimitsRecord,
   RESERVATION_VALUE_LUA,
+  type TagLimitsRecord,
   COUNTED_MARKER_TTL_MS,
   type UsageEvent,
 } from '@switchyard/contracts';
@@ -143,7 +144,7 @@ export class SpendCounters {
     for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     const byKey = new Map<string, ClearUpdate>();
     for (const event of inserted) {
-      // the key, and the team, user and customer scopes with a budget the call reserved in too
+      // the key, and the team, user, customer and tag scopes with a budget the call reserved in too
       const scopeIds = [
         ...(event.keyId === null ? [] : [event.keyId]),
         ...(eventScopes.get(event.eventId) ?? []),
@@ -180,6 +181,25 @@ export class SpendCounters {
         BudgetRedisKeys.limits(budgetScopeId('customer', customer.userId)),
         JSON.stringify(customer.limits),
       );
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
+  }
+
+  /**
+   * Writes the limits of tags, which the ingress reads at admission (start, reseed, a change); a
+   * tag without limits (null), or deleted, loses its record, and `forget` drops a spend counter.
+   */
+  async publishTagLimits(
+    tags: readonly { name: string; limits: TagLimitsRecord | null; forget?: BudgetWindow }[],
+  ): Promise<void> {
+    if (tags.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const tag of tags) {
+      const scopeId = budgetScopeId('tag', tag.name);
+      if (tag.limits === null) pipeline.del(BudgetRedisKeys.limits(scopeId));
+      else pipeline.set(BudgetRedisKeys.limits(scopeId), JSON.stringify(tag.limits));
+      // a deleted tag's counter goes too, so a tag created again under its name starts from nothing
+      if (tag.forget) pipeline.del(BudgetRedisKeys.spend(scopeId, tag.forget));
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
