@@ -442,6 +442,7 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
       await admin<MintedKey>('/key/generate', {}),
     ];
     const taggedKey = await admin<MintedKey>('/key/generate', { tags: [tag] });
+    expect((await call('/tag/update', { name: tag, max_budget: 1000 }, first.key)).status).toBe(403);
     const inTag = (extraTags: Record<string, unknown> = {}) => ({
       ...extra,
       metadata: { tags: [tag] },

@@ -43,7 +43,7 @@ export class TagsController {
   @Get('list')
   async list(): Promise<unknown[]> {
     const reply = await this.manageOrg.execute('tag.list', NO_PARAMETERS, {});
-    return Array.isArray(reply.tags) ? reply.tags : [];
+    return Array.isArray(reply.tags) ? (reply.tags as unknown[]) : [];
   }
 
   @Post('delete')
