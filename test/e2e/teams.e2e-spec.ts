@@ -465,6 +465,12 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
       expectRefused(await chat(second.key, ask, { baseUrl, extra: inTag() }));
       expectRefused(await chat(second.key, ask, { baseUrl, extra, tags: `unrelated,${tag}` }));
       expectRefused(await chat(taggedKey.key, ask, { baseUrl, extra }));
+      // 50 request tags sorting before the key's budgeted tag do not push it out of the call's tags
+      const flood = Array.from({ length: 50 }, (_, index) => `a-${String(index).padStart(2, '0')}`);
+      expectRefused(
+        await chat(taggedKey.key, ask, { baseUrl, extra: { ...extra, metadata: { tags: flood } } }),
+      );
+      expectRefused(await chat(taggedKey.key, ask, { baseUrl, extra, tags: flood.join(',') }));
     }
     expectAdmitted(await chat(second.key, ask, { extra: { ...extra, metadata: { tags: [other] } } }), false);
     expectAdmitted(await chat(second.key, ask, { extra }), false);

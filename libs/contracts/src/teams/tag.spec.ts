@@ -7,13 +7,29 @@ describe('tagsOf', () => {
     expect(tagsOf({ tags: 'not-a-list' }, [], [])).toEqual([]);
   });
 
-  it(`cuts a tag to ${MAX_TAG_LENGTH} characters and keeps the first ${MAX_TAGS} tags in sorted order`, () => {
+  it(`cuts a tag to ${MAX_TAG_LENGTH} characters and keeps the first ${MAX_TAGS} request tags in sorted order`, () => {
     expect(tagsOf({ tags: ['x'.repeat(MAX_TAG_LENGTH + 5)] }, [], [])).toEqual(['x'.repeat(MAX_TAG_LENGTH)]);
     const many = Array.from({ length: MAX_TAGS + 10 }, (_, index) => `tag-${String(index).padStart(3, '0')}`);
     const tags = tagsOf({ tags: [...many].reverse() }, [], []);
     expect(tags).toHaveLength(MAX_TAGS);
     expect(tags[0]).toBe('tag-000');
     expect(tags.at(-1)).toBe(`tag-${String(MAX_TAGS - 1).padStart(3, '0')}`);
+  });
+
+  it(`always keeps the key's and team's tags: ${MAX_TAGS} low-sorting request tags cannot push them out`, () => {
+    const flood = Array.from({ length: MAX_TAGS }, (_, index) => `a-${String(index).padStart(3, '0')}`);
+    const tags = tagsOf({ tags: flood }, ['z-key'], ['z-team']);
+    expect(tags).toHaveLength(MAX_TAGS);
+    expect(tags).toContain('z-key');
+    expect(tags).toContain('z-team');
+    expect(tags.filter((tag) => tag.startsWith('a-'))).toEqual(flood.slice(0, MAX_TAGS - 2));
+    // a request tag that is also the key's takes no second place
+    expect(tagsOf({ tags: ['z-key', ...flood] }, ['z-key'], [])).toHaveLength(MAX_TAGS);
+    // key and team tags beyond the cap are all kept, and no request tag is added
+    const owned = Array.from({ length: MAX_TAGS + 5 }, (_, index) => `k-${index}`);
+    const all = tagsOf({ tags: ['a-request'] }, owned, ['t']);
+    expect(all).toHaveLength(MAX_TAGS + 6);
+    expect(all).not.toContain('a-request');
   });
 });
 

@@ -13,7 +13,7 @@ const text = z.string().trim().min(1).max(200);
 
 /** The longest tag name: longer tags are cut to this before they are counted or stored. */
 export const MAX_TAG_LENGTH = 200;
-/** The most tags one call is attributed to (sorted, the rest are dropped). */
+/** The most tags one call is attributed to: its key's and team's, then the request's (sorted) in the places left. */
 export const MAX_TAGS = 50;
 /** The most tags with limits one call may carry: each is one more scope of its admission. */
 export const MAX_TAG_SCOPES = 10;
@@ -78,10 +78,12 @@ export const Tag = TagBudget.extend({
 export type Tag = z.infer<typeof Tag>;
 
 /**
- * The tags a call is attributed to and held to: the request's (`metadata.tags`, where the ingress
- * also puts `x-litellm-tags`; strings only), its key's and its team's, trimmed, cut to
- * MAX_TAG_LENGTH, distinct, sorted, at most MAX_TAGS. The ingress (admission) and the ledger (usage
- * rows, tag budgets) both use this, so they agree on the set.
+ * The tags a call is attributed to and held to: its key's and its team's, always, then the
+ * request's (`metadata.tags`, where the ingress also puts `x-litellm-tags`; strings only) in the
+ * places left up to MAX_TAGS (the first in sorted order); trimmed, cut to MAX_TAG_LENGTH, distinct,
+ * sorted. A caller cannot push a budgeted key or team tag out of the set by sending many tags of
+ * its own; key and team tags beyond MAX_TAGS are all kept. The ingress (admission) and the ledger
+ * (usage rows, tag budgets) both use this, so they agree on the set.
  */
 export function tagsOf(
   metadata: Record<string, unknown> | null,
@@ -89,11 +91,21 @@ export function tagsOf(
   teamTags: readonly string[],
 ): string[] {
   const requested = Array.isArray(metadata?.tags) ? (metadata.tags as unknown[]) : [];
-  const tags = new Set<string>();
-  for (const tag of [...requested, ...keyTags, ...teamTags]) {
+  const own = cleaned([...keyTags, ...teamTags]);
+  const places = Math.max(0, MAX_TAGS - own.size);
+  const extra = [...cleaned(requested)]
+    .filter((tag) => !own.has(tag))
+    .sort()
+    .slice(0, places);
+  return [...own, ...extra].sort();
+}
+
+function cleaned(tags: readonly unknown[]): Set<string> {
+  const result = new Set<string>();
+  for (const tag of tags) {
     if (typeof tag !== 'string') continue;
     const trimmed = tag.trim().slice(0, MAX_TAG_LENGTH);
-    if (trimmed.length > 0) tags.add(trimmed);
+    if (trimmed.length > 0) result.add(trimmed);
   }
-  return [...tags].sort().slice(0, MAX_TAGS);
+  return result;
 }
