@@ -332,7 +332,7 @@ describe(KeyAdmission.name, () => {
       rpm_limit: null,
       tpm_limit: null,
       max_parallel_requests: null,
-      created_at: new Date(Date.now() - 86_400_000).toISOString(),
+      created_at: CREATED_AT,
     };
     const context = contextOf(virtualKey(), { team: null, user, adminOfTeams: [] });
     expect(() => sut.authorize(context, 'gpt-5.5')).toThrow(
@@ -382,6 +382,10 @@ describe(KeyAdmission.name, () => {
     });
   });
 
+  /** a tag's limits record names its life: its scope id is `tag:<name>@<created_at ms>`. */
+  const CREATED_AT = new Date(Date.now() - 86_400_000).toISOString();
+  const CREATED_MS = Date.parse(CREATED_AT);
+
   function tagLimits(overrides: Partial<TagLimitsRecord> = {}): TagLimitsRecord {
     return {
       max_budget: null,
@@ -389,7 +393,7 @@ describe(KeyAdmission.name, () => {
       rpm_limit: null,
       tpm_limit: null,
       max_parallel_requests: null,
-      created_at: new Date(Date.now() - 86_400_000).toISOString(),
+      created_at: CREATED_AT,
       ...overrides,
     };
   }
@@ -406,8 +410,8 @@ describe(KeyAdmission.name, () => {
     ]);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
     expect(argumentsSent[0]).toBe(16);
-    expect(argumentsSent[1]).toBe('limits:{tag:k-tag}:rpm');
-    expect(argumentsSent[9]).toBe('limits:{tag:req-tag}:rpm');
+    expect(argumentsSent[1]).toBe(`limits:{tag:k-tag@${CREATED_MS}}:rpm`);
+    expect(argumentsSent[9]).toBe(`limits:{tag:req-tag@${CREATED_MS}}:rpm`);
     expect(argumentsSent.slice(22, 30)).toEqual([-1, -1, -1, '1', 3, -1, -1, '2']);
     expect(failure).toMatchObject({ status: 429 });
     expect((failure as Error).message).toContain('Budget exceeded for tag "req-tag": its max_budget is $2');
@@ -424,7 +428,7 @@ describe(KeyAdmission.name, () => {
     expect(tagReads).toHaveLength(1);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
     expect(argumentsSent[0]).toBe(16);
-    expect(argumentsSent[9]).toBe('limits:{tag:team-tag}:rpm');
+    expect(argumentsSent[9]).toBe(`limits:{tag:team-tag@${CREATED_MS}}:rpm`);
   });
 
   it(`refuses a call carrying more than ${MAX_TAG_SCOPES} limited tags with 400, before any limit is counted`, async () => {

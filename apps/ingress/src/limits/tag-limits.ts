@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { BudgetRedisKeys, budgetScopeId, type TagLimitsRecord } from '@switchyard/contracts';
+import { BudgetRedisKeys, budgetScopeId, type TagLimitsRecord, tagScopeId } from '@switchyard/contracts';
 
 /** A limit read stays this long in-process: a tag created, changed or deleted counts within a second. */
 const CACHE_MS = 1000;
@@ -61,7 +61,8 @@ export class TagLimitsReader {
 function parse(name: string, text: string | null): TagLimits | null {
   if (text === null) return null;
   try {
-    return { ...(JSON.parse(text) as TagLimitsRecord), scopeId: budgetScopeId('tag', name), name };
+    const record = JSON.parse(text) as TagLimitsRecord;
+    return { ...record, scopeId: tagScopeId(name, record.created_at), name };
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * LiteLLM's tags (`/tag/*`): a budget and rate limits held across every call carrying the tag.
  * Usage rows already record their tags (`request_tags`); a tag's spend per budget window goes to
- * `key_spend` under `tag:<name>`, counted from the tag's creation. `models` is kept for LiteLLM's
+ * `key_spend` under `tag:<name>@<created_at ms>` (`tagScopeId`), counted from the tag's creation. `models` is kept for LiteLLM's
  * shape and is always empty (Switchyard does not route by tag).
  */
 export class CreateTags1764600000000 implements MigrationInterface {

@@ -19,6 +19,7 @@ import {
   type TagBudget,
   type TagLimitsRecord,
   type TagSettings,
+  tagScopeId,
   type Team,
   type TeamMember,
   type TeamSettings,
@@ -399,14 +400,16 @@ export class ManageOrg {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.store.tagOrFail(manager, name, true);
       const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
-      await this.counters.publishTagLimits([{ name, limits: null, forget: window }]);
-      await this.store.deleteTag(manager, name);
+      await this.counters.publishTagLimits([
+        { name, limits: null, forget: { scopeId: tagScopeId(name, row.created_at), window } },
+      ]);
+      await this.store.deleteTag(manager, row);
     });
     return { message: `Tag ${name} deleted successfully` };
   }
 
   private async tagView(row: TagRow): Promise<Tag> {
-    const { spend, resetAt } = await this.currentSpend(budgetScopeId('tag', row.name), row);
+    const { spend, resetAt } = await this.currentSpend(tagScopeId(row.name, row.created_at), row);
     const budget: TagBudget = {
       max_budget: row.max_budget === null ? null : Number(row.max_budget),
       soft_budget: row.soft_budget === null ? null : Number(row.soft_budget),
@@ -438,7 +441,7 @@ export class ManageOrg {
   }
 
   private async tagSpend(row: TagRow, now: Date): Promise<ScopeSpend> {
-    const scopeId = budgetScopeId('tag', row.name);
+    const scopeId = tagScopeId(row.name, row.created_at);
     const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
     const spends = await this.keys.windowSpends(this.dataSource.manager, [{ keyId: scopeId, window }]);
     return { keyId: scopeId, window, spendUsd: spends.get(scopeId) ?? '0' };
@@ -447,7 +450,7 @@ export class ManageOrg {
   private async recountTag(manager: EntityManager, row: TagRow, now: Date): Promise<ScopeSpend> {
     const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
     return {
-      keyId: budgetScopeId('tag', row.name),
+      keyId: tagScopeId(row.name, row.created_at),
       window,
       spendUsd: await this.store.recountTag(manager, row, window),
     };

@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { ALL_TIME_END_MS, type BudgetWindow, GatewayError, type TeamRole } from '@switchyard/contracts';
+import {
+  ALL_TIME_END_MS,
+  type BudgetWindow,
+  GatewayError,
+  tagScopeId,
+  type TeamRole,
+} from '@switchyard/contracts';
 
 /** A `teams` row as node-postgres returns it. */
 export interface TeamRow {
@@ -358,8 +364,9 @@ export class OrgStore {
     return rows[0];
   }
 
-  async deleteTag(manager: EntityManager, name: string): Promise<void> {
-    await manager.query(`DELETE FROM key_spend WHERE key_id = $1`, [`tag:${name}`]);
+  async deleteTag(manager: EntityManager, row: TagRow): Promise<void> {
+    await manager.query(`DELETE FROM key_spend WHERE key_id = $1`, [tagScopeId(row.name, row.created_at)]);
+    const name = row.name;
     await manager.query(`DELETE FROM tags WHERE name = $1`, [name]);
   }
 
@@ -385,7 +392,7 @@ export class OrgStore {
          AND ($3::bigint = $6::bigint OR started_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond')
        ON CONFLICT (key_id, window_start_ms, window_end_ms) DO UPDATE SET spend_usd = excluded.spend_usd
        RETURNING spend_usd::text AS spend`,
-      [`tag:${row.name}`, window.startMs, window.endMs, row.name, from, ALL_TIME_END_MS],
+      [tagScopeId(row.name, row.created_at), window.startMs, window.endMs, row.name, from, ALL_TIME_END_MS],
     );
     return rows[0].spend;
   }
@@ -408,7 +415,8 @@ export class OrgStore {
        UNION ALL
        SELECT 'customer:' || user_id, budget_duration, created_at FROM customers WHERE max_budget IS NOT NULL
        UNION ALL
-       SELECT 'tag:' || name, budget_duration, created_at FROM tags WHERE max_budget IS NOT NULL`,
+       SELECT 'tag:' || name || '@' || floor(extract(epoch FROM created_at) * 1000)::bigint, budget_duration, created_at
+         FROM tags WHERE max_budget IS NOT NULL`,
     );
   }
 

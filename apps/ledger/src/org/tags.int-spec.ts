@@ -8,6 +8,7 @@ import {
   type OrgReply,
   Subjects,
   type Tag,
+  tagScopeId,
   type UsageEvent,
 } from '@switchyard/contracts';
 import {
@@ -125,11 +126,12 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       { description: "the spend of a request's tag, from its creation on" },
     );
     expect(byRequest.budget_reset_at).toBeNull();
-    expect((await info('by-key')).spend).toBeCloseTo(sum(keyed), 9);
+    const byKey = await info('by-key');
+    expect(byKey.spend).toBeCloseTo(sum(keyed), 9);
     expect((await info('by-team')).spend).toBeCloseTo(sum(keyed), 9);
     const counter = BudgetRedisKeys.spend(
-      'tag:by-key',
-      keyBudgetWindow(byRequest.created_at, null, Date.now()),
+      tagScopeId('by-key', byKey.created_at),
+      keyBudgetWindow(byKey.created_at, null, Date.now()),
     );
     expect(Number(await redis.get(counter))).toBeCloseTo(sum(keyed), 9);
 
@@ -139,13 +141,47 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
     expect(daily.spend).toBeCloseTo(sum(requested), 9);
     expect(daily.budget_reset_at).not.toBeNull();
     const window = keyBudgetWindow(daily.created_at, '1d', Date.now());
-    expect(Number(await redis.get(BudgetRedisKeys.spend('tag:by-request', window)))).toBeCloseTo(
-      sum(requested),
-      9,
-    );
+    expect(
+      Number(await redis.get(BudgetRedisKeys.spend(tagScopeId('by-request', daily.created_at), window))),
+    ).toBeCloseTo(sum(requested), 9);
     const listed = (await org({ op: 'tag.list', body: {} })).tags as Tag[];
     expect(listed.map((tag) => tag.name)).toEqual(
       expect.arrayContaining(['by-request', 'by-key', 'by-team']),
     );
+  });
+
+  it('gives a tag created again under a deleted name its own spend: nothing of the earlier life comes back', async () => {
+    const spendKey = (tag: Tag) =>
+      BudgetRedisKeys.spend(
+        tagScopeId(tag.name, tag.created_at),
+        keyBudgetWindow(tag.created_at, null, Date.now()),
+      );
+    const first = (await org({ op: 'tag.new', body: { name: 'reborn', max_budget: 100 } })).tag as Tag;
+    const publisher = new UsagePublisher(connection, namespace);
+    const charged = makeUsageEvent({ keyId: null, metadata: { tags: ['reborn'] } });
+    publisher.publish(charged);
+    expect(await publisher.flush()).toBe(true);
+    await eventually(
+      () => info('reborn'),
+      (tag) => tag.spend > 0,
+      { description: 'the spend of the first life' },
+    );
+    // the ledger counts the first life under its own scope id
+    expect(Number(await redis.get(spendKey(first)))).toBeCloseTo(charged.costUsd ?? 0, 9);
+    await org({ op: 'tag.delete', body: { name: 'reborn' } });
+    // a counter write of the first life that lands after the delete (a queued raise, a reseed)
+    await redis.set(spendKey(first), String(charged.costUsd));
+
+    const second = (await org({ op: 'tag.new', body: { name: 'reborn', max_budget: 100 } })).tag as Tag;
+    expect(second.spend).toBe(0);
+    // the ingress names the counter from the limits record it reads
+    const record = (await limitsOf('reborn')) as { created_at: string };
+    expect(record.created_at).toBe(second.created_at);
+    const counter = BudgetRedisKeys.spend(
+      tagScopeId('reborn', record.created_at),
+      keyBudgetWindow(record.created_at, null, Date.now()),
+    );
+    expect(counter).not.toBe(spendKey(first));
+    expect(Number((await redis.get(counter)) ?? 0)).toBe(0);
   });
 });

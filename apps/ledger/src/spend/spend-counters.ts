@@ -190,16 +190,21 @@ export class SpendCounters {
    * tag without limits (null), or deleted, loses its record, and `forget` drops a spend counter.
    */
   async publishTagLimits(
-    tags: readonly { name: string; limits: TagLimitsRecord | null; forget?: BudgetWindow }[],
+    tags: readonly {
+      name: string;
+      limits: TagLimitsRecord | null;
+      /** the scope id of the tag's life (`tagScopeId`) and its current window. */
+      forget?: { scopeId: string; window: BudgetWindow };
+    }[],
   ): Promise<void> {
     if (tags.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const tag of tags) {
-      const scopeId = budgetScopeId('tag', tag.name);
-      if (tag.limits === null) pipeline.del(BudgetRedisKeys.limits(scopeId));
-      else pipeline.set(BudgetRedisKeys.limits(scopeId), JSON.stringify(tag.limits));
-      // a deleted tag's counter goes too, so a tag created again under its name starts from nothing
-      if (tag.forget) pipeline.del(BudgetRedisKeys.spend(scopeId, tag.forget));
+      const settings = BudgetRedisKeys.limits(budgetScopeId('tag', tag.name));
+      if (tag.limits === null) pipeline.del(settings);
+      else pipeline.set(settings, JSON.stringify(tag.limits));
+      // a deleted tag's counter goes too (a tag created again under its name has its own scope id)
+      if (tag.forget) pipeline.del(BudgetRedisKeys.spend(tag.forget.scopeId, tag.forget.window));
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }

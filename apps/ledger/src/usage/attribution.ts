@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { budgetScopeId, type Duration, parseDuration, tagsOf, type UsageEvent } from '@switchyard/contracts';
+import {
+  budgetScopeId,
+  type Duration,
+  parseDuration,
+  tagScopeId,
+  tagsOf,
+  type UsageEvent,
+} from '@switchyard/contracts';
 import { storableJson } from './storable-json';
 
 /** Whom a usage row is charged to besides its key: its team, its key's internal user, its tags. */
@@ -148,7 +155,7 @@ export class Attributions {
     if (customer) scopes.push(charged(budgetScopeId('customer', customer.user_id), customer));
     for (const name of this.of(event).tags) {
       const tag = this.tags.get(storableText(name));
-      if (tag) scopes.push(charged(budgetScopeId('tag', tag.name), tag));
+      if (tag) scopes.push(charged(tagScopeId(tag.name, tag.created_at), tag));
     }
     return scopes;
   }

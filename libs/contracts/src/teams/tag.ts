@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationString } from '../budget/budget-window';
+import { budgetScopeId } from './budget-scope';
 
 /**
  * LiteLLM's tags (`/tag/*`): a name that calls carry (`metadata.tags`, `x-litellm-tags`, their
@@ -108,4 +109,16 @@ function cleaned(tags: readonly unknown[]): Set<string> {
     if (trimmed.length > 0) result.add(trimmed);
   }
   return result;
+}
+
+/**
+ * The scope id of one life of a tag (`tag:<name>@<created_at ms>`): its spend counter, reservations,
+ * rate windows and `key_spend` rows. A tag deleted and created again under its name starts from
+ * nothing, whatever a late counter write or reseed of its earlier life leaves behind. The limits
+ * record the ingress reads stays under the name (`budgetScopeId('tag', name)`), and carries
+ * `created_at`.
+ */
+export function tagScopeId(name: string, createdAt: string | Date): string {
+  const ms = typeof createdAt === 'string' ? Date.parse(createdAt) : createdAt.getTime();
+  return `${budgetScopeId('tag', name)}@${ms}`;
 }
