@@ -370,12 +370,14 @@ export class OrgStore {
     await manager.query(`DELETE FROM tags WHERE name = $1`, [name]);
   }
 
-  /** Tags with a budget or a rate limit: whose limits the ingress reads from Redis. */
-  async limitedTags(manager: EntityManager): Promise<TagRow[]> {
-    return manager.query(
-      `SELECT * FROM tags WHERE max_budget IS NOT NULL OR rpm_limit IS NOT NULL OR tpm_limit IS NOT NULL
-         OR max_parallel_requests IS NOT NULL`,
-    );
+  /**
+   * Every tag (or those of `names`), each row locked `FOR SHARE` until the transaction ends: the
+   * reseed writes their limits to Redis under it, so a change or delete of a tag waits for it.
+   */
+  async tagsForShare(manager: EntityManager, names?: readonly string[]): Promise<TagRow[]> {
+    return names === undefined
+      ? manager.query(`SELECT * FROM tags ORDER BY name FOR SHARE`)
+      : manager.query(`SELECT * FROM tags WHERE name = ANY($1::text[]) ORDER BY name FOR SHARE`, [names]);
   }
 
   /**

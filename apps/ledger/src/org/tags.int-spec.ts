@@ -184,4 +184,40 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
     expect(counter).not.toBe(spendKey(first));
     expect(Number((await redis.get(counter)) ?? 0)).toBe(0);
   });
+
+  it("repairs at every reseed the limits Redis holds: a stale record of a tag that has none, a lost change, a deleted tag's", async () => {
+    await org({ op: 'tag.new', body: { name: 'unlimited-now', rpm_limit: 5 } });
+    await org({ op: 'tag.update', body: { name: 'unlimited-now', rpm_limit: null } });
+    const changed = (await org({ op: 'tag.new', body: { name: 'changed', max_budget: 3 } })).tag as Tag;
+    // what a reseed that read before the change, or a change whose Redis write failed, leaves behind
+    const stale = (max_budget: number, created_at = changed.created_at) =>
+      JSON.stringify({
+        max_budget,
+        budget_duration: null,
+        rpm_limit: 5,
+        tpm_limit: null,
+        max_parallel_requests: null,
+        created_at,
+      });
+    await redis.set(BudgetRedisKeys.limits('tag:unlimited-now'), stale(1));
+    await redis.set(BudgetRedisKeys.limits('tag:changed'), stale(99));
+    await redis.set(BudgetRedisKeys.limits('tag:deleted-meanwhile'), stale(1));
+
+    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    await fleet.fleet.startService(fleet.spec('ledger'));
+    await eventually(
+      () => limitsOf('deleted-meanwhile'),
+      (limits) => limits === null,
+      { timeoutMs: 30_000, description: "the sweep of a deleted tag's limits after the restart" },
+    );
+    expect(await limitsOf('unlimited-now')).toBeNull();
+    expect(await limitsOf('changed')).toEqual({
+      max_budget: 3,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      created_at: changed.created_at,
+    });
+  });
 });

@@ -189,6 +189,19 @@ export class SpendCounters {
    * Writes the limits of tags, which the ingress reads at admission (start, reseed, a change); a
    * tag without limits (null), or deleted, loses its record, and `forget` drops a spend counter.
    */
+  /** The names of the tags whose limits Redis holds (`limits:{tag:<name>}:settings`). */
+  async tagLimitNames(): Promise<string[]> {
+    const prefix = this.redis.options.keyPrefix ?? '';
+    const head = `${prefix}${BudgetRedisKeys.limits(budgetScopeId('tag', ''))}`.replace(/\}:settings$/, '');
+    const tail = '}:settings';
+    const names: string[] = [];
+    const stream = this.redis.scanStream({ match: `${globEscape(head)}*${tail}`, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      for (const key of keys) names.push(key.slice(head.length, key.length - tail.length));
+    }
+    return names;
+  }
+
   async publishTagLimits(
     tags: readonly {
       name: string;
@@ -357,4 +370,9 @@ declare module 'ioredis' {
     clearReservations(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
     releaseUnchanged(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
   }
+}
+
+/** `text` as a literal in a Redis `SCAN MATCH` pattern. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }
