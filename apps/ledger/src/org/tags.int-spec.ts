@@ -220,4 +220,31 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       created_at: changed.created_at,
     });
   });
+
+  it("removes a deleted tag's counter, reservations and rate windows from Redis", async () => {
+    const tag = (await org({ op: 'tag.new', body: { name: 'leaves-nothing', max_budget: 5, rpm_limit: 9 } }))
+      .tag as Tag;
+    const scopeId = tagScopeId(tag.name, tag.created_at);
+    const minute = Math.floor(Date.now() / 60_000);
+    const keys = [
+      BudgetRedisKeys.spend(scopeId, keyBudgetWindow(tag.created_at, null, Date.now())),
+      BudgetRedisKeys.reserved(scopeId),
+      BudgetRedisKeys.reservedExpiry(scopeId),
+      BudgetRedisKeys.reservedTotal(scopeId),
+      BudgetRedisKeys.requests(scopeId),
+      BudgetRedisKeys.parallel(scopeId),
+      BudgetRedisKeys.tokens(scopeId, minute),
+    ];
+    // what calls in flight leave (as the ingress's admission script writes them)
+    await redis.hset(BudgetRedisKeys.reserved(scopeId), { 'call-1': '0.5' });
+    await redis.zadd(BudgetRedisKeys.reservedExpiry(scopeId), Date.now() + 60_000, 'call-1');
+    await redis.set(BudgetRedisKeys.reservedTotal(scopeId), '0.5');
+    await redis.zadd(BudgetRedisKeys.requests(scopeId), Date.now(), 'call-1');
+    await redis.zadd(BudgetRedisKeys.parallel(scopeId), Date.now() + 60_000, 'call-1');
+    await redis.set(BudgetRedisKeys.tokens(scopeId, minute), '100');
+    expect(await redis.exists(...keys)).toBe(keys.length);
+
+    await org({ op: 'tag.delete', body: { name: 'leaves-nothing' } });
+    expect(await redis.exists(...keys)).toBe(0);
+  });
 });

@@ -216,8 +216,22 @@ export class SpendCounters {
       const settings = BudgetRedisKeys.limits(budgetScopeId('tag', tag.name));
       if (tag.limits === null) pipeline.del(settings);
       else pipeline.set(settings, JSON.stringify(tag.limits));
-      // a deleted tag's counter goes too (a tag created again under its name has its own scope id)
-      if (tag.forget) pipeline.del(BudgetRedisKeys.spend(tag.forget.scopeId, tag.forget.window));
+      // a deleted tag's counter, reservations and rate windows go too (a tag created again under its
+      // name has its own scope id, so this only frees the memory: nothing reads them any more)
+      if (tag.forget) {
+        const { scopeId, window } = tag.forget;
+        const minute = Math.floor(Date.now() / 60_000);
+        pipeline.del(
+          BudgetRedisKeys.spend(scopeId, window),
+          BudgetRedisKeys.reserved(scopeId),
+          BudgetRedisKeys.reservedExpiry(scopeId),
+          BudgetRedisKeys.reservedTotal(scopeId),
+          BudgetRedisKeys.requests(scopeId),
+          BudgetRedisKeys.parallel(scopeId),
+          BudgetRedisKeys.tokens(scopeId, minute - 1),
+          BudgetRedisKeys.tokens(scopeId, minute),
+        );
+      }
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
