@@ -418,14 +418,13 @@ describe(KeyAdmission.name, () => {
     expect(refusals).toHaveLength(1);
   });
 
-  it("adds its team's tags, and remembers a tag's limits (none included) for a second", async () => {
+  it("adds its team's tags", async () => {
     tagRecords.set('team-tag', tagLimits({ max_parallel_requests: 2 }));
     admit.mockResolvedValue(['ok', 1, 0, 1, '0', '0', 0, 1, 0, 2, '3', '0.1', 0]);
     const taggedTeam: KeyTeam = { ...team, tags: ['team-tag'] };
     const context = contextOf(virtualKey(), { team: taggedTeam, user: null, adminOfTeams: [] });
     await sut.admit(context, resolved, request);
-    await sut.admit(context, resolved, request);
-    expect(tagReads).toHaveLength(1);
+    expect(tagReads).toEqual([['limits:{tag:team-tag}:settings']]);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
     expect(argumentsSent[0]).toBe(16);
     expect(argumentsSent[9]).toBe(`limits:{tag:team-tag@${CREATED_MS}}:rpm`);
@@ -441,10 +440,22 @@ describe(KeyAdmission.name, () => {
     expect(admit).not.toHaveBeenCalled();
   });
 
-  it('never reads tag limits for the master key', async () => {
+  it('never reads tag limits for the master key, though a virtual key carrying the same tag is held to them', async () => {
     tagRecords.set('k-tag', tagLimits({ max_budget: 0 }));
-    await sut.admit(contextOf(null, undefined, { tags: ['k-tag'] }), resolved, request);
-    expect(tagReads).toHaveLength(0);
-    expect(admit).not.toHaveBeenCalled();
+    admit.mockResolvedValue(['budget', 1, '0', '0']);
+    const tagged = { tags: ['k-tag'] };
+    const failure = await sut
+      .admit(contextOf(virtualKey(), undefined, tagged), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 429 });
+    expect((failure as Error).message).toContain('Budget exceeded for tag "k-tag"');
+    expect(tagReads).toHaveLength(1);
+    expect(admit).toHaveBeenCalledTimes(1);
+
+    expect(await sut.admit(contextOf(null, undefined, tagged), resolved, request)).toMatchObject({
+      headers: {},
+    });
+    expect(tagReads).toHaveLength(1);
+    expect(admit).toHaveBeenCalledTimes(1);
   });
 });

@@ -20,12 +20,15 @@ export interface TagLimits extends TagLimitsRecord {
 export class TagLimitsReader {
   private readonly cache = new Map<string, { limits: TagLimits | null; readAt: number }>();
 
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The limits of those of `names` that have any, in the order of `names`. */
   async find(names: readonly string[]): Promise<TagLimits[]> {
     if (names.length === 0) return [];
-    const now = Date.now();
+    const now = this.now();
     const known = new Map<string, TagLimits | null>();
     const unread: string[] = [];
     for (const name of names) {
