@@ -118,6 +118,7 @@ describe(KeyAdmission.name, () => {
   /** what Redis holds under `limits:{tag:<name>}:settings`, and the keys each read asked for. */
   let tagRecords: Map<string, TagLimitsRecord>;
   let tagReads: string[][];
+  let tagReadsFail: boolean;
 
   beforeEach(() => {
     admit = jest.fn();
@@ -127,6 +128,7 @@ describe(KeyAdmission.name, () => {
     metrics = new IngressMetrics(registry);
     tagRecords = new Map();
     tagReads = [];
+    tagReadsFail = false;
     const pipeline = () => {
       const keys: string[] = [];
       const commands = {
@@ -135,6 +137,7 @@ describe(KeyAdmission.name, () => {
           return commands;
         },
         exec: async () => {
+          if (tagReadsFail) throw new Error('connect ECONNREFUSED');
           tagReads.push(keys);
           return keys.map((key) => {
             const name = /^limits:\{tag:(.*)\}:settings$/.exec(key)?.[1] ?? '';
@@ -457,5 +460,38 @@ describe(KeyAdmission.name, () => {
     });
     expect(tagReads).toHaveLength(1);
     expect(admit).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds a call to the limits it last read of a tag when Redis cannot be read: a budgeted tag is refused with 503', async () => {
+    const realNow = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(realNow);
+    try {
+      tagRecords.set('k-tag', tagLimits({ max_budget: 5 }));
+      admit.mockResolvedValue(['ok', 0, 1, 0, '0', '0.1', 0]);
+      const context = contextOf(virtualKey(), undefined, { tags: ['k-tag'] });
+      await sut.admit(context, resolved, request);
+      expect(admit).toHaveBeenCalledTimes(1);
+
+      // a minute later Redis is away: the tag read fails, and so does the admission script
+      clock.mockReturnValue(realNow + 60_000);
+      tagReadsFail = true;
+      admit.mockRejectedValue(new Error('connect ECONNREFUSED'));
+      const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ status: 503 });
+      expect((failure as Error).message).toContain('The budget of tag "k-tag" cannot be checked');
+      expect((admit.mock.calls[1] as (string | number)[])[1]).toBe(`limits:{tag:k-tag@${CREATED_MS}}:rpm`);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('refuses with 503 a call carrying a tag whose limits record cannot be understood', async () => {
+    tagRecords.set('k-tag', { ...tagLimits(), created_at: 'yesterday' });
+    const failure = await sut
+      .admit(contextOf(virtualKey(), undefined, { tags: ['k-tag'] }), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503 });
+    expect((failure as Error).message).toContain('The limits of tag "k-tag" cannot be read');
+    expect(admit).not.toHaveBeenCalled();
   });
 });

@@ -154,7 +154,18 @@ export class KeyAdmission implements CallAdmission {
       );
     }
     const grants = context.caller.grants ?? NO_GRANTS;
-    const tags = await this.tagsOf(context, key.tags ?? [], grants.team?.tags ?? []);
+    const { tags, unreadable } = await this.tagsOf(context, key.tags ?? [], grants.team?.tags ?? []);
+    if (unreadable.length > 0) {
+      return this.refuse(
+        context,
+        site,
+        'limits_unavailable',
+        GatewayError.unavailable(
+          `The limits of tag "${unreadable[0]}" cannot be read right now; retry shortly.`,
+          { retryAfterMs: 1000 },
+        ),
+      );
+    }
     if (tags.length > MAX_TAG_SCOPES) {
       return this.refuse(
         context,
@@ -319,22 +330,21 @@ export class KeyAdmission implements CallAdmission {
   }
 
   /**
-   * The limits of the tags the call carries (`tagsOf`, the set the ledger charges); none when Redis
-   * cannot say (the admission script then fails).
+   * The limits of the tags the call carries (`tagsOf`, the set the ledger charges). When Redis
+   * cannot say, the last limits read of each tag stand in (a budgeted one is then refused with 503
+   * by the admission script failing, as any budgeted scope); a tag whose record is there but cannot
+   * be read, with nothing remembered, is `unreadable` (refused with 503).
    */
   private async tagsOf(
     context: ChatCallContext,
     keyTags: readonly string[],
     teamTags: readonly string[],
-  ): Promise<TagLimits[]> {
+  ): Promise<{ tags: TagLimits[]; unreadable: string[] }> {
     const names = tagsOf(context.metadata, keyTags, teamTags);
-    if (names.length === 0) return [];
-    try {
-      return await this.tags.find(names);
-    } catch (error) {
-      this.degraded(error);
-      return [];
-    }
+    if (names.length === 0) return { tags: [], unreadable: [] };
+    const read = await this.tags.find(names);
+    if (read.failure) this.degraded(read.failure);
+    return { tags: read.tags, unreadable: read.unreadable };
   }
 
   /**

@@ -16,11 +16,13 @@ describe(TagLimitsReader.name, () => {
   let reads: string[][];
   let nowMs: number;
   let sut: TagLimitsReader;
+  let redisAway: boolean;
 
   beforeEach(() => {
     stored = new Map();
     reads = [];
     nowMs = 1_000_000;
+    redisAway = false;
     const pipeline = () => {
       const keys: string[] = [];
       const commands = {
@@ -29,6 +31,7 @@ describe(TagLimitsReader.name, () => {
           return commands;
         },
         exec: async () => {
+          if (redisAway) throw new Error('connect ECONNREFUSED');
           reads.push(keys);
           return keys.map((key) => [null, stored.get(key) ?? null]);
         },
@@ -40,7 +43,7 @@ describe(TagLimitsReader.name, () => {
 
   it("remembers each tag's limits, none included, for a second, then reads them again", async () => {
     stored.set('limits:{tag:limited}:settings', JSON.stringify(record));
-    const first = await sut.find(['free', 'limited']);
+    const first = (await sut.find(['free', 'limited'])).tags;
     expect(first.map((tag) => [tag.name, tag.scopeId])).toEqual([
       ['limited', `tag:limited@${Date.parse(record.created_at)}`],
     ]);
@@ -50,11 +53,36 @@ describe(TagLimitsReader.name, () => {
     stored.delete('limits:{tag:limited}:settings');
     stored.set('limits:{tag:free}:settings', JSON.stringify(record));
     nowMs += 999;
-    expect((await sut.find(['free', 'limited'])).map((tag) => tag.name)).toEqual(['limited']);
+    expect((await sut.find(['free', 'limited'])).tags.map((tag) => tag.name)).toEqual(['limited']);
     expect(reads).toHaveLength(1);
 
     nowMs += 1;
-    expect((await sut.find(['free', 'limited'])).map((tag) => tag.name)).toEqual(['free']);
+    expect((await sut.find(['free', 'limited'])).tags.map((tag) => tag.name)).toEqual(['free']);
     expect(reads).toHaveLength(2);
+  });
+
+  it('falls back to the limits last read, however old, when Redis cannot be read, and says why', async () => {
+    stored.set('limits:{tag:limited}:settings', JSON.stringify(record));
+    await sut.find(['limited', 'free']);
+    redisAway = true;
+    nowMs += 60_000;
+    const read = await sut.find(['limited', 'free', 'never-read']);
+    expect(read.tags.map((tag) => tag.name)).toEqual(['limited']);
+    expect(read.failure?.message).toContain('ECONNREFUSED');
+    // nothing known of a tag never read: the call cannot be held to it, nor refused for it
+    expect(read.unreadable).toEqual([]);
+  });
+
+  it('treats a malformed record as a failure: the limits last read stand in, or the tag is unreadable', async () => {
+    stored.set('limits:{tag:limited}:settings', JSON.stringify(record));
+    await sut.find(['limited']);
+    nowMs += 1000;
+    stored.set('limits:{tag:limited}:settings', JSON.stringify({ ...record, max_budget: 'lots' }));
+    stored.set('limits:{tag:garbled}:settings', '{not json');
+    stored.set('limits:{tag:no-date}:settings', JSON.stringify({ ...record, created_at: undefined }));
+    const read = await sut.find(['garbled', 'limited', 'no-date']);
+    expect(read.tags.map((tag) => [tag.name, tag.max_budget])).toEqual([['limited', 1]]);
+    expect(read.failure).not.toBeNull();
+    expect(read.unreadable).toEqual(['garbled', 'no-date']);
   });
 });

@@ -10,24 +10,36 @@ export interface TagLimits extends TagLimitsRecord {
   name: string;
 }
 
+/** What one read found. */
+export interface TagLimitsRead {
+  /** the limits of the tags that have any, in the order asked; stale ones where a read failed. */
+  tags: TagLimits[];
+  /** why some tag could not be read (Redis away, a malformed record); null: all were read. */
+  failure: Error | null;
+  /** tags known to have limits (a record is there) that could not be read, nor remembered: the call cannot be held to them. */
+  unreadable: string[];
+}
+
 /**
  * The limits of the tags a call carries, which no key lookup holds (any request may name a tag):
  * the ledger writes them to Redis (`BudgetRedisKeys.limits`) when a tag is created or changed and
  * at every reseed, and removes them when the tag is deleted or loses its limits; the ingress reads
  * them at admission (one pipeline for the tags it has not read in the last second) and remembers
- * each answer, none included, for a second.
+ * each answer, none included, for a second. A read that fails (Redis away, a malformed record)
+ * falls back to the last answer remembered, however old, so a tag known to have a budget is still
+ * one more scope of the call (which Redis away then refuses with 503, as any budgeted scope).
  */
 export class TagLimitsReader {
   private readonly cache = new Map<string, { limits: TagLimits | null; readAt: number }>();
 
   constructor(
     private readonly redis: Redis,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** The limits of those of `names` that have any, in the order of `names`. */
-  async find(names: readonly string[]): Promise<TagLimits[]> {
-    if (names.length === 0) return [];
+  async find(names: readonly string[]): Promise<TagLimitsRead> {
+    const read: TagLimitsRead = { tags: [], failure: null, unreadable: [] };
+    if (names.length === 0) return read;
     const now = this.now();
     const known = new Map<string, TagLimits | null>();
     const unread: string[] = [];
@@ -37,18 +49,32 @@ export class TagLimitsReader {
       else unread.push(name);
     }
     if (unread.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const name of unread) pipeline.get(BudgetRedisKeys.limits(budgetScopeId('tag', name)));
-      const results = (await pipeline.exec()) ?? [];
+      let results: [Error | null, unknown][];
+      try {
+        const pipeline = this.redis.pipeline();
+        for (const name of unread) pipeline.get(BudgetRedisKeys.limits(budgetScopeId('tag', name)));
+        results = (await pipeline.exec()) ?? [];
+      } catch (error) {
+        results = unread.map(() => [error instanceof Error ? error : new Error(String(error)), null]);
+      }
       unread.forEach((name, index) => {
-        const [error, text] = results[index] ?? [new Error('no reply'), null];
-        if (error) throw error;
-        const limits = parse(name, text as string | null);
-        known.set(name, limits);
-        this.remember(name, limits, now);
+        const [error, text] = results[index] ?? [new Error('no reply from Redis'), null];
+        try {
+          if (error) throw error;
+          const limits = parse(name, text as string | null);
+          known.set(name, limits);
+          this.remember(name, limits, now);
+        } catch (failure) {
+          read.failure = failure instanceof Error ? failure : new Error(String(failure));
+          const stale = this.cache.get(name);
+          if (stale) known.set(name, stale.limits);
+          // a record that is there but cannot be understood: the tag has limits of some kind
+          else if (!error) read.unreadable.push(name);
+        }
       });
     }
-    return names.map((name) => known.get(name) ?? null).filter((limits) => limits !== null);
+    read.tags = names.map((name) => known.get(name) ?? null).filter((limits) => limits !== null);
+    return read;
   }
 
   private remember(name: string, limits: TagLimits | null, now: number): void {
@@ -61,12 +87,22 @@ export class TagLimitsReader {
   }
 }
 
+/** The record, or null when there is none; a record that is not a tag's limits throws. */
 function parse(name: string, text: string | null): TagLimits | null {
   if (text === null) return null;
-  try {
-    const record = JSON.parse(text) as TagLimitsRecord;
-    return { ...record, scopeId: tagScopeId(name, record.created_at), name };
-  } catch {
-    return null;
-  }
+  const record = JSON.parse(text) as Partial<Record<keyof TagLimitsRecord, unknown>> | null;
+  const amount = (value: unknown) => value === null || (typeof value === 'number' && value >= 0);
+  const valid =
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.created_at === 'string' &&
+    Number.isFinite(Date.parse(record.created_at)) &&
+    (record.budget_duration === null || typeof record.budget_duration === 'string') &&
+    amount(record.max_budget) &&
+    amount(record.rpm_limit) &&
+    amount(record.tpm_limit) &&
+    amount(record.max_parallel_requests);
+  if (!valid) throw new Error(`the limits of tag "${name}" in Redis are malformed`);
+  const limits = record as TagLimitsRecord;
+  return { ...limits, scopeId: tagScopeId(name, limits.created_at), name };
 }
