@@ -148,6 +148,12 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
     expect(listed.map((tag) => tag.name)).toEqual(
       expect.arrayContaining(['by-request', 'by-key', 'by-team']),
     );
+    // the list reads every tag's spend in its own window (one query for all)
+    const spendOf = (name: string) => listed.find((tag) => tag.name === name);
+    expect(spendOf('by-request')).toMatchObject({ budget_reset_at: daily.budget_reset_at });
+    expect(spendOf('by-request')?.spend).toBeCloseTo(sum(requested), 9);
+    expect(spendOf('by-key')?.spend).toBeCloseTo(sum(keyed), 9);
+    expect(spendOf('by-team')?.spend).toBeCloseTo(sum(keyed), 9);
   });
 
   it('gives a tag created again under a deleted name its own spend: nothing of the earlier life comes back', async () => {
