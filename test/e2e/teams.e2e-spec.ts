@@ -407,4 +407,130 @@ describe('teams, users, tags and customers (two ingress replicas)', () => {
     );
     expect(info.spend).toBeCloseTo(cost, 12);
   });
+
+  it("holds a tag to its budget and rate limit across keys and replicas (request tags, x-litellm-tags, a key's tags), lets it through within a second of /tag/update and /tag/delete, and writes a usage row for every admitted call", async () => {
+    const ask = 'Tag budget';
+    const extra = { max_tokens: 12 };
+    const cost = await costOf(ask, extra);
+    const tag = `capped-${fleet.namespace}`;
+    const other = `free-${fleet.namespace}`;
+    const created = await admin<{ message: string; tag: Record<string, unknown> }>('/tag/new', {
+      name: tag,
+      description: 'a budget for one tag',
+      max_budget: cost * 1.5,
+      soft_budget: 0.5,
+    });
+    expect(created.message).toBe(`Tag ${tag} created successfully`);
+    expect(created.tag).toMatchObject({
+      name: tag,
+      description: 'a budget for one tag',
+      models: [],
+      max_budget: cost * 1.5,
+      soft_budget: 0.5,
+      spend: 0,
+      litellm_budget_table: { max_budget: cost * 1.5, soft_budget: 0.5, rpm_limit: null },
+    });
+    await admin('/tag/new', { name: other });
+    const again = await call('/tag/new', { name: tag });
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ error: { message: `Tag ${tag} already exists`, param: 'name' } });
+    const routed = await call('/tag/new', { name: `routed-${fleet.namespace}`, models: [MODEL] });
+    expect(routed.status).toBe(400);
+    expect(JSON.stringify(routed.body)).toContain('tag-based routing is not supported');
+    const [first, second] = [
+      await admin<MintedKey>('/key/generate', {}),
+      await admin<MintedKey>('/key/generate', {}),
+    ];
+    const taggedKey = await admin<MintedKey>('/key/generate', { tags: [tag] });
+    expect((await call('/tag/update', { name: tag, max_budget: 1000 }, first.key)).status).toBe(403);
+    const inTag = (extraTags: Record<string, unknown> = {}) => ({
+      ...extra,
+      metadata: { tags: [tag] },
+      ...extraTags,
+    });
+    // every 200 below carrying the tag must leave a usage row carrying it
+    let admittedWithTag = 0;
+    const expectAdmitted = (answer: Answer, carriesTag: boolean) => {
+      expect(answer.status).toBe(200);
+      if (carriesTag) admittedWithTag += 1;
+    };
+    const expectRefused = (answer: Answer) => {
+      expect(answer.status).toBe(429);
+      expect(answer.body.error?.message).toContain(`Budget exceeded for tag "${tag}"`);
+    };
+
+    expectAdmitted(await chat(first.key, ask, { extra: inTag() }), true);
+    // the first call's cost is held (reserved, then counted): no key of any replica gets past the tag
+    for (const baseUrl of fleet.ingressUrls) {
+      expectRefused(await chat(second.key, ask, { baseUrl, extra: inTag() }));
+      expectRefused(await chat(second.key, ask, { baseUrl, extra, tags: `unrelated,${tag}` }));
+      expectRefused(await chat(taggedKey.key, ask, { baseUrl, extra }));
+      // 50 request tags sorting before the key's budgeted tag do not push it out of the call's tags
+      const flood = Array.from({ length: 50 }, (_, index) => `a-${String(index).padStart(2, '0')}`);
+      expectRefused(
+        await chat(taggedKey.key, ask, { baseUrl, extra: { ...extra, metadata: { tags: flood } } }),
+      );
+      expectRefused(await chat(taggedKey.key, ask, { baseUrl, extra, tags: flood.join(',') }));
+    }
+    expectAdmitted(await chat(second.key, ask, { extra: { ...extra, metadata: { tags: [other] } } }), false);
+    expectAdmitted(await chat(second.key, ask, { extra }), false);
+    // the master key is never limited, and its spend counts for the tag
+    const master = await chat(TEST_MASTER_KEY, ask, { extra: inTag() });
+    expectAdmitted(master, true);
+
+    const info = await eventually(
+      () => admin<Record<string, { spend: number; max_budget: number }>>('/tag/info', { names: [tag] }),
+      (current) => current[tag]?.spend >= 2 * cost - 1e-12,
+      { description: 'the spend of the tag' },
+    );
+    expect(info[tag].spend).toBeCloseTo(2 * cost, 12);
+    expect((await call('/tag/info', { names: [tag, `missing-${fleet.namespace}`] })).status).toBe(404);
+    const listed = await admin<{ name: string }[]>('/tag/list');
+    expect(listed.map((entry) => entry.name)).toEqual(expect.arrayContaining([tag, other]));
+
+    const raised = await admin<{ tag: { max_budget: number; description: string } }>('/tag/update', {
+      name: tag,
+      max_budget: cost * 100,
+    });
+    expect(raised.tag).toMatchObject({ max_budget: cost * 100, description: 'a budget for one tag' });
+    await sleep(1100);
+    for (const baseUrl of fleet.ingressUrls) {
+      expectAdmitted(await chat(second.key, ask, { baseUrl, extra: inTag() }), true);
+      expectAdmitted(await chat(taggedKey.key, ask, { baseUrl, extra }), true);
+    }
+
+    // a rate limit on the tag holds too, across keys
+    await admin('/tag/update', { name: tag, rpm_limit: 1 });
+    await sleep(1100);
+    expectAdmitted(await chat(second.key, ask, { extra, tags: tag }), true);
+    const limited = await chat(first.key, ask, { extra, tags: tag, baseUrl: fleet.ingressUrls[1] });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.message).toContain(`Rate limit reached for tag "${tag}"`);
+
+    await admin('/tag/update', { name: tag, rpm_limit: null, max_budget: 0 });
+    await sleep(1100);
+    expectRefused(await chat(first.key, ask, { extra: inTag() }));
+    const deleted = await admin<{ message: string }>('/tag/delete', { name: tag });
+    expect(deleted.message).toBe(`Tag ${tag} deleted successfully`);
+    expect((await call('/tag/info', { names: [tag] })).status).toBe(404);
+    expect((await admin<{ name: string }[]>('/tag/list')).map((entry) => entry.name)).not.toContain(tag);
+    await sleep(1100);
+    for (const baseUrl of fleet.ingressUrls) {
+      expectAdmitted(await chat(first.key, ask, { baseUrl, extra: inTag() }), true);
+      expectAdmitted(await chat(taggedKey.key, ask, { baseUrl, extra }), true);
+    }
+
+    await eventually(
+      async () => {
+        const rows = await fleet.database.query<{ rows: string }>(
+          `SELECT count(*)::text AS rows FROM usage_events
+           WHERE request_tags @> ARRAY[$1::text] AND kind <> 'refusal' AND status = 'success'`,
+          [tag],
+        );
+        return Number(rows[0].rows);
+      },
+      (rows) => rows === admittedWithTag,
+      { description: `a usage row for each of the ${admittedWithTag} admitted calls carrying the tag` },
+    );
+  });
 });

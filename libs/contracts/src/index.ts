@@ -30,6 +30,7 @@ export * from './spend/spend-report';
 export * from './keys/budget-redis-keys';
 export * from './teams/budget-scope';
 export * from './teams/team';
+export * from './teams/tag';
 export * from './teams/org-messages';
 export * from './routing/routed-ask';
 export * from './routing/routed-asks-messages';

@@ -9,10 +9,11 @@ import { ManageRoutedAsks } from './manage-routed-asks';
 import { ReadSpend } from './read-spend';
 import { RoutedAsksController } from './routed-asks.controller';
 import { SpendController } from './spend.controller';
+import { TagsController } from './tags.controller';
 import { TeamsController } from './teams.controller';
 import { UsersController } from './users.controller';
 
-/** The admin routes of virtual keys, teams, users, customers and spend (master key; team admins for their keys), served by the ledger over the bus. */
+/** The admin routes of virtual keys, teams, users, customers, tags and spend (master key; team admins for their keys), served by the ledger over the bus. */
 @Module({
   imports: [AuthModule, InfrastructureModule],
   controllers: [
@@ -20,6 +21,7 @@ import { UsersController } from './users.controller';
     TeamsController,
     UsersController,
     CustomersController,
+    TagsController,
     SpendController,
     RoutedAsksController,
   ],

@@ -6,6 +6,7 @@ import {
   type VirtualKey,
 } from '@switchyard/contracts';
 import type { CustomerLimits } from './customer-limits';
+import type { TagLimits } from './tag-limits';
 import type { ScopeLimitsRequest } from './limit-scripts';
 
 /** The limits one scope holds a call to (null: off). */
@@ -17,9 +18,9 @@ export interface ScopeLimitValues {
   max_parallel_requests: number | null;
 }
 
-/** A scope a call is admitted in: the key itself, its team, its internal user. */
+/** A scope a call is admitted in: the key itself, its team, its internal user, its end user, its tags. */
 export interface CallScope {
-  kind: 'key' | 'team' | 'user' | 'customer';
+  kind: 'key' | 'team' | 'user' | 'customer' | 'tag';
   scopeId: string;
   /** how refusals name it: `key "ci"`, `team "backend"`. */
   label: string;
@@ -30,8 +31,9 @@ export interface CallScope {
 
 /**
  * The scopes with at least one limit a call of this key is held to, the key first: its team's
- * budget and rate limits, its internal user's budget across all their keys, and the budget of the
- * end user the request names (`user`). One admission
+ * budget and rate limits, its internal user's budget across all their keys, the budget of the
+ * end user the request names (`user`), and the budget and rate limits of each tag it carries
+ * (`tagsOf`: the request's, its key's, its team's) that has any. One admission
  * script checks and counts them all, so no scope is charged for a call another refused.
  */
 export function callScopes(
@@ -39,6 +41,7 @@ export function callScopes(
   grants: KeyGrants,
   nowMs: number,
   customer: CustomerLimits | null = null,
+  tags: readonly TagLimits[] = [],
 ): CallScope[] {
   const scopes: CallScope[] = [];
   const add = (
@@ -66,6 +69,7 @@ export function callScopes(
     const limits = { ...customer, rpm_limit: null, tpm_limit: null, max_parallel_requests: null };
     add('customer', customer.scopeId, `end user "${customer.userId}"`, limits, customer.created_at);
   }
+  for (const tag of tags) add('tag', tag.scopeId, `tag "${tag.name}"`, tag, tag.created_at);
   return scopes;
 }
 

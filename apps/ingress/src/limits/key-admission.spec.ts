@@ -7,8 +7,10 @@ import type {
   KeyGrants,
   KeyTeam,
   KeyUser,
+  TagLimitsRecord,
   VirtualKey,
 } from '@switchyard/contracts';
+import { MAX_TAG_SCOPES } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import type { ChatCallContext } from '../http/chat-context';
 import type { RecordRefusal, Refusal } from './record-refusal';
@@ -64,7 +66,11 @@ const team: KeyTeam = {
   created_at: new Date(Date.now() - 86_400_000).toISOString(),
 };
 
-function contextOf(key: VirtualKey | null, grants?: KeyGrants): ChatCallContext {
+function contextOf(
+  key: VirtualKey | null,
+  grants?: KeyGrants,
+  metadata: Record<string, unknown> | null = null,
+): ChatCallContext {
   return {
     callId: 'call-1',
     receivedAt: performance.now(),
@@ -76,7 +82,7 @@ function contextOf(key: VirtualKey | null, grants?: KeyGrants): ChatCallContext 
     endpoint: 'chat',
     sessionId: null,
     user: null,
-    metadata: null,
+    metadata,
     cacheControl: null,
     observation: {
       endpoint: 'chat',
@@ -109,6 +115,10 @@ describe(KeyAdmission.name, () => {
   let registry: Registry;
   let metrics: IngressMetrics;
   let sut: KeyAdmission;
+  /** what Redis holds under `limits:{tag:<name>}:settings`, and the keys each read asked for. */
+  let tagRecords: Map<string, TagLimitsRecord>;
+  let tagReads: string[][];
+  let tagReadsFail: boolean;
 
   beforeEach(() => {
     admit = jest.fn();
@@ -116,7 +126,34 @@ describe(KeyAdmission.name, () => {
     refusals = [];
     registry = new Registry();
     metrics = new IngressMetrics(registry);
-    const redis = { defineCommand: () => undefined, limitsAdmitScopes: admit, limitsSettleScopes: settle };
+    tagRecords = new Map();
+    tagReads = [];
+    tagReadsFail = false;
+    const pipeline = () => {
+      const keys: string[] = [];
+      const commands = {
+        get: (key: string) => {
+          keys.push(key);
+          return commands;
+        },
+        exec: async () => {
+          if (tagReadsFail) throw new Error('connect ECONNREFUSED');
+          tagReads.push(keys);
+          return keys.map((key) => {
+            const name = /^limits:\{tag:(.*)\}:settings$/.exec(key)?.[1] ?? '';
+            const record = tagRecords.get(name);
+            return [null, record ? JSON.stringify(record) : null];
+          });
+        },
+      };
+      return commands;
+    };
+    const redis = {
+      defineCommand: () => undefined,
+      limitsAdmitScopes: admit,
+      limitsSettleScopes: settle,
+      pipeline,
+    };
     sut = new KeyAdmission(
       redis as unknown as Redis,
       configuration,
@@ -298,7 +335,7 @@ describe(KeyAdmission.name, () => {
       rpm_limit: null,
       tpm_limit: null,
       max_parallel_requests: null,
-      created_at: new Date(Date.now() - 86_400_000).toISOString(),
+      created_at: CREATED_AT,
     };
     const context = contextOf(virtualKey(), { team: null, user, adminOfTeams: [] });
     expect(() => sut.authorize(context, 'gpt-5.5')).toThrow(
@@ -346,5 +383,115 @@ describe(KeyAdmission.name, () => {
       'x-litellm-team-max-budget': '10',
       'x-litellm-team-spend': '3',
     });
+  });
+
+  /** a tag's limits record names its life: its scope id is `tag:<name>@<created_at ms>`. */
+  const CREATED_AT = new Date(Date.now() - 86_400_000).toISOString();
+  const CREATED_MS = Date.parse(CREATED_AT);
+
+  function tagLimits(overrides: Partial<TagLimitsRecord> = {}): TagLimitsRecord {
+    return {
+      max_budget: null,
+      budget_duration: null,
+      rpm_limit: null,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      created_at: CREATED_AT,
+      ...overrides,
+    };
+  }
+
+  it("holds a call to each limited tag it carries (the request's and its key's), in the same script, naming the tag it refuses for", async () => {
+    tagRecords.set('k-tag', tagLimits({ max_budget: 1 }));
+    tagRecords.set('req-tag', tagLimits({ max_budget: 2, rpm_limit: 3 }));
+    admit.mockResolvedValue(['budget', 2, '2.5', '0']);
+    const context = contextOf(virtualKey({ tags: ['k-tag'] }), undefined, { tags: ['req-tag', 'free'] });
+    const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
+    // read once, for every tag of the call (the unlimited one included: it may have limits)
+    expect(tagReads).toEqual([
+      ['limits:{tag:free}:settings', 'limits:{tag:k-tag}:settings', 'limits:{tag:req-tag}:settings'],
+    ]);
+    const argumentsSent = admit.mock.calls[0] as (string | number)[];
+    expect(argumentsSent[0]).toBe(16);
+    expect(argumentsSent[1]).toBe(`limits:{tag:k-tag@${CREATED_MS}}:rpm`);
+    expect(argumentsSent[9]).toBe(`limits:{tag:req-tag@${CREATED_MS}}:rpm`);
+    expect(argumentsSent.slice(22, 30)).toEqual([-1, -1, -1, '1', 3, -1, -1, '2']);
+    expect(failure).toMatchObject({ status: 429 });
+    expect((failure as Error).message).toContain('Budget exceeded for tag "req-tag": its max_budget is $2');
+    expect(refusals).toHaveLength(1);
+  });
+
+  it("adds its team's tags", async () => {
+    tagRecords.set('team-tag', tagLimits({ max_parallel_requests: 2 }));
+    admit.mockResolvedValue(['ok', 1, 0, 1, '0', '0', 0, 1, 0, 2, '3', '0.1', 0]);
+    const taggedTeam: KeyTeam = { ...team, tags: ['team-tag'] };
+    const context = contextOf(virtualKey(), { team: taggedTeam, user: null, adminOfTeams: [] });
+    await sut.admit(context, resolved, request);
+    expect(tagReads).toEqual([['limits:{tag:team-tag}:settings']]);
+    const argumentsSent = admit.mock.calls[0] as (string | number)[];
+    expect(argumentsSent[0]).toBe(16);
+    expect(argumentsSent[9]).toBe(`limits:{tag:team-tag@${CREATED_MS}}:rpm`);
+  });
+
+  it(`refuses a call carrying more than ${MAX_TAG_SCOPES} limited tags with 400, before any limit is counted`, async () => {
+    const names = Array.from({ length: MAX_TAG_SCOPES + 1 }, (_, index) => `tag-${index}`);
+    for (const name of names) tagRecords.set(name, tagLimits({ rpm_limit: 100 }));
+    const failure = await sut
+      .admit(contextOf(virtualKey(), undefined, { tags: names }), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 400, code: 'too_many_limited_tags' });
+    expect(admit).not.toHaveBeenCalled();
+  });
+
+  it('never reads tag limits for the master key, though a virtual key carrying the same tag is held to them', async () => {
+    tagRecords.set('k-tag', tagLimits({ max_budget: 0 }));
+    admit.mockResolvedValue(['budget', 1, '0', '0']);
+    const tagged = { tags: ['k-tag'] };
+    const failure = await sut
+      .admit(contextOf(virtualKey(), undefined, tagged), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 429 });
+    expect((failure as Error).message).toContain('Budget exceeded for tag "k-tag"');
+    expect(tagReads).toHaveLength(1);
+    expect(admit).toHaveBeenCalledTimes(1);
+
+    expect(await sut.admit(contextOf(null, undefined, tagged), resolved, request)).toMatchObject({
+      headers: {},
+    });
+    expect(tagReads).toHaveLength(1);
+    expect(admit).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds a call to the limits it last read of a tag when Redis cannot be read: a budgeted tag is refused with 503', async () => {
+    const realNow = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(realNow);
+    try {
+      tagRecords.set('k-tag', tagLimits({ max_budget: 5 }));
+      admit.mockResolvedValue(['ok', 0, 1, 0, '0', '0.1', 0]);
+      const context = contextOf(virtualKey(), undefined, { tags: ['k-tag'] });
+      await sut.admit(context, resolved, request);
+      expect(admit).toHaveBeenCalledTimes(1);
+
+      // a minute later Redis is away: the tag read fails, and so does the admission script
+      clock.mockReturnValue(realNow + 60_000);
+      tagReadsFail = true;
+      admit.mockRejectedValue(new Error('connect ECONNREFUSED'));
+      const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ status: 503 });
+      expect((failure as Error).message).toContain('The budget of tag "k-tag" cannot be checked');
+      expect((admit.mock.calls[1] as (string | number)[])[1]).toBe(`limits:{tag:k-tag@${CREATED_MS}}:rpm`);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('refuses with 503 a call carrying a tag whose limits record cannot be understood', async () => {
+    tagRecords.set('k-tag', { ...tagLimits(), created_at: 'yesterday' });
+    const failure = await sut
+      .admit(contextOf(virtualKey(), undefined, { tags: ['k-tag'] }), resolved, request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 503 });
+    expect((failure as Error).message).toContain('The limits of tag "k-tag" cannot be read');
+    expect(admit).not.toHaveBeenCalled();
   });
 });

@@ -6,7 +6,9 @@ import {
   type AttemptOutcome,
   type ChatCompletionRequest,
   GatewayError,
+  MAX_TAG_SCOPES,
   NO_GRANTS,
+  tagsOf,
 } from '@switchyard/contracts';
 import { Counter, type Registry } from 'prom-client';
 import { IngressMetrics } from '@switchyard/telemetry';
@@ -25,6 +27,7 @@ import { AdmittedCalls } from './admitted-calls';
 import { type CallEstimate, estimateCall } from './estimate-call';
 import { type CallScope, callScopes, scopeLimitsRequest } from './call-scopes';
 import { type CustomerLimits, CustomerLimitsReader } from './customer-limits';
+import { type TagLimits, TagLimitsReader } from './tag-limits';
 import { type AdmitScopesResult, LimitScripts, minuteOf, type ScopeCounts } from './limit-scripts';
 import { callerMayCall, mayCall, modelScopesOf } from './model-scope';
 import { type LimitState, rateLimitHeaders } from './rate-limit-headers';
@@ -44,7 +47,8 @@ type RefusalReason =
   | 'tpm_limit'
   | 'parallel_limit'
   | 'limits_unavailable'
-  | 'customer_blocked';
+  | 'customer_blocked'
+  | 'too_many_limited_tags';
 
 interface RefusalSite {
   modelGroup: string;
@@ -58,7 +62,7 @@ interface RefusalSite {
 /**
  * Admission for virtual keys: scope (the key's models, its team's and its internal user's) and expiry before the model
  * is resolved; then, in one Redis script over every scope of the call (the key, its team, its
- * internal user: `callScopes`), requests and tokens per minute, calls in flight and the budget
+ * internal user, its end user, its tags: `callScopes`), requests and tokens per minute, calls in flight and the budget
  * (spend counter + what calls in flight reserved + this call's estimate ≤ max_budget), counting
  * the call only when every limit of every scope lets it through. Settling releases the reservation: the real cost stays reserved until the
  * ledger has counted it, so a budget is overshot by at most what calls in flight spend beyond
@@ -73,6 +77,7 @@ export class KeyAdmission implements CallAdmission {
   private readonly logger = new Logger('Limits');
   private readonly scripts: LimitScripts;
   private readonly customers: CustomerLimitsReader;
+  private readonly tags: TagLimitsReader;
   private readonly unavailable: Counter | null;
   private lastDegradedLogAt = 0;
 
@@ -87,6 +92,7 @@ export class KeyAdmission implements CallAdmission {
   ) {
     this.scripts = new LimitScripts(redis);
     this.customers = new CustomerLimitsReader(redis);
+    this.tags = new TagLimitsReader(redis);
     this.unavailable = registry ? limitsUnavailableCounter(registry) : null;
   }
 
@@ -147,7 +153,32 @@ export class KeyAdmission implements CallAdmission {
         GatewayError.forbidden(`End user "${customer.userId}" is blocked.`, 'end_user_blocked'),
       );
     }
-    const scopes = callScopes(key, context.caller.grants ?? NO_GRANTS, nowMs, customer);
+    const grants = context.caller.grants ?? NO_GRANTS;
+    const { tags, unreadable } = await this.tagsOf(context, key.tags ?? [], grants.team?.tags ?? []);
+    if (unreadable.length > 0) {
+      return this.refuse(
+        context,
+        site,
+        'limits_unavailable',
+        GatewayError.unavailable(
+          `The limits of tag "${unreadable[0]}" cannot be read right now; retry shortly.`,
+          { retryAfterMs: 1000 },
+        ),
+      );
+    }
+    if (tags.length > MAX_TAG_SCOPES) {
+      return this.refuse(
+        context,
+        site,
+        'too_many_limited_tags',
+        GatewayError.invalidRequest(
+          `This request carries ${tags.length} tags with a budget or rate limit (${tags.map((tag) => `tag "${tag.name}"`).join(', ')}); at most ${MAX_TAG_SCOPES} may apply to one request.`,
+          'metadata.tags',
+          'too_many_limited_tags',
+        ),
+      );
+    }
+    const scopes = callScopes(key, grants, nowMs, customer, tags);
     if (scopes.length === 0) return NOTHING_TO_SETTLE;
     // priced at the dearest deployment that may answer, fallbacks included
     const estimate = estimateCall(request, candidates, this.environment.BUDGET_OUTPUT_TOKEN_ALLOWANCE);
@@ -299,6 +330,24 @@ export class KeyAdmission implements CallAdmission {
   }
 
   /**
+   * The limits of the tags the call carries (`tagsOf`, the set the ledger charges). When Redis
+   * cannot say, the last limits read of each tag stand in (a budgeted one is then refused with 503
+   * by the admission script failing, as any budgeted scope); a tag whose record is there but cannot
+   * be read, with nothing remembered, is `unreadable` (refused with 503).
+   */
+  private async tagsOf(
+    context: ChatCallContext,
+    keyTags: readonly string[],
+    teamTags: readonly string[],
+  ): Promise<{ tags: TagLimits[]; unreadable: string[] }> {
+    const names = tagsOf(context.metadata, keyTags, teamTags);
+    if (names.length === 0) return { tags: [], unreadable: [] };
+    const read = await this.tags.find(names);
+    if (read.failure) this.degraded(read.failure);
+    return { tags: read.tags, unreadable: read.unreadable };
+  }
+
+  /**
    * Frees the call's parallel slot and reservation (idempotent), retried while Redis fails; what
    * still fails is freed by the in-flight hold (15 minutes).
    */
@@ -447,7 +496,13 @@ function admissionHeaders(
   }
   const headers = rateLimitHeaders(state);
   scopes.forEach((scope, index) => {
-    if (scope.limits.max_budget === null || scope.kind === 'user' || scope.kind === 'customer') return;
+    if (
+      scope.limits.max_budget === null ||
+      scope.kind === 'user' ||
+      scope.kind === 'customer' ||
+      scope.kind === 'tag'
+    )
+      return;
     headers[`x-litellm-${scope.kind}-max-budget`] = String(scope.limits.max_budget);
     headers[`x-litellm-${scope.kind}-spend`] = String(counts[index].spendUsd);
   });

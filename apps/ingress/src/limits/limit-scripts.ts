@@ -189,7 +189,7 @@ return 1`;
 
 /** The limits of one scope of a call (its key, or its team, internal user…); null: off. */
 export interface ScopeLimitsRequest {
-  /** the scope id: the key id, or `team:<id>`, `user:<id>`, `customer:<id>`. */
+  /** the scope id: the key id, or `team:<id>`, `user:<id>`, `customer:<id>`, `tag:<name>@<created_at ms>`. */
   scopeId: string;
   /** the Redis key of the scope's spend in its current budget window. */
   spendKey: string;

@@ -28,7 +28,7 @@ import {
   toKeyInfo,
   toVirtualKey,
 } from '../database/key-store';
-import { customerLimits } from '../org/manage-org';
+import { customerLimits, tagLimits } from '../org/manage-org';
 import { OrgStore } from '../org/org-store';
 import { checkTeamScope, toKeyTeam, toUserLimits } from '../org/team-scope';
 import { CLOCK, DATA_SOURCE } from '../infrastructure/tokens';
@@ -148,7 +148,7 @@ export class ManageKeys {
         keyId: row.key_id,
         window: currentWindowOf(row, nowMs),
       })),
-      // teams, internal users and customers with a budget: their counters are kept the same way
+      // teams, internal users, customers and tags with a budget: their counters are kept the same way
       ...(await this.org.budgetedScopes(manager)).map((row) => ({
         keyId: row.scope_id,
         window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, nowMs),
@@ -166,8 +166,31 @@ export class ManageKeys {
       .catch(() => 0);
     const customers = await this.org.limitedCustomers(manager);
     await this.counters.publishCustomerLimits(customers.map(customerLimits)).catch(() => undefined);
+    await this.republishTagLimits().catch(() => undefined);
     await this.store.forgetOldWindows(manager, nowMs, 7 * 24 * 3600_000);
     return windows.length;
+  }
+
+  /**
+   * Writes the limits of every tag to Redis, a tag without limits losing its record, while holding
+   * the rows `FOR SHARE`: a `/tag/update` or `/tag/delete` (`FOR UPDATE`) waits until this is written
+   * instead of being overwritten by an older read, and a write a change lost after its commit (Redis
+   * away) is repaired. Then the records of names no tag has any more are removed; a tag created
+   * meanwhile under such a name gets its record back, read under the same lock.
+   */
+  private async republishTagLimits(): Promise<void> {
+    const names = await this.dataSource.transaction(async (manager) => {
+      const tags = await this.org.tagsForShare(manager);
+      await this.counters.publishTagLimits(tags.map(tagLimits));
+      return new Set(tags.map((tag) => tag.name));
+    });
+    const orphans = (await this.counters.tagLimitNames()).filter((name) => !names.has(name));
+    if (orphans.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.counters.publishTagLimits(orphans.map((name) => ({ name, limits: null })));
+      const created = await this.org.tagsForShare(manager, orphans);
+      await this.counters.publishTagLimits(created.map(tagLimits));
+    });
   }
 
   private async storedEvents(eventIds: readonly string[]): Promise<Set<string>> {

@@ -5,6 +5,7 @@ import { CreateUsageDailyRollups1764200000001 } from './1764200000001-create-usa
 import { CreateTeamsUsersTags1764300000000 } from './1764300000000-create-teams-users-tags';
 import { CreateRoutedAsks1764400000000 } from './1764400000000-create-routed-asks';
 import { CreateStoredResponses1764500000000 } from './1764500000000-create-stored-responses';
+import { CreateTags1764600000000 } from './1764600000000-create-tags';
 
 /** Every migration, in order. The ledger applies pending ones at start. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateTeamsUsersTags1764300000000,
   CreateRoutedAsks1764400000000,
   CreateStoredResponses1764500000000,
+  CreateTags1764600000000,
 ];

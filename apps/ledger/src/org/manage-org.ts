@@ -15,6 +15,11 @@ import {
   type OrgMessage,
   type OrgReply,
   Subjects,
+  type Tag,
+  type TagBudget,
+  type TagLimitsRecord,
+  type TagSettings,
+  tagScopeId,
   type Team,
   type TeamMember,
   type TeamSettings,
@@ -28,6 +33,8 @@ import {
   type MemberRow,
   notFound,
   OrgStore,
+  type TagColumns,
+  type TagRow,
   type TeamColumns,
   type TeamRow,
   type UserColumns,
@@ -43,7 +50,7 @@ interface ScopeSpend {
 }
 
 /**
- * Teams, internal users and customers (`org.admin.v1`): every change in one transaction, then
+ * Teams, internal users, customers and tags (`org.admin.v1`): every change in one transaction, then
  * `keys.changed.v1` for each key it concerns (a team's keys when the team changes, a user's keys
  * when the user or their memberships change), so every ingress drops those records at once, then
  * the scope's spend counter in Redis (a changed budget duration recounts the current window from
@@ -99,6 +106,18 @@ export class ManageOrg {
         return this.newCustomer(message.body);
       case 'customer.info':
         return this.customerInfo(message.body.end_user_id);
+      case 'tag.new':
+        return this.newTag(message.body);
+      case 'tag.update': {
+        const { name, ...settings } = message.body;
+        return this.changeTag(name, settings);
+      }
+      case 'tag.info':
+        return this.tagInfo(message.body.names);
+      case 'tag.list':
+        return this.listTags();
+      case 'tag.delete':
+        return this.deleteTag(message.body.name);
     }
   }
 
@@ -319,6 +338,140 @@ export class ManageOrg {
     return this.customerView(row);
   }
 
+  /**
+   * LiteLLM's `/tag/new`: the tag, its spend counter (a tag's spend counts from its creation) and
+   * its limits in Redis, which every ingress reads at admission (cached for a second).
+   */
+  private async newTag(body: Op<'tag.new'>): Promise<OrgReply> {
+    const now = this.clock();
+    const { name, ...settings } = body;
+    const row = await this.store.insertTag(this.dataSource.manager, name, tagColumns(null, settings), now);
+    if (row.max_budget !== null) await this.seed([await this.tagSpend(row, now)]);
+    await this.counters.publishTagLimits([tagLimits(row)]);
+    return { message: `Tag ${name} created successfully`, tag: (await this.tagViews([row]))[0] };
+  }
+
+  private async changeTag(name: string, settings: TagSettings): Promise<OrgReply> {
+    const now = this.clock();
+    const { before, after, recounted } = await this.dataSource.transaction(async (manager) => {
+      const before = await this.store.tagOrFail(manager, name, true);
+      const after = await this.store.updateTag(manager, name, tagColumns(before, settings), now);
+      const recounted =
+        before.budget_duration === after.budget_duration ? null : await this.recountTag(manager, after, now);
+      return { before, after, recounted };
+    });
+    // the counter first: an ingress that reads the new limits finds the spend in place
+    if (recounted) await this.seed([recounted]);
+    else if (after.max_budget !== null && before.max_budget === null) {
+      await this.seed([await this.tagSpend(after, now)]);
+    }
+    await this.counters.publishTagLimits([tagLimits(after)]);
+    return { message: `Tag ${name} updated successfully`, tag: (await this.tagViews([after]))[0] };
+  }
+
+  /** LiteLLM's `/tag/info`: the named tags keyed by name; any missing is a 404 naming them. */
+  private async tagInfo(names: readonly string[]): Promise<OrgReply> {
+    const rows = await this.store.tagsNamed(this.dataSource.manager, names);
+    const found = new Set(rows.map((row) => row.name));
+    const missing = [...new Set(names)].filter((name) => !found.has(name));
+    if (missing.length > 0) {
+      throw GatewayError.notFound(
+        `Tags not found: ${missing.map((name) => `'${name}'`).join(', ')}`,
+        'names',
+        'tag_not_found',
+      );
+    }
+    const views = await this.tagViews(rows);
+    return Object.fromEntries(views.map((view) => [view.name, view]));
+  }
+
+  private async listTags(): Promise<OrgReply> {
+    const rows = await this.store.tags(this.dataSource.manager);
+    // the reply of the bus is an object; the controller answers with the list, as LiteLLM does
+    return { tags: await this.tagViews(rows) };
+  }
+
+  /**
+   * Deletes the tag and its spend; its limits leave Redis before the row goes (a Redis that cannot
+   * be reached fails the delete, so no ingress keeps holding calls to a tag that no longer exists).
+   */
+  private async deleteTag(name: string): Promise<OrgReply> {
+    const now = this.clock();
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.store.tagOrFail(manager, name, true);
+      const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
+      await this.counters.publishTagLimits([
+        { name, limits: null, forget: { scopeId: tagScopeId(name, row.created_at), window } },
+      ]);
+      await this.store.deleteTag(manager, row);
+    });
+    return { message: `Tag ${name} deleted successfully` };
+  }
+
+  /** The tags as LiteLLM shows them, their spends in their current windows read in one query. */
+  private async tagViews(rows: readonly TagRow[]): Promise<Tag[]> {
+    const nowMs = this.clock().getTime();
+    const windows = rows.map((row) => ({
+      keyId: tagScopeId(row.name, row.created_at),
+      window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, nowMs),
+    }));
+    const spends = await this.keys.windowSpends(this.dataSource.manager, windows);
+    return rows.map((row, index) => {
+      const { keyId, window } = windows[index];
+      return this.tagView(row, {
+        spend: Number(spends.get(keyId) ?? 0),
+        resetAt: window.endMs === ALL_TIME_END_MS ? null : new Date(window.endMs).toISOString(),
+      });
+    });
+  }
+
+  private tagView(row: TagRow, { spend, resetAt }: { spend: number; resetAt: string | null }): Tag {
+    const budget: TagBudget = {
+      max_budget: row.max_budget === null ? null : Number(row.max_budget),
+      soft_budget: row.soft_budget === null ? null : Number(row.soft_budget),
+      budget_duration: row.budget_duration,
+      rpm_limit: row.rpm_limit,
+      tpm_limit: row.tpm_limit,
+      max_parallel_requests: row.max_parallel_requests,
+      budget_reset_at: resetAt,
+    };
+    const hasBudget =
+      budget.max_budget !== null ||
+      budget.soft_budget !== null ||
+      budget.budget_duration !== null ||
+      budget.rpm_limit !== null ||
+      budget.tpm_limit !== null ||
+      budget.max_parallel_requests !== null;
+    return {
+      name: row.name,
+      description: row.description,
+      models: row.models,
+      model_info: {},
+      created_by: null,
+      ...budget,
+      spend,
+      litellm_budget_table: hasBudget ? budget : null,
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+    };
+  }
+
+  private async tagSpend(row: TagRow, now: Date): Promise<ScopeSpend> {
+    const scopeId = tagScopeId(row.name, row.created_at);
+    const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
+    const spends = await this.keys.windowSpends(this.dataSource.manager, [{ keyId: scopeId, window }]);
+    return { keyId: scopeId, window, spendUsd: spends.get(scopeId) ?? '0' };
+  }
+
+  private async recountTag(manager: EntityManager, row: TagRow, now: Date): Promise<ScopeSpend> {
+    const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
+    return {
+      keyId: tagScopeId(row.name, row.created_at),
+      window,
+      spendUsd: await this.store.recountTag(manager, row, window),
+    };
+  }
+
   private async join(manager: EntityManager, teamId: string, member: TeamMember, now: Date): Promise<void> {
     await this.store.ensureUser(manager, member.user_id, now);
     await this.store.setMember(manager, { team_id: teamId, user_id: member.user_id, role: member.role });
@@ -445,6 +598,39 @@ export function customerLimits(row: CustomerRow): { userId: string; limits: Cust
       blocked: row.blocked,
       created_at: row.created_at.toISOString(),
     },
+  };
+}
+
+/** The limits of a tag the ingress holds calls to, or null when it has none. */
+export function tagLimits(row: TagRow): { name: string; limits: TagLimitsRecord | null } {
+  const limits: TagLimitsRecord = {
+    max_budget: row.max_budget === null ? null : Number(row.max_budget),
+    budget_duration: row.budget_duration,
+    rpm_limit: row.rpm_limit,
+    tpm_limit: row.tpm_limit,
+    max_parallel_requests: row.max_parallel_requests,
+    created_at: row.created_at.toISOString(),
+  };
+  const limited =
+    limits.max_budget !== null ||
+    limits.rpm_limit !== null ||
+    limits.tpm_limit !== null ||
+    limits.max_parallel_requests !== null;
+  return { name: row.name, limits: limited ? limits : null };
+}
+
+function tagColumns(before: TagRow | null, settings: TagSettings): TagColumns {
+  const keep = <T>(value: T | undefined, previous: T): T => (value === undefined ? previous : value);
+  const amount = (text: string | null | undefined) => (text == null ? null : Number(text));
+  return {
+    description: keep(settings.description, before?.description ?? null),
+    models: keep(settings.models, before?.models ?? []) ?? [],
+    max_budget: keep(settings.max_budget, amount(before?.max_budget)),
+    soft_budget: keep(settings.soft_budget, amount(before?.soft_budget)),
+    budget_duration: keep(settings.budget_duration, before?.budget_duration ?? null),
+    rpm_limit: keep(settings.rpm_limit, before?.rpm_limit ?? null),
+    tpm_limit: keep(settings.tpm_limit, before?.tpm_limit ?? null),
+    max_parallel_requests: keep(settings.max_parallel_requests, before?.max_parallel_requests ?? null),
   };
 }
 

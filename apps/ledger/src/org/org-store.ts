@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { ALL_TIME_END_MS, type BudgetWindow, GatewayError, type TeamRole } from '@switchyard/contracts';
+import {
+  ALL_TIME_END_MS,
+  type BudgetWindow,
+  GatewayError,
+  tagScopeId,
+  type TeamRole,
+} from '@switchyard/contracts';
 
 /** A `teams` row as node-postgres returns it. */
 export interface TeamRow {
@@ -49,6 +55,26 @@ export interface CustomerRow {
   updated_at: Date;
 }
 
+/** A `tags` row as node-postgres returns it. */
+export interface TagRow {
+  name: string;
+  description: string | null;
+  models: string[];
+  max_budget: string | null;
+  soft_budget: string | null;
+  budget_duration: string | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_parallel_requests: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type TagColumns = Omit<TagRow, 'name' | 'created_at' | 'updated_at' | 'max_budget' | 'soft_budget'> & {
+  max_budget: number | null;
+  soft_budget: number | null;
+};
+
 export interface MemberRow {
   team_id: string;
   user_id: string;
@@ -75,6 +101,17 @@ const TEAM_COLUMNS = [
   'blocked',
 ] as const satisfies readonly (keyof TeamColumns)[];
 
+const TAG_COLUMNS = [
+  'description',
+  'models',
+  'max_budget',
+  'soft_budget',
+  'budget_duration',
+  'rpm_limit',
+  'tpm_limit',
+  'max_parallel_requests',
+] as const satisfies readonly (keyof TagColumns)[];
+
 const USER_COLUMNS = [
   'user_email',
   'user_alias',
@@ -84,7 +121,7 @@ const USER_COLUMNS = [
   'metadata',
 ] as const satisfies readonly (keyof UserColumns)[];
 
-/** `teams`, `team_members`, `internal_users` and `customers`, always through the caller's manager. */
+/** `teams`, `team_members`, `internal_users`, `customers` and `tags`, always through the caller's manager. */
 export class OrgStore {
   async team(manager: EntityManager, teamId: string, lock = false): Promise<TeamRow | null> {
     const rows: TeamRow[] = await manager.query(
@@ -279,6 +316,89 @@ export class OrgStore {
     return manager.query(`SELECT * FROM customers WHERE max_budget IS NOT NULL OR blocked`);
   }
 
+  async tag(manager: EntityManager, name: string, lock = false): Promise<TagRow | null> {
+    const rows: TagRow[] = await manager.query(
+      `SELECT * FROM tags WHERE name = $1${lock ? ' FOR UPDATE' : ''}`,
+      [name],
+    );
+    return rows[0] ?? null;
+  }
+
+  async tagOrFail(manager: EntityManager, name: string, lock = false): Promise<TagRow> {
+    const row = await this.tag(manager, name, lock);
+    if (!row) throw notFound('tag', name);
+    return row;
+  }
+
+  async tagsNamed(manager: EntityManager, names: readonly string[]): Promise<TagRow[]> {
+    return manager.query(`SELECT * FROM tags WHERE name = ANY($1::text[]) ORDER BY name`, [names]);
+  }
+
+  async tags(manager: EntityManager): Promise<TagRow[]> {
+    return manager.query(`SELECT * FROM tags ORDER BY created_at, name LIMIT 10000`);
+  }
+
+  /** Creates the tag; one that exists is LiteLLM's 400. */
+  async insertTag(manager: EntityManager, name: string, columns: TagColumns, now: Date): Promise<TagRow> {
+    const rows = await manager.query<TagRow[]>(
+      `INSERT INTO tags (name, ${TAG_COLUMNS.join(', ')}, created_at, updated_at)
+       VALUES ($1, ${TAG_COLUMNS.map((_, index) => `$${index + 2}`).join(', ')}, $${TAG_COLUMNS.length + 2},
+         $${TAG_COLUMNS.length + 2})
+       ON CONFLICT (name) DO NOTHING
+       RETURNING *`,
+      [name, ...TAG_COLUMNS.map((column) => columns[column]), now.toISOString()],
+    );
+    if (rows.length === 0) {
+      throw GatewayError.invalidRequest(`Tag ${name} already exists`, 'name', 'already_exists');
+    }
+    return rows[0];
+  }
+
+  async updateTag(manager: EntityManager, name: string, columns: TagColumns, now: Date): Promise<TagRow> {
+    const [rows] = await manager.query<[TagRow[], number]>(
+      `UPDATE tags SET ${TAG_COLUMNS.map((column, index) => `${column} = $${index + 2}`).join(', ')},
+         updated_at = $${TAG_COLUMNS.length + 2}
+       WHERE name = $1 RETURNING *`,
+      [name, ...TAG_COLUMNS.map((column) => columns[column]), now.toISOString()],
+    );
+    return rows[0];
+  }
+
+  async deleteTag(manager: EntityManager, row: TagRow): Promise<void> {
+    await manager.query(`DELETE FROM key_spend WHERE key_id = $1`, [tagScopeId(row.name, row.created_at)]);
+    const name = row.name;
+    await manager.query(`DELETE FROM tags WHERE name = $1`, [name]);
+  }
+
+  /**
+   * Every tag (or those of `names`), each row locked `FOR SHARE` until the transaction ends: the
+   * reseed writes their limits to Redis under it, so a change or delete of a tag waits for it.
+   */
+  async tagsForShare(manager: EntityManager, names?: readonly string[]): Promise<TagRow[]> {
+    return names === undefined
+      ? manager.query(`SELECT * FROM tags ORDER BY name FOR SHARE`)
+      : manager.query(`SELECT * FROM tags WHERE name = ANY($1::text[]) ORDER BY name FOR SHARE`, [names]);
+  }
+
+  /**
+   * Recounts a tag's spend in a window from the usage rows carrying it since the tag was created
+   * (a tag's spend counts from its creation, as LiteLLM's does); call it holding the tag's row lock.
+   */
+  async recountTag(manager: EntityManager, row: TagRow, window: BudgetWindow): Promise<string> {
+    const from = Math.max(window.startMs, row.created_at.getTime());
+    const rows = await manager.query<{ spend: string }[]>(
+      `INSERT INTO key_spend (key_id, window_start_ms, window_end_ms, spend_usd)
+       SELECT $1::text, $2::bigint, $3::bigint, coalesce(sum(cost_usd), 0) FROM usage_events
+       WHERE request_tags @> ARRAY[$4::text]
+         AND started_at >= 'epoch'::timestamptz + $5::bigint * interval '1 millisecond'
+         AND ($3::bigint = $6::bigint OR started_at < 'epoch'::timestamptz + $3::bigint * interval '1 millisecond')
+       ON CONFLICT (key_id, window_start_ms, window_end_ms) DO UPDATE SET spend_usd = excluded.spend_usd
+       RETURNING spend_usd::text AS spend`,
+      [tagScopeId(row.name, row.created_at), window.startMs, window.endMs, row.name, from, ALL_TIME_END_MS],
+    );
+    return rows[0].spend;
+  }
+
   /** The hashes of the keys of a team, or of an internal user: whose cached records must go. */
   async keyHashes(manager: EntityManager, by: { teamId: string } | { userId: string }): Promise<string[]> {
     const rows: { key_hash: string }[] =
@@ -288,14 +408,17 @@ export class OrgStore {
     return rows.map((row) => row.key_hash);
   }
 
-  /** Every team, internal user and customer with a budget, by scope id. */
+  /** Every team, internal user, customer and tag with a budget, by scope id. */
   async budgetedScopes(manager: EntityManager): Promise<BudgetedScopeRow[]> {
     return manager.query(
       `SELECT 'team:' || team_id AS scope_id, budget_duration, created_at FROM teams WHERE max_budget IS NOT NULL
        UNION ALL
        SELECT 'user:' || user_id, budget_duration, created_at FROM internal_users WHERE max_budget IS NOT NULL
        UNION ALL
-       SELECT 'customer:' || user_id, budget_duration, created_at FROM customers WHERE max_budget IS NOT NULL`,
+       SELECT 'customer:' || user_id, budget_duration, created_at FROM customers WHERE max_budget IS NOT NULL
+       UNION ALL
+       SELECT 'tag:' || name || '@' || floor(extract(epoch FROM created_at) * 1000)::bigint, budget_duration, created_at
+         FROM tags WHERE max_budget IS NOT NULL`,
     );
   }
 
@@ -336,7 +459,8 @@ function userValues(columns: UserColumns): unknown[] {
   return USER_COLUMNS.map((name) => (name === 'metadata' ? JSON.stringify(columns.metadata) : columns[name]));
 }
 
-export function notFound(kind: 'team' | 'user' | 'customer', id: string): GatewayError {
+export function notFound(kind: 'team' | 'user' | 'customer' | 'tag', id: string): GatewayError {
+  if (kind === 'tag') return GatewayError.notFound(`Tag ${id} not found`, 'name', 'tag_not_found');
   const param = kind === 'customer' ? 'end_user_id' : `${kind}_id`;
   return GatewayError.notFound(`No ${kind} with ${param} "${id}".`, param, `${kind}_not_found`);
 }

@@ -7,6 +7,7 @@ import {
   budgetScopeId,
   type CustomerLimitsRecord,
   RESERVATION_VALUE_LUA,
+  type TagLimitsRecord,
   COUNTED_MARKER_TTL_MS,
   type UsageEvent,
 } from '@switchyard/contracts';
@@ -143,7 +144,7 @@ export class SpendCounters {
     for (const spend of keyWindows) this.queueCounter(spend.keyId, spend.window, spend.spendUsd, nowMs);
     const byKey = new Map<string, ClearUpdate>();
     for (const event of inserted) {
-      // the key, and the team, user and customer scopes with a budget the call reserved in too
+      // the key, and the team, user, customer and tag scopes with a budget the call reserved in too
       const scopeIds = [
         ...(event.keyId === null ? [] : [event.keyId]),
         ...(eventScopes.get(event.eventId) ?? []),
@@ -180,6 +181,57 @@ export class SpendCounters {
         BudgetRedisKeys.limits(budgetScopeId('customer', customer.userId)),
         JSON.stringify(customer.limits),
       );
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
+  }
+
+  /**
+   * Writes the limits of tags, which the ingress reads at admission (start, reseed, a change); a
+   * tag without limits (null), or deleted, loses its record, and `forget` drops a spend counter.
+   */
+  /** The names of the tags whose limits Redis holds (`limits:{tag:<name>}:settings`). */
+  async tagLimitNames(): Promise<string[]> {
+    const prefix = this.redis.options.keyPrefix ?? '';
+    const head = `${prefix}${BudgetRedisKeys.limits(budgetScopeId('tag', ''))}`.replace(/\}:settings$/, '');
+    const tail = '}:settings';
+    const names: string[] = [];
+    const stream = this.redis.scanStream({ match: `${globEscape(head)}*${tail}`, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      for (const key of keys) names.push(key.slice(head.length, key.length - tail.length));
+    }
+    return names;
+  }
+
+  async publishTagLimits(
+    tags: readonly {
+      name: string;
+      limits: TagLimitsRecord | null;
+      /** the scope id of the tag's life (`tagScopeId`) and its current window. */
+      forget?: { scopeId: string; window: BudgetWindow };
+    }[],
+  ): Promise<void> {
+    if (tags.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const tag of tags) {
+      const settings = BudgetRedisKeys.limits(budgetScopeId('tag', tag.name));
+      if (tag.limits === null) pipeline.del(settings);
+      else pipeline.set(settings, JSON.stringify(tag.limits));
+      // a deleted tag's counter, reservations and rate windows go too (a tag created again under its
+      // name has its own scope id, so this only frees the memory: nothing reads them any more)
+      if (tag.forget) {
+        const { scopeId, window } = tag.forget;
+        const minute = Math.floor(Date.now() / 60_000);
+        pipeline.del(
+          BudgetRedisKeys.spend(scopeId, window),
+          BudgetRedisKeys.reserved(scopeId),
+          BudgetRedisKeys.reservedExpiry(scopeId),
+          BudgetRedisKeys.reservedTotal(scopeId),
+          BudgetRedisKeys.requests(scopeId),
+          BudgetRedisKeys.parallel(scopeId),
+          BudgetRedisKeys.tokens(scopeId, minute - 1),
+          BudgetRedisKeys.tokens(scopeId, minute),
+        );
+      }
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
@@ -332,4 +384,9 @@ declare module 'ioredis' {
     clearReservations(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
     releaseUnchanged(numberOfKeys: number, ...keysAndArguments: string[]): ChainableCommander;
   }
+}
+
+/** `text` as a literal in a Redis `SCAN MATCH` pattern. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }

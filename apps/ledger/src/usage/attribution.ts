@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { budgetScopeId, type Duration, parseDuration, type UsageEvent } from '@switchyard/contracts';
+import {
+  budgetScopeId,
+  type Duration,
+  parseDuration,
+  tagScopeId,
+  tagsOf,
+  type UsageEvent,
+} from '@switchyard/contracts';
 import { storableJson } from './storable-json';
 
 /** Whom a usage row is charged to besides its key: its team, its key's internal user, its tags. */
@@ -11,16 +18,13 @@ export interface Attribution {
 
 export const NO_ATTRIBUTION: Attribution = { teamId: null, userId: null, tags: [] };
 
-/** A budget scope an event's cost is added to (its key, team, internal user, end user). */
+/** A budget scope an event's cost is added to (its key, team, internal user, end user, tags). */
 export interface ChargedScope {
   scopeId: string;
   anchorMs: number;
   duration: Duration | null;
   budgeted: boolean;
 }
-
-const MAX_TAGS = 50;
-const MAX_TAG_LENGTH = 200;
 
 interface BudgetColumns {
   max_budget: string | null;
@@ -40,9 +44,12 @@ interface TeamRow extends BudgetColumns {
 interface OwnerRow extends BudgetColumns {
   user_id: string;
 }
+interface TagRow extends BudgetColumns {
+  name: string;
+}
 
 /**
- * The keys, teams, internal users and customers of a batch, read `FOR SHARE` inside its
+ * The keys, teams, internal users, customers and tags of a batch, read `FOR SHARE` inside its
  * transaction (in id order, so concurrent writers lock in the same order): a concurrent change of a
  * budget duration, which recounts that scope's window under its row lock, waits for the batch or
  * the batch for it, so every cost lands in exactly one window.
@@ -53,15 +60,18 @@ export class Attributions {
     private readonly teams: Map<string, TeamRow>,
     private readonly users: Map<string, OwnerRow>,
     private readonly customers: Map<string, OwnerRow>,
+    private readonly tags: Map<string, TagRow>,
   ) {}
 
   static none(): Attributions {
-    return new Attributions(new Map(), new Map(), new Map(), new Map());
+    return new Attributions(new Map(), new Map(), new Map(), new Map(), new Map());
   }
 
-  /** Whether any event needs the locked read (a key or an end user). */
+  /** Whether any event needs the locked read (a key, an end user or a tag). */
   static needsLookup(events: readonly UsageEvent[]): boolean {
-    return events.some((event) => event.keyId !== null || event.user !== null);
+    return events.some(
+      (event) => event.keyId !== null || event.user !== null || tagsOf(event.metadata, [], []).length > 0,
+    );
   }
 
   static async load(manager: EntityManager, events: readonly UsageEvent[]): Promise<Attributions> {
@@ -101,12 +111,24 @@ export class Attributions {
              WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
             [endUsers],
           );
-    return new Attributions(
+    const partial = new Attributions(
       new Map(keys.map((row) => [row.key_id, row])),
       new Map(teams.map((row) => [row.team_id, row])),
       new Map(users.map((row) => [row.user_id, row])),
       new Map(customers.map((row) => [row.user_id, row])),
+      new Map(),
     );
+    const tagNames = distinct(events.flatMap((event) => partial.of(event).tags.map(storableText)));
+    const tags: TagRow[] =
+      tagNames.length === 0
+        ? []
+        : await manager.query(
+            `SELECT name, max_budget::text, budget_duration, created_at FROM tags
+             WHERE name = ANY($1::text[]) ORDER BY name FOR SHARE`,
+            [tagNames],
+          );
+    for (const row of tags) partial.tags.set(row.name, row);
+    return partial;
   }
 
   of(event: UsageEvent): Attribution {
@@ -131,6 +153,10 @@ export class Attributions {
     const endUser = storableUser(event.user);
     const customer = endUser === null ? undefined : this.customers.get(endUser);
     if (customer) scopes.push(charged(budgetScopeId('customer', customer.user_id), customer));
+    for (const name of this.of(event).tags) {
+      const tag = this.tags.get(storableText(name));
+      if (tag) scopes.push(charged(tagScopeId(tag.name, tag.created_at), tag));
+    }
     return scopes;
   }
 }
@@ -144,25 +170,14 @@ function charged(scopeId: string, row: BudgetColumns): ChargedScope {
   };
 }
 
-/** The request's tags (`metadata.tags`, strings only), its key's and its team's: sorted, distinct. */
-export function tagsOf(
-  metadata: Record<string, unknown> | null,
-  keyTags: readonly string[],
-  teamTags: readonly string[],
-): string[] {
-  const requested = Array.isArray(metadata?.tags) ? (metadata.tags as unknown[]) : [];
-  const tags = new Set<string>();
-  for (const tag of [...requested, ...keyTags, ...teamTags]) {
-    if (typeof tag !== 'string') continue;
-    const trimmed = tag.trim().slice(0, MAX_TAG_LENGTH);
-    if (trimmed.length > 0) tags.add(trimmed);
-  }
-  return [...tags].sort().slice(0, MAX_TAGS);
-}
-
 /** The end user as its row stores it (NUL and lone surrogates as U+FFFD), so it can be looked up. */
 function storableUser(user: string | null): string | null {
-  return user === null ? null : (JSON.parse(storableJson(JSON.stringify(user))) as string);
+  return user === null ? null : storableText(user);
+}
+
+/** Text as a row stores it (NUL and lone surrogates as U+FFFD), so it can be looked up. */
+function storableText(text: string): string {
+  return JSON.parse(storableJson(JSON.stringify(text))) as string;
 }
 
 function distinct(values: readonly (string | null)[]): string[] {

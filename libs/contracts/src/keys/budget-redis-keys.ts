@@ -36,8 +36,8 @@ export const BudgetRedisKeys = {
   /** calls in flight (sorted set, score = when the entry expires). */
   parallel: (keyId: string) => `limits:{${keyId}}:parallel`,
   /**
-   * the limits of a scope the ingress cannot learn from a key's lookup (an end user: any request may
-   * name one), as `CustomerLimitsRecord` JSON, written by the ledger.
+   * the limits of a scope the ingress cannot learn from a key's lookup (an end user or a tag: any
+   * request may name one), as `CustomerLimitsRecord` or `TagLimitsRecord` JSON, written by the ledger.
    */
   limits: (scopeId: string) => `limits:{${scopeId}}:settings`,
 } as const;
@@ -77,6 +77,17 @@ export interface CustomerLimitsRecord {
   max_budget: number | null;
   budget_duration: string | null;
   blocked: boolean;
+  /** ISO; budget windows are counted from here. */
+  created_at: string;
+}
+
+/** What `BudgetRedisKeys.limits` holds for a tag (`tag:<name>`) with a budget or a rate limit. */
+export interface TagLimitsRecord {
+  max_budget: number | null;
+  budget_duration: string | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_parallel_requests: number | null;
   /** ISO; budget windows are counted from here. */
   created_at: string;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * A group whose limits hold across every call charged to it, next to the key's own: a team, an
  * internal user (all their keys), an end user (a request's `user`) or a tag. Its id names its
  * Redis counters and its spend rows (`team:<team_id>`, `user:<user_id>`, `customer:<id>`,
- * `tag:<tag>`); a key's own scope id is its `key_id`.
+ * `tag:<name>@<created_at ms>`, one per life of the tag: `tagScopeId`); a key's own scope id is its `key_id`.
  */
 export const BudgetScopeKind = z.enum(['team', 'user', 'customer', 'tag']);
 export type BudgetScopeKind = z.infer<typeof BudgetScopeKind>;

@@ -14,10 +14,11 @@ import {
   UserRefQuery,
   UserUpdateRequest,
 } from './team';
+import { TagDeleteRequest, TagInfoRequest, TagNewRequest, TagUpdateRequest } from './tag';
 
 /**
- * `org.admin.v1` (served by the ledger, queue group `ledger`): every team, user and customer
- * operation, each with the body the ingress validated. Changes that alter what a key may do
+ * `org.admin.v1` (served by the ledger, queue group `ledger`): every team, user, customer and
+ * tag operation, each with the body the ingress validated. Changes that alter what a key may do
  * publish `keys.changed.v1` for each key concerned.
  */
 export const OrgMessage = z.discriminatedUnion('op', [
@@ -37,6 +38,11 @@ export const OrgMessage = z.discriminatedUnion('op', [
   z.object({ op: z.literal('user.list'), body: z.strictObject({}) }),
   z.object({ op: z.literal('customer.new'), body: CustomerNewRequest }),
   z.object({ op: z.literal('customer.info'), body: CustomerInfoQuery }),
+  z.object({ op: z.literal('tag.new'), body: TagNewRequest }),
+  z.object({ op: z.literal('tag.update'), body: TagUpdateRequest }),
+  z.object({ op: z.literal('tag.info'), body: TagInfoRequest }),
+  z.object({ op: z.literal('tag.list'), body: z.strictObject({}) }),
+  z.object({ op: z.literal('tag.delete'), body: TagDeleteRequest }),
 ]);
 export type OrgMessage = z.infer<typeof OrgMessage>;
 export type OrgOperation = OrgMessage['op'];
