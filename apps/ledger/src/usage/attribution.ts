@@ -76,41 +76,33 @@ export class Attributions {
 
   static async load(manager: EntityManager, events: readonly UsageEvent[]): Promise<Attributions> {
     const keyIds = distinct(events.map((event) => event.keyId));
-    const keys: KeyRow[] =
-      keyIds.length === 0
-        ? []
-        : await manager.query(
-            `SELECT key_id, budget_duration, created_at, max_budget::text, team_id, user_id, tags FROM virtual_keys
-             WHERE key_id = ANY($1::text[]) ORDER BY key_id FOR SHARE`,
-            [keyIds],
-          );
+    const keys = await lockedRows<KeyRow>(
+      manager,
+      keyIds,
+      `SELECT key_id, budget_duration, created_at, max_budget::text, team_id, user_id, tags FROM virtual_keys
+       WHERE key_id = ANY($1::text[]) ORDER BY key_id FOR SHARE`,
+    );
     const teamIds = distinct(keys.map((key) => key.team_id));
-    const teams: TeamRow[] =
-      teamIds.length === 0
-        ? []
-        : await manager.query(
-            `SELECT team_id, tags, max_budget::text, budget_duration, created_at FROM teams
-             WHERE team_id = ANY($1::text[]) ORDER BY team_id FOR SHARE`,
-            [teamIds],
-          );
+    const teams = await lockedRows<TeamRow>(
+      manager,
+      teamIds,
+      `SELECT team_id, tags, max_budget::text, budget_duration, created_at FROM teams
+       WHERE team_id = ANY($1::text[]) ORDER BY team_id FOR SHARE`,
+    );
     const userIds = distinct(keys.map((key) => key.user_id));
-    const users: OwnerRow[] =
-      userIds.length === 0
-        ? []
-        : await manager.query(
-            `SELECT user_id, max_budget::text, budget_duration, created_at FROM internal_users
-             WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
-            [userIds],
-          );
+    const users = await lockedRows<OwnerRow>(
+      manager,
+      userIds,
+      `SELECT user_id, max_budget::text, budget_duration, created_at FROM internal_users
+       WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
+    );
     const endUsers = distinct(events.map((event) => storableUser(event.user)));
-    const customers: OwnerRow[] =
-      endUsers.length === 0
-        ? []
-        : await manager.query(
-            `SELECT user_id, max_budget::text, budget_duration, created_at FROM customers
-             WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
-            [endUsers],
-          );
+    const customers = await lockedRows<OwnerRow>(
+      manager,
+      endUsers,
+      `SELECT user_id, max_budget::text, budget_duration, created_at FROM customers
+       WHERE user_id = ANY($1::text[]) ORDER BY user_id FOR SHARE`,
+    );
     const partial = new Attributions(
       new Map(keys.map((row) => [row.key_id, row])),
       new Map(teams.map((row) => [row.team_id, row])),
@@ -119,14 +111,12 @@ export class Attributions {
       new Map(),
     );
     const tagNames = distinct(events.flatMap((event) => partial.of(event).tags.map(storableText)));
-    const tags: TagRow[] =
-      tagNames.length === 0
-        ? []
-        : await manager.query(
-            `SELECT name, max_budget::text, budget_duration, created_at FROM tags
-             WHERE name = ANY($1::text[]) ORDER BY name FOR SHARE`,
-            [tagNames],
-          );
+    const tags = await lockedRows<TagRow>(
+      manager,
+      tagNames,
+      `SELECT name, max_budget::text, budget_duration, created_at FROM tags
+       WHERE name = ANY($1::text[]) ORDER BY name FOR SHARE`,
+    );
     for (const row of tags) partial.tags.set(row.name, row);
     return partial;
   }
@@ -178,6 +168,11 @@ function storableUser(user: string | null): string | null {
 /** Text as a row stores it (NUL and lone surrogates as U+FFFD), so it can be looked up. */
 function storableText(text: string): string {
   return JSON.parse(storableJson(JSON.stringify(text))) as string;
+}
+
+/** The rows `sql` selects `FOR SHARE` by the ids in its `$1`; none, without a query, for no ids. */
+async function lockedRows<Row>(manager: EntityManager, ids: readonly string[], sql: string): Promise<Row[]> {
+  return ids.length === 0 ? [] : ((await manager.query(sql, [ids])) as Row[]);
 }
 
 function distinct(values: readonly (string | null)[]): string[] {
