@@ -13,6 +13,7 @@ import type {
 import { MAX_TAG_SCOPES } from '@switchyard/contracts';
 import { IngressMetrics } from '@switchyard/telemetry';
 import type { ChatCallContext } from '../http/chat-context';
+import { FakeLimitsRedis, tagLimitsRecord } from './__fixtures__/fake-limits-redis';
 import type { RecordRefusal, Refusal } from './record-refusal';
 import type { ResolvedModel } from '../routing/resolve-model';
 import { KeyAdmission } from './key-admission';
@@ -115,10 +116,8 @@ describe(KeyAdmission.name, () => {
   let registry: Registry;
   let metrics: IngressMetrics;
   let sut: KeyAdmission;
-  /** what Redis holds under `limits:{tag:<name>}:settings`, and the keys each read asked for. */
-  let tagRecords: Map<string, TagLimitsRecord>;
-  let tagReads: string[][];
-  let tagReadsFail: boolean;
+  /** the tag limits Redis holds, and the keys each read asked for. */
+  let limitsRedis: FakeLimitsRedis;
 
   beforeEach(() => {
     admit = jest.fn();
@@ -126,33 +125,12 @@ describe(KeyAdmission.name, () => {
     refusals = [];
     registry = new Registry();
     metrics = new IngressMetrics(registry);
-    tagRecords = new Map();
-    tagReads = [];
-    tagReadsFail = false;
-    const pipeline = () => {
-      const keys: string[] = [];
-      const commands = {
-        get: (key: string) => {
-          keys.push(key);
-          return commands;
-        },
-        exec: async () => {
-          if (tagReadsFail) throw new Error('connect ECONNREFUSED');
-          tagReads.push(keys);
-          return keys.map((key) => {
-            const name = /^limits:\{tag:(.*)\}:settings$/.exec(key)?.[1] ?? '';
-            const record = tagRecords.get(name);
-            return [null, record ? JSON.stringify(record) : null];
-          });
-        },
-      };
-      return commands;
-    };
+    limitsRedis = new FakeLimitsRedis();
     const redis = {
       defineCommand: () => undefined,
       limitsAdmitScopes: admit,
       limitsSettleScopes: settle,
-      pipeline,
+      pipeline: limitsRedis.pipeline,
     };
     sut = new KeyAdmission(
       redis as unknown as Redis,
@@ -389,26 +367,17 @@ describe(KeyAdmission.name, () => {
   const CREATED_AT = new Date(Date.now() - 86_400_000).toISOString();
   const CREATED_MS = Date.parse(CREATED_AT);
 
-  function tagLimits(overrides: Partial<TagLimitsRecord> = {}): TagLimitsRecord {
-    return {
-      max_budget: null,
-      budget_duration: null,
-      rpm_limit: null,
-      tpm_limit: null,
-      max_parallel_requests: null,
-      created_at: CREATED_AT,
-      ...overrides,
-    };
-  }
+  const tagLimits = (overrides: Partial<TagLimitsRecord> = {}) =>
+    tagLimitsRecord({ created_at: CREATED_AT, ...overrides });
 
   it("holds a call to each limited tag it carries (the request's and its key's), in the same script, naming the tag it refuses for", async () => {
-    tagRecords.set('k-tag', tagLimits({ max_budget: 1 }));
-    tagRecords.set('req-tag', tagLimits({ max_budget: 2, rpm_limit: 3 }));
+    limitsRedis.setTag('k-tag', tagLimits({ max_budget: 1 }));
+    limitsRedis.setTag('req-tag', tagLimits({ max_budget: 2, rpm_limit: 3 }));
     admit.mockResolvedValue(['budget', 2, '2.5', '0']);
     const context = contextOf(virtualKey({ tags: ['k-tag'] }), undefined, { tags: ['req-tag', 'free'] });
     const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
     // read once, for every tag of the call (the unlimited one included: it may have limits)
-    expect(tagReads).toEqual([
+    expect(limitsRedis.reads).toEqual([
       ['limits:{tag:free}:settings', 'limits:{tag:k-tag}:settings', 'limits:{tag:req-tag}:settings'],
     ]);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
@@ -422,12 +391,12 @@ describe(KeyAdmission.name, () => {
   });
 
   it("adds its team's tags", async () => {
-    tagRecords.set('team-tag', tagLimits({ max_parallel_requests: 2 }));
+    limitsRedis.setTag('team-tag', tagLimits({ max_parallel_requests: 2 }));
     admit.mockResolvedValue(['ok', 1, 0, 1, '0', '0', 0, 1, 0, 2, '3', '0.1', 0]);
     const taggedTeam: KeyTeam = { ...team, tags: ['team-tag'] };
     const context = contextOf(virtualKey(), { team: taggedTeam, user: null, adminOfTeams: [] });
     await sut.admit(context, resolved, request);
-    expect(tagReads).toEqual([['limits:{tag:team-tag}:settings']]);
+    expect(limitsRedis.reads).toEqual([['limits:{tag:team-tag}:settings']]);
     const argumentsSent = admit.mock.calls[0] as (string | number)[];
     expect(argumentsSent[0]).toBe(16);
     expect(argumentsSent[9]).toBe(`limits:{tag:team-tag@${CREATED_MS}}:rpm`);
@@ -435,7 +404,7 @@ describe(KeyAdmission.name, () => {
 
   it(`refuses a call carrying more than ${MAX_TAG_SCOPES} limited tags with 400, before any limit is counted`, async () => {
     const names = Array.from({ length: MAX_TAG_SCOPES + 1 }, (_, index) => `tag-${index}`);
-    for (const name of names) tagRecords.set(name, tagLimits({ rpm_limit: 100 }));
+    for (const name of names) limitsRedis.setTag(name, tagLimits({ rpm_limit: 100 }));
     const failure = await sut
       .admit(contextOf(virtualKey(), undefined, { tags: names }), resolved, request)
       .catch((error: unknown) => error);
@@ -444,7 +413,7 @@ describe(KeyAdmission.name, () => {
   });
 
   it('never reads tag limits for the master key, though a virtual key carrying the same tag is held to them', async () => {
-    tagRecords.set('k-tag', tagLimits({ max_budget: 0 }));
+    limitsRedis.setTag('k-tag', tagLimits({ max_budget: 0 }));
     admit.mockResolvedValue(['budget', 1, '0', '0']);
     const tagged = { tags: ['k-tag'] };
     const failure = await sut
@@ -452,13 +421,13 @@ describe(KeyAdmission.name, () => {
       .catch((error: unknown) => error);
     expect(failure).toMatchObject({ status: 429 });
     expect((failure as Error).message).toContain('Budget exceeded for tag "k-tag"');
-    expect(tagReads).toHaveLength(1);
+    expect(limitsRedis.reads).toHaveLength(1);
     expect(admit).toHaveBeenCalledTimes(1);
 
     expect(await sut.admit(contextOf(null, undefined, tagged), resolved, request)).toMatchObject({
       headers: {},
     });
-    expect(tagReads).toHaveLength(1);
+    expect(limitsRedis.reads).toHaveLength(1);
     expect(admit).toHaveBeenCalledTimes(1);
   });
 
@@ -466,7 +435,7 @@ describe(KeyAdmission.name, () => {
     const realNow = Date.now();
     const clock = jest.spyOn(Date, 'now').mockReturnValue(realNow);
     try {
-      tagRecords.set('k-tag', tagLimits({ max_budget: 5 }));
+      limitsRedis.setTag('k-tag', tagLimits({ max_budget: 5 }));
       admit.mockResolvedValue(['ok', 0, 1, 0, '0', '0.1', 0]);
       const context = contextOf(virtualKey(), undefined, { tags: ['k-tag'] });
       await sut.admit(context, resolved, request);
@@ -474,7 +443,7 @@ describe(KeyAdmission.name, () => {
 
       // a minute later Redis is away: the tag read fails, and so does the admission script
       clock.mockReturnValue(realNow + 60_000);
-      tagReadsFail = true;
+      limitsRedis.away = true;
       admit.mockRejectedValue(new Error('connect ECONNREFUSED'));
       const failure = await sut.admit(context, resolved, request).catch((error: unknown) => error);
       expect(failure).toMatchObject({ status: 503 });
@@ -486,7 +455,7 @@ describe(KeyAdmission.name, () => {
   });
 
   it('refuses with 503 a call carrying a tag whose limits record cannot be understood', async () => {
-    tagRecords.set('k-tag', { ...tagLimits(), created_at: 'yesterday' });
+    limitsRedis.setTag('k-tag', { ...tagLimits(), created_at: 'yesterday' });
     const failure = await sut
       .admit(contextOf(virtualKey(), undefined, { tags: ['k-tag'] }), resolved, request)
       .catch((error: unknown) => error);

@@ -1,44 +1,21 @@
-import type Redis from 'ioredis';
-import type { TagLimitsRecord } from '@switchyard/contracts';
+import { FakeLimitsRedis, tagLimitsRecord } from './__fixtures__/fake-limits-redis';
 import { TagLimitsReader } from './tag-limits';
 
-const record: TagLimitsRecord = {
-  max_budget: 1,
-  budget_duration: null,
-  rpm_limit: null,
-  tpm_limit: null,
-  max_parallel_requests: null,
-  created_at: '2026-01-01T00:00:00.000Z',
-};
+const record = tagLimitsRecord({ max_budget: 1, created_at: '2026-01-01T00:00:00.000Z' });
 
 describe(TagLimitsReader.name, () => {
+  let redis: FakeLimitsRedis;
   let stored: Map<string, string>;
   let reads: string[][];
   let nowMs: number;
   let sut: TagLimitsReader;
-  let redisAway: boolean;
 
   beforeEach(() => {
-    stored = new Map();
-    reads = [];
+    redis = new FakeLimitsRedis();
+    stored = redis.stored;
+    reads = redis.reads;
     nowMs = 1_000_000;
-    redisAway = false;
-    const pipeline = () => {
-      const keys: string[] = [];
-      const commands = {
-        get: (key: string) => {
-          keys.push(key);
-          return commands;
-        },
-        exec: async () => {
-          if (redisAway) throw new Error('connect ECONNREFUSED');
-          reads.push(keys);
-          return keys.map((key) => [null, stored.get(key) ?? null]);
-        },
-      };
-      return commands;
-    };
-    sut = new TagLimitsReader({ pipeline } as unknown as Redis, () => nowMs);
+    sut = new TagLimitsReader(redis.asRedis(), () => nowMs);
   });
 
   it("remembers each tag's limits, none included, for a second, then reads them again", async () => {
@@ -64,7 +41,7 @@ describe(TagLimitsReader.name, () => {
   it('falls back to the limits last read, however old, when Redis cannot be read, and says why', async () => {
     stored.set('limits:{tag:limited}:settings', JSON.stringify(record));
     await sut.find(['limited', 'free']);
-    redisAway = true;
+    redis.away = true;
     nowMs += 60_000;
     const read = await sut.find(['limited', 'free', 'never-read']);
     expect(read.tags.map((tag) => tag.name)).toEqual(['limited']);
