@@ -11,3 +11,4 @@ export * from './tcp-proxy';
 export * from './nats-server-process';
 export * from './test-streams';
 export * from './openai-fleet';
+export * from './ledger-harness';

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { connect, type NatsConnection } from 'nats';
+import type Redis from 'ioredis';
+import type { NatsConnection } from 'nats';
 import {
-  BusClient,
-  BusNamespace,
+  type BusClient,
+  type BusNamespace,
   decodeJson,
-  ensureUsageStreams,
   unwrapNestEvent,
   UsagePublisher,
 } from '@switchyard/bus';
@@ -20,15 +19,16 @@ import {
 } from '@switchyard/contracts';
 import {
   eventually,
+  type LedgerHarness,
   makeUsageEvent,
-  TestFleet,
-  testInfrastructure,
-  TEST_USAGE_STREAM_LIMITS,
+  startLedgerHarness,
+  type TestFleet,
 } from '@switchyard/testing';
 
 const randomHash = () => randomBytes(32).toString('hex');
 
 describe('the key API of the ledger (keys.*.v1)', () => {
+  let ledger: LedgerHarness;
   let fleet: TestFleet;
   let connection: NatsConnection;
   let namespace: BusNamespace;
@@ -37,24 +37,14 @@ describe('the key API of the ledger (keys.*.v1)', () => {
   const changes: KeysChanged[] = [];
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({ only: (spec) => spec.name === 'ledger' });
-    namespace = new BusNamespace(fleet.namespace);
-    connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-      createWithLimits: TEST_USAGE_STREAM_LIMITS,
-    });
-    bus = new BusClient(connection, namespace);
-    redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
+    ledger = await startLedgerHarness();
+    ({ fleet, connection, namespace, bus, redis } = ledger);
     connection.subscribe(namespace.subject(Subjects.keysChanged), {
       callback: (_error, message) => changes.push(unwrapNestEvent(decodeJson(message.data)) as KeysChanged),
     });
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await connection?.drain();
-    await fleet?.stop();
-  });
+  afterAll(() => ledger?.stop());
 
   const generate = (settings: KeySettings, keyHash = randomHash()) =>
     bus.request(Subjects.keysGenerate, { settings, keyHash, keyName: 'sk-...abcd' });

@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
-import { connect, type NatsConnection } from 'nats';
-import { BusClient, BusNamespace, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import type Redis from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { type BusClient, type BusNamespace, UsagePublisher } from '@switchyard/bus';
 import {
   BudgetRedisKeys,
   keyBudgetWindow,
@@ -13,13 +13,14 @@ import {
 } from '@switchyard/contracts';
 import {
   eventually,
+  type LedgerHarness,
   makeUsageEvent,
-  TestFleet,
-  testInfrastructure,
-  TEST_USAGE_STREAM_LIMITS,
+  startLedgerHarness,
+  type TestFleet,
 } from '@switchyard/testing';
 
 describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
+  let ledger: LedgerHarness;
   let fleet: TestFleet;
   let connection: NatsConnection;
   let namespace: BusNamespace;
@@ -27,21 +28,11 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({ only: (spec) => spec.name === 'ledger' });
-    namespace = new BusNamespace(fleet.namespace);
-    connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-      createWithLimits: TEST_USAGE_STREAM_LIMITS,
-    });
-    bus = new BusClient(connection, namespace);
-    redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
+    ledger = await startLedgerHarness();
+    ({ fleet, connection, namespace, bus, redis } = ledger);
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await connection?.drain();
-    await fleet?.stop();
-  });
+  afterAll(() => ledger?.stop());
 
   const org = (message: OrgMessage): Promise<OrgReply> => bus.request(Subjects.orgAdmin, message);
   const limitsOf = async (name: string) => {

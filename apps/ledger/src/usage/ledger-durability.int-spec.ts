@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Redis from 'ioredis';
-import { connect, type NatsConnection } from 'nats';
-import { BusClient, BusNamespace, encodeJson, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import type Redis from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { type BusClient, type BusNamespace, encodeJson, UsagePublisher } from '@switchyard/bus';
 import {
   BudgetRedisKeys,
   keyBudgetWindow,
@@ -12,10 +12,10 @@ import {
 } from '@switchyard/contracts';
 import {
   eventually,
+  type LedgerHarness,
   makeUsageEvent,
-  TestFleet,
-  testInfrastructure,
-  TEST_USAGE_STREAM_LIMITS,
+  startLedgerHarness,
+  type TestFleet,
 } from '@switchyard/testing';
 
 const DISTINCT = 47_500;
@@ -44,6 +44,7 @@ async function waitForRows(fleet: TestFleet, atLeast: number): Promise<void> {
 }
 
 describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postgres outage', () => {
+  let ledger: LedgerHarness;
   let fleet: TestFleet;
   let connection: NatsConnection;
   let namespace: BusNamespace;
@@ -51,25 +52,11 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
   let redis: Redis;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({
-      only: (spec) => spec.name === 'ledger',
-      proxyDatabase: true,
-      environment: { LOG_LEVEL: 'warn' },
-    });
-    namespace = new BusNamespace(fleet.namespace);
-    connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-      createWithLimits: TEST_USAGE_STREAM_LIMITS,
-    });
-    bus = new BusClient(connection, namespace);
-    redis = new Redis(testInfrastructure().redisUrl, { keyPrefix: fleet.redisPrefix });
+    ledger = await startLedgerHarness({ proxyDatabase: true, environment: { LOG_LEVEL: 'warn' } });
+    ({ fleet, connection, namespace, bus, redis } = ledger);
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await connection?.drain();
-    await fleet?.stop();
-  });
+  afterAll(() => ledger?.stop());
 
   async function generateKey(settings: {
     max_budget?: number;

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect, type NatsConnection } from 'nats';
-import { BusNamespace, encodeJson, ensureUsageStreams, UsagePublisher } from '@switchyard/bus';
+import type { NatsConnection } from 'nats';
+import { type BusNamespace, encodeJson, UsagePublisher } from '@switchyard/bus';
 import { Subjects, type UsageEvent } from '@switchyard/contracts';
 import {
   eventually,
+  type LedgerHarness,
   makeUsageEvent,
-  TestFleet,
-  testInfrastructure,
+  startLedgerHarness,
+  type TestFleet,
   TEST_USAGE_STREAM_LIMITS,
 } from '@switchyard/testing';
 
@@ -31,23 +32,17 @@ async function waitForRows(fleet: TestFleet, expected: number, timeoutMs: number
 }
 
 describe('usage ingestion (ledger)', () => {
+  let ledger: LedgerHarness;
   let fleet: TestFleet;
   let connection: NatsConnection;
   let namespace: BusNamespace;
 
   beforeAll(async () => {
-    fleet = await TestFleet.start({ only: (spec) => spec.name === 'ledger' });
-    namespace = new BusNamespace(fleet.namespace);
-    connection = await connect({ servers: testInfrastructure().natsUrl });
-    await ensureUsageStreams(await connection.jetstreamManager(), namespace, {
-      createWithLimits: TEST_USAGE_STREAM_LIMITS,
-    });
+    ledger = await startLedgerHarness();
+    ({ fleet, connection, namespace } = ledger);
   });
 
-  afterAll(async () => {
-    await connection?.drain();
-    await fleet?.stop();
-  });
+  afterAll(() => ledger?.stop());
 
   it('stores 1,000 events published with 100 duplicates as exactly 1,000 rows, through a SIGKILL of the ledger', async () => {
     const events: UsageEvent[] = Array.from({ length: 1000 }, () => makeUsageEvent());
