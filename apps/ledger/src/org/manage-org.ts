@@ -40,6 +40,7 @@ import {
   type UserColumns,
   type UserRow,
 } from './org-store';
+import { scopeLimits } from './team-scope';
 
 type Op<Name extends OrgMessage['op']> = Extract<OrgMessage, { op: Name }>['body'];
 
@@ -603,14 +604,7 @@ export function customerLimits(row: CustomerRow): { userId: string; limits: Cust
 
 /** The limits of a tag the ingress holds calls to, or null when it has none. */
 export function tagLimits(row: TagRow): { name: string; limits: TagLimitsRecord | null } {
-  const limits: TagLimitsRecord = {
-    max_budget: row.max_budget === null ? null : Number(row.max_budget),
-    budget_duration: row.budget_duration,
-    rpm_limit: row.rpm_limit,
-    tpm_limit: row.tpm_limit,
-    max_parallel_requests: row.max_parallel_requests,
-    created_at: row.created_at.toISOString(),
-  };
+  const limits = scopeLimits(row);
   const limited =
     limits.max_budget !== null ||
     limits.rpm_limit !== null ||

@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { budgetScopeId, GatewayError, type KeyTeam, type KeyUser } from '@switchyard/contracts';
+import {
+  budgetScopeId,
+  GatewayError,
+  type KeyTeam,
+  type KeyUser,
+  type TagLimitsRecord,
+} from '@switchyard/contracts';
 import type { KeyColumns } from '../database/key-store';
 import type { OrgStore, TeamRow, UserRow } from './org-store';
 
@@ -43,6 +49,18 @@ export function toKeyTeam(row: TeamRow): KeyTeam {
     models: row.models,
     blocked: row.blocked,
     tags: row.tags,
+    ...scopeLimits(row),
+  };
+}
+
+/** The budget and rate limits a team's or a tag's row holds, as the ingress reads them. */
+export function scopeLimits(
+  row: Pick<
+    TeamRow,
+    'max_budget' | 'budget_duration' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'created_at'
+  >,
+): TagLimitsRecord {
+  return {
     max_budget: row.max_budget === null ? null : Number(row.max_budget),
     budget_duration: row.budget_duration,
     rpm_limit: row.rpm_limit,
