@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
-import type { NatsConnection } from 'nats';
-import {
-  type BusClient,
-  type BusNamespace,
-  decodeJson,
-  unwrapNestEvent,
-  UsagePublisher,
-} from '@switchyard/bus';
+import { decodeJson, unwrapNestEvent, UsagePublisher } from '@switchyard/bus';
 import {
   BudgetRedisKeys,
   GatewayError,
@@ -17,29 +9,17 @@ import {
   Subjects,
   type UsageEvent,
 } from '@switchyard/contracts';
-import {
-  eventually,
-  type LedgerHarness,
-  makeUsageEvent,
-  startLedgerHarness,
-  type TestFleet,
-} from '@switchyard/testing';
+import { eventually, type LedgerHarness, makeUsageEvent, startLedgerHarness } from '@switchyard/testing';
 
 const randomHash = () => randomBytes(32).toString('hex');
 
 describe('the key API of the ledger (keys.*.v1)', () => {
   let ledger: LedgerHarness;
-  let fleet: TestFleet;
-  let connection: NatsConnection;
-  let namespace: BusNamespace;
-  let bus: BusClient;
-  let redis: Redis;
   const changes: KeysChanged[] = [];
 
   beforeAll(async () => {
     ledger = await startLedgerHarness();
-    ({ fleet, connection, namespace, bus, redis } = ledger);
-    connection.subscribe(namespace.subject(Subjects.keysChanged), {
+    ledger.connection.subscribe(ledger.namespace.subject(Subjects.keysChanged), {
       callback: (_error, message) => changes.push(unwrapNestEvent(decodeJson(message.data)) as KeysChanged),
     });
   });
@@ -47,7 +27,7 @@ describe('the key API of the ledger (keys.*.v1)', () => {
   afterAll(() => ledger?.stop());
 
   const generate = (settings: KeySettings, keyHash = randomHash()) =>
-    bus.request(Subjects.keysGenerate, { settings, keyHash, keyName: 'sk-...abcd' });
+    ledger.bus.request(Subjects.keysGenerate, { settings, keyHash, keyName: 'sk-...abcd' });
 
   it('stores a key with its settings, computing the expiry from duration', async () => {
     const before = Date.now();
@@ -79,8 +59,10 @@ describe('the key API of the ledger (keys.*.v1)', () => {
     });
     expect(Date.parse(key.expires!) - before).toBeGreaterThanOrEqual(3_600_000 - 1000);
     expect(Date.parse(key.budget_reset_at!)).toBe(Date.parse(key.created_at) + 30 * 86_400_000);
-    expect((await bus.request(Subjects.keysLookup, { keyHash: key.token })).key?.key_id).toBe(key.key_id);
-    expect((await bus.request(Subjects.keysLookup, { keyHash: randomHash() })).key).toBeNull();
+    expect((await ledger.bus.request(Subjects.keysLookup, { keyHash: key.token })).key?.key_id).toBe(
+      key.key_id,
+    );
+    expect((await ledger.bus.request(Subjects.keysLookup, { keyHash: randomHash() })).key).toBeNull();
   });
 
   it('answers conflicts, unknown keys and invalid messages with typed errors', async () => {
@@ -90,17 +72,17 @@ describe('the key API of the ledger (keys.*.v1)', () => {
       code: 'key_alias_taken',
     });
     await expect(
-      bus.request(Subjects.keysInfo, { ref: { by: 'alias', value: 'nobody' } }),
+      ledger.bus.request(Subjects.keysInfo, { ref: { by: 'alias', value: 'nobody' } }),
     ).rejects.toMatchObject({
       status: 404,
       code: 'key_not_found',
     });
-    const invalid = await bus
+    const invalid = await ledger.bus
       .request(Subjects.keysGenerate, { settings: {}, keyHash: 'sk-not-a-hash', keyName: 'x' })
       .catch((error: unknown) => error);
     expect(invalid).toBeInstanceOf(GatewayError);
     expect(invalid).toMatchObject({ status: 400, code: 'invalid_bus_message' });
-    const rows = await fleet.database.query('SELECT 1 FROM virtual_keys WHERE key_hash = $1', [
+    const rows = await ledger.fleet.database.query('SELECT 1 FROM virtual_keys WHERE key_hash = $1', [
       'sk-not-a-hash',
     ]);
     expect(rows).toEqual([]);
@@ -108,12 +90,12 @@ describe('the key API of the ledger (keys.*.v1)', () => {
 
   it('announces every update, regeneration and deletion with the old hash', async () => {
     const key = await generate({});
-    await bus.request(Subjects.keysUpdate, {
+    await ledger.bus.request(Subjects.keysUpdate, {
       ref: { by: 'id', value: key.key_id },
       settings: { blocked: true },
     });
     const newHash = randomHash();
-    const regenerated = await bus.request(Subjects.keysRegenerate, {
+    const regenerated = await ledger.bus.request(Subjects.keysRegenerate, {
       ref: { by: 'hash', value: key.token },
       settings: {},
       keyHash: newHash,
@@ -125,7 +107,7 @@ describe('the key API of the ledger (keys.*.v1)', () => {
       key_name: 'sk-...wxyz',
       blocked: true,
     });
-    await bus.request(Subjects.keysDelete, { refs: [{ by: 'hash', value: newHash }] });
+    await ledger.bus.request(Subjects.keysDelete, { refs: [{ by: 'hash', value: newHash }] });
     await eventually(
       async () => changes.filter((change) => change.keyHash === key.token || change.keyHash === newHash),
       (seen) => seen.length === 3,
@@ -135,20 +117,20 @@ describe('the key API of the ledger (keys.*.v1)', () => {
       { keyHash: key.token, reason: 'regenerated' },
       { keyHash: newHash, reason: 'deleted' },
     ]);
-    expect((await bus.request(Subjects.keysLookup, { keyHash: newHash })).key).toBeNull();
+    expect((await ledger.bus.request(Subjects.keysLookup, { keyHash: newHash })).key).toBeNull();
   });
 
   it('deletes all named keys or none', async () => {
     const key = await generate({});
     await expect(
-      bus.request(Subjects.keysDelete, {
+      ledger.bus.request(Subjects.keysDelete, {
         refs: [
           { by: 'id', value: key.key_id },
           { by: 'id', value: 'missing' },
         ],
       }),
     ).rejects.toMatchObject({ status: 404 });
-    expect((await bus.request(Subjects.keysLookup, { keyHash: key.token })).key).not.toBeNull();
+    expect((await ledger.bus.request(Subjects.keysLookup, { keyHash: key.token })).key).not.toBeNull();
   });
 
   it('recounts the current window from the usage rows when the budget duration changes', async () => {
@@ -160,64 +142,77 @@ describe('the key API of the ledger (keys.*.v1)', () => {
     const older: UsageEvent[] = Array.from({ length: 2 }, () =>
       makeUsageEvent({ keyId: key.key_id, startedAt: new Date(created - 2 * 3_600_000).toISOString() }),
     );
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     for (const event of [...recent, ...older]) publisher.publish(event);
     expect(await publisher.flush()).toBe(true);
     const sum = (events: UsageEvent[]) => events.reduce((total, event) => total + (event.costUsd ?? 0), 0);
 
     const allTime = await eventually(
-      () => bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } }),
+      () => ledger.bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } }),
       (info) => Math.abs(info.spend - sum([...recent, ...older])) < 1e-9,
       { description: 'the all-time spend of the key' },
     );
     expect(allTime.budget_reset_at).toBeNull();
 
-    const hourly = await bus.request(Subjects.keysUpdate, {
+    const hourly = await ledger.bus.request(Subjects.keysUpdate, {
       ref: { by: 'id', value: key.key_id },
       settings: { budget_duration: '1h' },
     });
     expect(hourly.spend).toBeCloseTo(sum(recent), 9);
     expect(hourly.total_spend).toBeCloseTo(sum([...recent, ...older]), 9);
     const window = keyBudgetWindow(hourly.created_at, '1h', Date.now());
-    expect(Number(await redis.get(BudgetRedisKeys.spend(key.key_id, window)))).toBeCloseTo(sum(recent), 9);
+    expect(Number(await ledger.redis.get(BudgetRedisKeys.spend(key.key_id, window)))).toBeCloseTo(
+      sum(recent),
+      9,
+    );
   });
 
   it('releases at start a settled reservation whose event it counted before a crash lost the release', async () => {
     const key = await generate({ max_budget: 10 });
     const counted = makeUsageEvent({ keyId: key.key_id, costUsd: 0.3 });
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     publisher.publish(counted);
     expect(await publisher.flush()).toBe(true);
     await eventually(
-      () => bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } }),
+      () => ledger.bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } }),
       (info) => Math.abs(info.spend - 0.3) < 1e-9,
       { description: 'the counted event in the spend of the key' },
     );
     // SIGKILL between the commit and Redis: the call's settled cost stays reserved while also in spend
-    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    await ledger.fleet.fleet.stopService('ledger', 'SIGKILL');
     const uncounted = makeUsageEvent({ keyId: key.key_id });
-    await redis.hset(BudgetRedisKeys.reserved(key.key_id), {
+    await ledger.redis.hset(BudgetRedisKeys.reserved(key.key_id), {
       [counted.requestId]: `0.3|${counted.eventId}`,
       [uncounted.requestId]: `0.2|${uncounted.eventId}`,
     });
-    await redis.set(BudgetRedisKeys.reservedTotal(key.key_id), '0.5');
+    await ledger.redis.set(BudgetRedisKeys.reservedTotal(key.key_id), '0.5');
 
-    await fleet.fleet.startService(fleet.spec('ledger'));
+    await ledger.fleet.fleet.startService(ledger.fleet.spec('ledger'));
     await eventually(
-      () => redis.hgetall(BudgetRedisKeys.reserved(key.key_id)),
+      () => ledger.redis.hgetall(BudgetRedisKeys.reserved(key.key_id)),
       (reserved) => !(counted.requestId in reserved),
       { timeoutMs: 30_000, description: 'the release of the counted reservation after the restart' },
     );
     // the event it has not counted keeps its cost reserved
-    expect(await redis.hgetall(BudgetRedisKeys.reserved(key.key_id))).toEqual({
+    expect(await ledger.redis.hgetall(BudgetRedisKeys.reserved(key.key_id))).toEqual({
       [uncounted.requestId]: `0.2|${uncounted.eventId}`,
     });
-    expect(Number(await redis.get(BudgetRedisKeys.reservedTotal(key.key_id)))).toBeCloseTo(0.2, 12);
+    expect(Number(await ledger.redis.get(BudgetRedisKeys.reservedTotal(key.key_id)))).toBeCloseTo(0.2, 12);
   }, 120_000);
 
   it('lists keys newest first, one page at a time', async () => {
-    const first = await bus.request(Subjects.keysList, { page: 1, size: 2, userId: null, keyAlias: null });
-    const second = await bus.request(Subjects.keysList, { page: 2, size: 2, userId: null, keyAlias: null });
+    const first = await ledger.bus.request(Subjects.keysList, {
+      page: 1,
+      size: 2,
+      userId: null,
+      keyAlias: null,
+    });
+    const second = await ledger.bus.request(Subjects.keysList, {
+      page: 2,
+      size: 2,
+      userId: null,
+      keyAlias: null,
+    });
     expect(first.keys).toHaveLength(2);
     expect(first.total_count).toBe(second.total_count);
     expect(first.total_pages).toBe(Math.ceil(first.total_count / 2));

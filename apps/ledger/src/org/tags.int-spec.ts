@@ -1,6 +1,4 @@
-import type Redis from 'ioredis';
-import type { NatsConnection } from 'nats';
-import { type BusClient, type BusNamespace, UsagePublisher } from '@switchyard/bus';
+import { UsagePublisher } from '@switchyard/bus';
 import {
   BudgetRedisKeys,
   keyBudgetWindow,
@@ -11,32 +9,20 @@ import {
   tagScopeId,
   type UsageEvent,
 } from '@switchyard/contracts';
-import {
-  eventually,
-  type LedgerHarness,
-  makeUsageEvent,
-  startLedgerHarness,
-  type TestFleet,
-} from '@switchyard/testing';
+import { eventually, type LedgerHarness, makeUsageEvent, startLedgerHarness } from '@switchyard/testing';
 
 describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
   let ledger: LedgerHarness;
-  let fleet: TestFleet;
-  let connection: NatsConnection;
-  let namespace: BusNamespace;
-  let bus: BusClient;
-  let redis: Redis;
 
   beforeAll(async () => {
     ledger = await startLedgerHarness();
-    ({ fleet, connection, namespace, bus, redis } = ledger);
   });
 
   afterAll(() => ledger?.stop());
 
-  const org = (message: OrgMessage): Promise<OrgReply> => bus.request(Subjects.orgAdmin, message);
+  const org = (message: OrgMessage): Promise<OrgReply> => ledger.bus.request(Subjects.orgAdmin, message);
   const limitsOf = async (name: string) => {
-    const text = await redis.get(BudgetRedisKeys.limits(`tag:${name}`));
+    const text = await ledger.redis.get(BudgetRedisKeys.limits(`tag:${name}`));
     return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
   };
   const info = async (name: string) => (await org({ op: 'tag.info', body: { names: [name] } }))[name] as Tag;
@@ -86,17 +72,17 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
   it("charges each event's cost to every existing tag it carries (request, key and team tags) from the tag's creation, and recounts a changed window", async () => {
     const team = await org({ op: 'team.new', body: { team_id: 'tagged-team', tags: ['by-team'] } });
     expect(team.tags).toEqual(['by-team']);
-    const key = await bus.request(Subjects.keysGenerate, {
+    const key = await ledger.bus.request(Subjects.keysGenerate, {
       settings: { team_id: 'tagged-team', tags: ['by-key'] },
       keyHash: 'b'.repeat(64),
       keyName: 'sk-...tags',
     });
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     const before = makeUsageEvent({ keyId: null, metadata: { tags: ['by-request'] } });
     publisher.publish(before);
     expect(await publisher.flush()).toBe(true);
     await eventually(
-      () => fleet.database.query(`SELECT 1 FROM usage_events WHERE event_id = $1`, [before.eventId]),
+      () => ledger.fleet.database.query(`SELECT 1 FROM usage_events WHERE event_id = $1`, [before.eventId]),
       (rows) => rows.length === 1,
     );
     for (const name of ['by-request', 'by-key', 'by-team'])
@@ -124,7 +110,7 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       tagScopeId('by-key', byKey.created_at),
       keyBudgetWindow(byKey.created_at, null, Date.now()),
     );
-    expect(Number(await redis.get(counter))).toBeCloseTo(sum(keyed), 9);
+    expect(Number(await ledger.redis.get(counter))).toBeCloseTo(sum(keyed), 9);
 
     const daily = (await org({ op: 'tag.update', body: { name: 'by-request', budget_duration: '1d' } }))
       .tag as Tag;
@@ -133,7 +119,9 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
     expect(daily.budget_reset_at).not.toBeNull();
     const window = keyBudgetWindow(daily.created_at, '1d', Date.now());
     expect(
-      Number(await redis.get(BudgetRedisKeys.spend(tagScopeId('by-request', daily.created_at), window))),
+      Number(
+        await ledger.redis.get(BudgetRedisKeys.spend(tagScopeId('by-request', daily.created_at), window)),
+      ),
     ).toBeCloseTo(sum(requested), 9);
     const listed = (await org({ op: 'tag.list', body: {} })).tags as Tag[];
     expect(listed.map((tag) => tag.name)).toEqual(
@@ -154,7 +142,7 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
         keyBudgetWindow(tag.created_at, null, Date.now()),
       );
     const first = (await org({ op: 'tag.new', body: { name: 'reborn', max_budget: 100 } })).tag as Tag;
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     const charged = makeUsageEvent({ keyId: null, metadata: { tags: ['reborn'] } });
     publisher.publish(charged);
     expect(await publisher.flush()).toBe(true);
@@ -164,10 +152,10 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       { description: 'the spend of the first life' },
     );
     // the ledger counts the first life under its own scope id
-    expect(Number(await redis.get(spendKey(first)))).toBeCloseTo(charged.costUsd ?? 0, 9);
+    expect(Number(await ledger.redis.get(spendKey(first)))).toBeCloseTo(charged.costUsd ?? 0, 9);
     await org({ op: 'tag.delete', body: { name: 'reborn' } });
     // a counter write of the first life that lands after the delete (a queued raise, a reseed)
-    await redis.set(spendKey(first), String(charged.costUsd));
+    await ledger.redis.set(spendKey(first), String(charged.costUsd));
 
     const second = (await org({ op: 'tag.new', body: { name: 'reborn', max_budget: 100 } })).tag as Tag;
     expect(second.spend).toBe(0);
@@ -179,7 +167,7 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       keyBudgetWindow(record.created_at, null, Date.now()),
     );
     expect(counter).not.toBe(spendKey(first));
-    expect(Number((await redis.get(counter)) ?? 0)).toBe(0);
+    expect(Number((await ledger.redis.get(counter)) ?? 0)).toBe(0);
   });
 
   it("repairs at every reseed the limits Redis holds: a stale record of a tag that has none, a lost change, a deleted tag's", async () => {
@@ -196,12 +184,12 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
         max_parallel_requests: null,
         created_at,
       });
-    await redis.set(BudgetRedisKeys.limits('tag:unlimited-now'), stale(1));
-    await redis.set(BudgetRedisKeys.limits('tag:changed'), stale(99));
-    await redis.set(BudgetRedisKeys.limits('tag:deleted-meanwhile'), stale(1));
+    await ledger.redis.set(BudgetRedisKeys.limits('tag:unlimited-now'), stale(1));
+    await ledger.redis.set(BudgetRedisKeys.limits('tag:changed'), stale(99));
+    await ledger.redis.set(BudgetRedisKeys.limits('tag:deleted-meanwhile'), stale(1));
 
-    await fleet.fleet.stopService('ledger', 'SIGKILL');
-    await fleet.fleet.startService(fleet.spec('ledger'));
+    await ledger.fleet.fleet.stopService('ledger', 'SIGKILL');
+    await ledger.fleet.fleet.startService(ledger.fleet.spec('ledger'));
     await eventually(
       () => limitsOf('deleted-meanwhile'),
       (limits) => limits === null,
@@ -233,15 +221,15 @@ describe('the tag API of the ledger (org.admin.v1 tag.*)', () => {
       BudgetRedisKeys.tokens(scopeId, minute),
     ];
     // what calls in flight leave (as the ingress's admission script writes them)
-    await redis.hset(BudgetRedisKeys.reserved(scopeId), { 'call-1': '0.5' });
-    await redis.zadd(BudgetRedisKeys.reservedExpiry(scopeId), Date.now() + 60_000, 'call-1');
-    await redis.set(BudgetRedisKeys.reservedTotal(scopeId), '0.5');
-    await redis.zadd(BudgetRedisKeys.requests(scopeId), Date.now(), 'call-1');
-    await redis.zadd(BudgetRedisKeys.parallel(scopeId), Date.now() + 60_000, 'call-1');
-    await redis.set(BudgetRedisKeys.tokens(scopeId, minute), '100');
-    expect(await redis.exists(...keys)).toBe(keys.length);
+    await ledger.redis.hset(BudgetRedisKeys.reserved(scopeId), { 'call-1': '0.5' });
+    await ledger.redis.zadd(BudgetRedisKeys.reservedExpiry(scopeId), Date.now() + 60_000, 'call-1');
+    await ledger.redis.set(BudgetRedisKeys.reservedTotal(scopeId), '0.5');
+    await ledger.redis.zadd(BudgetRedisKeys.requests(scopeId), Date.now(), 'call-1');
+    await ledger.redis.zadd(BudgetRedisKeys.parallel(scopeId), Date.now() + 60_000, 'call-1');
+    await ledger.redis.set(BudgetRedisKeys.tokens(scopeId, minute), '100');
+    expect(await ledger.redis.exists(...keys)).toBe(keys.length);
 
     await org({ op: 'tag.delete', body: { name: 'leaves-nothing' } });
-    expect(await redis.exists(...keys)).toBe(0);
+    expect(await ledger.redis.exists(...keys)).toBe(0);
   });
 });

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Redis from 'ioredis';
-import type { NatsConnection } from 'nats';
-import { type BusClient, type BusNamespace, encodeJson, UsagePublisher } from '@switchyard/bus';
+import { encodeJson, UsagePublisher } from '@switchyard/bus';
 import {
   BudgetRedisKeys,
   keyBudgetWindow,
@@ -45,15 +43,9 @@ async function waitForRows(fleet: TestFleet, atLeast: number): Promise<void> {
 
 describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postgres outage', () => {
   let ledger: LedgerHarness;
-  let fleet: TestFleet;
-  let connection: NatsConnection;
-  let namespace: BusNamespace;
-  let bus: BusClient;
-  let redis: Redis;
 
   beforeAll(async () => {
     ledger = await startLedgerHarness({ proxyDatabase: true, environment: { LOG_LEVEL: 'warn' } });
-    ({ fleet, connection, namespace, bus, redis } = ledger);
   });
 
   afterAll(() => ledger?.stop());
@@ -62,7 +54,7 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
     max_budget?: number;
     budget_duration?: string;
   }): Promise<VirtualKeyInfo> {
-    return bus.request(
+    return ledger.bus.request(
       Subjects.keysGenerate,
       { settings, keyHash: randomHash(), keyName: 'sk-...test' },
       { timeoutMs: 10_000 },
@@ -95,59 +87,63 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
     );
     expect(messages).toHaveLength(50_000);
 
-    const publisher = new UsagePublisher(connection, namespace);
-    const jetstream = connection.jetstream();
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
+    const jetstream = ledger.connection.jetstream();
     const publishing = (async () => {
       for (let index = 0; index < messages.length; index += CHUNK) {
         const chunk = messages.slice(index, index + CHUNK);
         for (const { event, duplicate } of chunk) {
           if (!duplicate) publisher.publish(event);
           // a duplicate the stream cannot recognise (no message id): the ledger must ignore it
-          else await jetstream.publish(namespace.subject(Subjects.usage(event.provider)), encodeJson(event));
+          else
+            await jetstream.publish(
+              ledger.namespace.subject(Subjects.usage(event.provider)),
+              encodeJson(event),
+            );
         }
         await sleep(150);
       }
       expect(await publisher.flush(60_000)).toBe(true);
     })();
 
-    const ledger = fleet.spec('ledger');
-    await waitForRows(fleet, 5_000);
-    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    const ledgerService = ledger.fleet.spec('ledger');
+    await waitForRows(ledger.fleet, 5_000);
+    await ledger.fleet.fleet.stopService('ledger', 'SIGKILL');
     await sleep(500);
-    await fleet.fleet.startService(ledger);
+    await ledger.fleet.fleet.startService(ledgerService);
 
-    await waitForRows(fleet, 15_000);
-    fleet.databaseProxy!.cut();
+    await waitForRows(ledger.fleet, 15_000);
+    ledger.fleet.databaseProxy!.cut();
     await sleep(500); // a commit already on its way may still land
-    const duringOutage = await rowCount(fleet);
+    const duringOutage = await rowCount(ledger.fleet);
     await sleep(9_500);
-    expect(await rowCount(fleet)).toBe(duringOutage); // nothing reached Postgres while it was cut off
-    expect(fleet.logs.some((line) => /usage events failed .*retrying/.test(line))).toBe(true);
-    fleet.databaseProxy!.restore();
+    expect(await rowCount(ledger.fleet)).toBe(duringOutage); // nothing reached Postgres while it was cut off
+    expect(ledger.fleet.logs.some((line) => /usage events failed .*retrying/.test(line))).toBe(true);
+    ledger.fleet.databaseProxy!.restore();
 
-    await waitForRows(fleet, 30_000);
-    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    await waitForRows(ledger.fleet, 30_000);
+    await ledger.fleet.fleet.stopService('ledger', 'SIGKILL');
     await sleep(500);
-    await fleet.fleet.startService(ledger);
+    await ledger.fleet.fleet.startService(ledgerService);
 
     await publishing;
-    await waitForRows(fleet, DISTINCT);
+    await waitForRows(ledger.fleet, DISTINCT);
     await sleep(2000); // late redeliveries must not add anything
-    expect(await rowCount(fleet)).toBe(DISTINCT);
+    expect(await rowCount(ledger.fleet)).toBe(DISTINCT);
 
     const expectedCost = (keyId: string | null | undefined) =>
       events
         .filter((event) => keyId === undefined || event.keyId === keyId)
         .reduce((sum, event) => sum + (event.costUsd ?? 0), 0);
 
-    const [stored] = await fleet.database.query<{ distinct_ids: string; cost: string }>(
+    const [stored] = await ledger.fleet.database.query<{ distinct_ids: string; cost: string }>(
       'SELECT count(DISTINCT event_id) AS distinct_ids, sum(cost_usd)::text AS cost FROM usage_events',
     );
     expect(Number(stored.distinct_ids)).toBe(DISTINCT);
     expect(Number(stored.cost)).toBeCloseTo(expectedCost(undefined), 8);
 
     // the daily rollups sum exactly what the rows hold
-    const [rollups] = await fleet.database.query<{
+    const [rollups] = await ledger.fleet.database.query<{
       requests: string;
       cost_exact: boolean;
       baseline_exact: boolean;
@@ -160,12 +156,12 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
     expect(Number(rollups.requests)).toBe(DISTINCT);
     expect(rollups.cost_exact).toBe(true);
     expect(rollups.baseline_exact).toBe(true);
-    const days = await fleet.database.query('SELECT DISTINCT day FROM usage_daily_rollups');
+    const days = await ledger.fleet.database.query('SELECT DISTINCT day FROM usage_daily_rollups');
     expect(days.length).toBeGreaterThanOrEqual(3);
 
     for (const key of [monthly, lifetime, unbudgeted]) {
       // the key's window spend in Postgres is exactly the sum of its rows …
-      const [spend] = await fleet.database.query<{ exact: boolean; spend: string }>(
+      const [spend] = await ledger.fleet.database.query<{ exact: boolean; spend: string }>(
         `SELECT (SELECT sum(spend_usd) FROM key_spend WHERE key_id = $1)
                   = (SELECT sum(cost_usd) FROM usage_events WHERE key_id = $1) AS exact,
                 (SELECT sum(spend_usd) FROM key_spend WHERE key_id = $1)::text AS spend`,
@@ -174,7 +170,7 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
       expect(spend.exact).toBe(true);
       expect(Number(spend.spend)).toBeCloseTo(expectedCost(key.key_id), 8);
       // … the key API reports it …
-      const info = await bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } });
+      const info = await ledger.bus.request(Subjects.keysInfo, { ref: { by: 'id', value: key.key_id } });
       expect(info.spend).toBeCloseTo(expectedCost(key.key_id), 8);
       expect(info.total_spend).toBeCloseTo(expectedCost(key.key_id), 8);
     }
@@ -185,7 +181,7 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
         keyBudgetWindow(key.created_at, key.budget_duration, Date.now()),
       );
       await eventually(
-        async () => Number(await redis.get(counter)),
+        async () => Number(await ledger.redis.get(counter)),
         (value) => Math.abs(value - expectedCost(key.key_id)) < 1e-8,
         { timeoutMs: 10_000, description: `the Redis spend counter of ${key.key_id}` },
       );
@@ -193,19 +189,24 @@ describe('ledger durability: 50,000 events through two SIGKILLs and a 10 s Postg
   });
 
   it('rebuilds the spend counters from Postgres when it starts', async () => {
-    const keys = await bus.request(Subjects.keysList, { page: 1, size: 10, userId: null, keyAlias: null });
+    const keys = await ledger.bus.request(Subjects.keysList, {
+      page: 1,
+      size: 10,
+      userId: null,
+      keyAlias: null,
+    });
     const budgeted = keys.keys.filter((key) => key.max_budget !== null);
     expect(budgeted).toHaveLength(2);
     const counters = budgeted.map((key) =>
       BudgetRedisKeys.spend(key.key_id, keyBudgetWindow(key.created_at, key.budget_duration, Date.now())),
     );
-    await fleet.fleet.stopService('ledger');
-    await redis.del(...counters);
-    expect(await redis.exists(...counters)).toBe(0);
+    await ledger.fleet.fleet.stopService('ledger');
+    await ledger.redis.del(...counters);
+    expect(await ledger.redis.exists(...counters)).toBe(0);
 
-    await fleet.fleet.startService(fleet.spec('ledger'));
+    await ledger.fleet.fleet.startService(ledger.fleet.spec('ledger'));
     for (const [index, key] of budgeted.entries()) {
-      expect(Number(await redis.get(counters[index]))).toBeCloseTo(key.spend, 8);
+      expect(Number(await ledger.redis.get(counters[index]))).toBeCloseTo(key.spend, 8);
     }
   });
 });

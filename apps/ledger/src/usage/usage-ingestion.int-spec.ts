@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NatsConnection } from 'nats';
-import { type BusNamespace, encodeJson, UsagePublisher } from '@switchyard/bus';
+import { encodeJson, UsagePublisher } from '@switchyard/bus';
 import { Subjects, type UsageEvent } from '@switchyard/contracts';
 import {
   eventually,
@@ -33,21 +32,17 @@ async function waitForRows(fleet: TestFleet, expected: number, timeoutMs: number
 
 describe('usage ingestion (ledger)', () => {
   let ledger: LedgerHarness;
-  let fleet: TestFleet;
-  let connection: NatsConnection;
-  let namespace: BusNamespace;
 
   beforeAll(async () => {
     ledger = await startLedgerHarness();
-    ({ fleet, connection, namespace } = ledger);
   });
 
   afterAll(() => ledger?.stop());
 
   it('stores 1,000 events published with 100 duplicates as exactly 1,000 rows, through a SIGKILL of the ledger', async () => {
     const events: UsageEvent[] = Array.from({ length: 1000 }, () => makeUsageEvent());
-    const publisher = new UsagePublisher(connection, namespace);
-    const jetstream = connection.jetstream();
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
+    const jetstream = ledger.connection.jetstream();
 
     // publish at a steady pace and SIGKILL the ledger while it is writing them
     const publishing = (async () => {
@@ -56,29 +51,29 @@ describe('usage ingestion (ledger)', () => {
         await sleep(60);
       }
     })();
-    let seenBeforeKill = await rowCount(fleet);
+    let seenBeforeKill = await rowCount(ledger.fleet);
     while (seenBeforeKill < 200) {
       await sleep(20);
-      seenBeforeKill = await rowCount(fleet);
+      seenBeforeKill = await rowCount(ledger.fleet);
     }
-    await fleet.fleet.stopService('ledger', 'SIGKILL');
+    await ledger.fleet.fleet.stopService('ledger', 'SIGKILL');
     expect(seenBeforeKill).toBeLessThan(1000);
     await publishing;
     // 50 duplicates the stream itself drops (same message id) …
     for (const event of events.slice(0, 50)) publisher.publish(event);
     // … and 50 that reach the ledger (no message id), which its primary key must ignore
     for (const event of events.slice(500, 550)) {
-      await jetstream.publish(namespace.subject(Subjects.usage(event.provider)), encodeJson(event));
+      await jetstream.publish(ledger.namespace.subject(Subjects.usage(event.provider)), encodeJson(event));
     }
     expect(await publisher.flush()).toBe(true);
 
-    await fleet.fleet.startService(fleet.spec('ledger'));
-    const count = await waitForRows(fleet, 1000, 60_000);
+    await ledger.fleet.fleet.startService(ledger.fleet.spec('ledger'));
+    const count = await waitForRows(ledger.fleet, 1000, 60_000);
     await sleep(1500); // redeliveries that arrive late must not add rows
     expect(count).toBe(1000);
-    expect(await rowCount(fleet)).toBe(1000);
+    expect(await rowCount(ledger.fleet)).toBe(1000);
 
-    const [totals] = await fleet.database.query<{ distinct_ids: string; cost: string }>(
+    const [totals] = await ledger.fleet.database.query<{ distinct_ids: string; cost: string }>(
       'SELECT count(DISTINCT event_id) AS distinct_ids, sum(cost_usd) AS cost FROM usage_events',
     );
     expect(Number(totals.distinct_ids)).toBe(1000);
@@ -87,7 +82,7 @@ describe('usage ingestion (ledger)', () => {
   });
 
   it('exports how full each usage stream is against its max_bytes (the UsageUnreadNearStreamLimit alert reads it)', async () => {
-    const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
+    const [metrics] = ledger.fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
     const text = await eventually(
       async () => (await fetch(metrics.url)).text(),
       (body) => /switchyard_usage_stream_max_bytes\{[^}]*stream="usage_dead"[^}]*\} \d+/.test(body),
@@ -107,25 +102,25 @@ describe('usage ingestion (ledger)', () => {
   });
 
   it('sends a message that is not a usage event to the dead-letter stream and keeps going', async () => {
-    const before = await rowCount(fleet);
-    const jetstream = connection.jetstream();
+    const before = await rowCount(ledger.fleet);
+    const jetstream = ledger.connection.jetstream();
     await jetstream.publish(
-      namespace.subject(Subjects.usage('openai')),
+      ledger.namespace.subject(Subjects.usage('openai')),
       Buffer.from('{"not":"a usage event"}'),
     );
     const good = makeUsageEvent();
-    await jetstream.publish(namespace.subject(Subjects.usage(good.provider)), encodeJson(good), {
+    await jetstream.publish(ledger.namespace.subject(Subjects.usage(good.provider)), encodeJson(good), {
       msgID: good.eventId,
     });
-    expect(await waitForRows(fleet, before + 1, 20_000)).toBe(before + 1);
+    expect(await waitForRows(ledger.fleet, before + 1, 20_000)).toBe(before + 1);
 
-    const manager = await connection.jetstreamManager();
-    const deadLetters = await manager.streams.info(namespace.name('USAGE_DEAD'));
+    const manager = await ledger.connection.jetstreamManager();
+    const deadLetters = await manager.streams.info(ledger.namespace.name('USAGE_DEAD'));
     expect(deadLetters.state.messages).toBe(1);
-    const [metrics] = fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
+    const [metrics] = ledger.fleet.metricsEndpoints().filter((endpoint) => endpoint.service === 'ledger');
     const text = await (await fetch(metrics.url)).text();
     expect(text).toMatch(/switchyard_ledger_events_total\{[^}]*result="dead_letter"[^}]*\} 1\b/);
-    const [row] = await fleet.database.query<{ event_id: string }>(
+    const [row] = await ledger.fleet.database.query<{ event_id: string }>(
       'SELECT event_id FROM usage_events WHERE event_id = $1',
       [good.eventId],
     );
@@ -133,43 +128,45 @@ describe('usage ingestion (ledger)', () => {
   });
 
   it('stores the readable events of a batch and dead-letters only the unreadable one', async () => {
-    const before = await rowCount(fleet);
-    const manager = await connection.jetstreamManager();
-    const deadBefore = (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
+    const before = await rowCount(ledger.fleet);
+    const manager = await ledger.connection.jetstreamManager();
+    const deadBefore = (await manager.streams.info(ledger.namespace.name('USAGE_DEAD'))).state.messages;
     const good = [makeUsageEvent(), makeUsageEvent()];
     const batch = { batchId: randomUUID(), events: [good[0], { eventId: 'not-an-event' }, good[1]] };
-    await connection
+    await ledger.connection
       .jetstream()
-      .publish(namespace.subject(Subjects.usage('opencodego')), encodeJson(batch), { msgID: batch.batchId });
-    expect(await waitForRows(fleet, before + 2, 20_000)).toBe(before + 2);
-    const rows = await fleet.database.query<{ event_id: string }>(
+      .publish(ledger.namespace.subject(Subjects.usage('opencodego')), encodeJson(batch), {
+        msgID: batch.batchId,
+      });
+    expect(await waitForRows(ledger.fleet, before + 2, 20_000)).toBe(before + 2);
+    const rows = await ledger.fleet.database.query<{ event_id: string }>(
       'SELECT event_id FROM usage_events WHERE event_id = ANY($1::uuid[])',
       [good.map((event) => event.eventId)],
     );
     expect(rows).toHaveLength(2);
     const deadAfter = await eventually(
-      async () => (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages,
+      async () => (await manager.streams.info(ledger.namespace.name('USAGE_DEAD'))).state.messages,
       (count) => count === deadBefore + 1,
     );
     expect(deadAfter).toBe(deadBefore + 1);
-    const deadLetter = await manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
-      last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+    const deadLetter = await manager.streams.getMessage(ledger.namespace.name('USAGE_DEAD'), {
+      last_by_subj: ledger.namespace.subject(Subjects.usageDeadLetter),
     });
     expect(deadLetter.header.get('x-dead-letter-reason')).toContain('events[1]');
     expect(JSON.parse(Buffer.from(deadLetter.data).toString('utf8'))).toEqual({ eventId: 'not-an-event' });
   });
 
   async function deadLetterCount(): Promise<number> {
-    const manager = await connection.jetstreamManager();
-    return (await manager.streams.info(namespace.name('USAGE_DEAD'))).state.messages;
+    const manager = await ledger.connection.jetstreamManager();
+    return (await manager.streams.info(ledger.namespace.name('USAGE_DEAD'))).state.messages;
   }
 
   async function lastDeadLetter(eventId: string) {
-    const manager = await connection.jetstreamManager();
+    const manager = await ledger.connection.jetstreamManager();
     return eventually(
       () =>
-        manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
-          last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+        manager.streams.getMessage(ledger.namespace.name('USAGE_DEAD'), {
+          last_by_subj: ledger.namespace.subject(Subjects.usageDeadLetter),
         }),
       (message) =>
         message.seq > 0 &&
@@ -180,7 +177,7 @@ describe('usage ingestion (ledger)', () => {
   /** A virtual key row to charge (the ledger only charges keys it knows). */
   async function createKey(): Promise<string> {
     const keyId = `key-${randomUUID()}`;
-    await fleet.database.query(
+    await ledger.fleet.database.query(
       `INSERT INTO virtual_keys (key_id, key_hash, key_name, max_budget, created_at, updated_at)
        VALUES ($1, $2, 'sk-...test', 10, now(), now())`,
       [keyId, randomUUID().replace(/-/g, '').repeat(2)],
@@ -189,7 +186,7 @@ describe('usage ingestion (ledger)', () => {
   }
 
   async function keySpend(keyId: string): Promise<number> {
-    const [row] = await fleet.database.query<{ spend: string | null }>(
+    const [row] = await ledger.fleet.database.query<{ spend: string | null }>(
       'SELECT sum(spend_usd) AS spend FROM key_spend WHERE key_id = $1',
       [keyId],
     );
@@ -197,7 +194,7 @@ describe('usage ingestion (ledger)', () => {
   }
 
   it('stores NUL and lone surrogates in user, metadata (values and keys) and any text field as U+FFFD, charges the key, dead-letters nothing', async () => {
-    const before = await rowCount(fleet);
+    const before = await rowCount(ledger.fleet);
     const deadBefore = await deadLetterCount();
     const keyId = await createKey();
     const good = Array.from({ length: 4 }, () => makeUsageEvent({ keyId }));
@@ -210,12 +207,12 @@ describe('usage ingestion (ledger)', () => {
       }),
       makeUsageEvent({ keyId, errorType: 'e\u0000', sessionId: 's\udc00', modelGroup: 'm\u0000' }),
     ];
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     for (const event of [...good.slice(0, 2), ...poisoned, ...good.slice(2)]) publisher.publish(event);
     expect(await publisher.flush()).toBe(true);
 
-    expect(await waitForRows(fleet, before + 7, 20_000)).toBe(before + 7);
-    const rows = await fleet.database.query<{
+    expect(await waitForRows(ledger.fleet, before + 7, 20_000)).toBe(before + 7);
+    const rows = await ledger.fleet.database.query<{
       end_user: string | null;
       metadata: unknown;
       error_type: string | null;
@@ -234,11 +231,11 @@ describe('usage ingestion (ledger)', () => {
     expect(await keySpend(keyId)).toBeCloseTo(expectedCost, 9);
     await sleep(1000); // nothing is dead-lettered or redelivered
     expect(await deadLetterCount()).toBe(deadBefore);
-    expect(await rowCount(fleet)).toBe(before + 7);
+    expect(await rowCount(ledger.fleet)).toBe(before + 7);
   });
 
   it('stores an event Postgres refuses (a token count beyond int4) as its minimal row, charged to its key, and dead-letters the original', async () => {
-    const before = await rowCount(fleet);
+    const before = await rowCount(ledger.fleet);
     const deadBefore = await deadLetterCount();
     const keyId = await createKey();
     const good = Array.from({ length: 3 }, () => makeUsageEvent({ keyId }));
@@ -252,12 +249,12 @@ describe('usage ingestion (ledger)', () => {
       },
       costUsd: 0.5,
     });
-    const publisher = new UsagePublisher(connection, namespace);
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
     for (const event of [good[0], refused, ...good.slice(1)]) publisher.publish(event);
     expect(await publisher.flush()).toBe(true);
 
-    expect(await waitForRows(fleet, before + 4, 20_000)).toBe(before + 4);
-    const [row] = await fleet.database.query<{
+    expect(await waitForRows(ledger.fleet, before + 4, 20_000)).toBe(before + 4);
+    const [row] = await ledger.fleet.database.query<{
       cost_usd: string;
       input_tokens: number;
       end_user: string | null;
@@ -277,20 +274,22 @@ describe('usage ingestion (ledger)', () => {
     expect(JSON.parse(Buffer.from(deadLetter.data).toString('utf8'))).toEqual(refused);
     expect(await deadLetterCount()).toBe(deadBefore + 1);
     await sleep(1000); // and it is not redelivered
-    expect(await rowCount(fleet)).toBe(before + 4);
+    expect(await rowCount(ledger.fleet)).toBe(before + 4);
   });
 
   it('charges an event the ledger cannot read (a status from a newer producer) as its minimal row, and dead-letters it', async () => {
-    const before = await rowCount(fleet);
+    const before = await rowCount(ledger.fleet);
     const keyId = await createKey();
     const unreadable = { ...makeUsageEvent({ keyId, costUsd: 0.25 }), status: 'paused_by_a_newer_producer' };
     const batch = { batchId: randomUUID(), events: [unreadable] };
-    await connection
+    await ledger.connection
       .jetstream()
-      .publish(namespace.subject(Subjects.usage('openai')), encodeJson(batch), { msgID: batch.batchId });
+      .publish(ledger.namespace.subject(Subjects.usage('openai')), encodeJson(batch), {
+        msgID: batch.batchId,
+      });
 
-    expect(await waitForRows(fleet, before + 1, 20_000)).toBe(before + 1);
-    const [row] = await fleet.database.query<{
+    expect(await waitForRows(ledger.fleet, before + 1, 20_000)).toBe(before + 1);
+    const [row] = await ledger.fleet.database.query<{
       cost_usd: string;
       status: string;
       metadata: Record<string, string>;
@@ -304,8 +303,8 @@ describe('usage ingestion (ledger)', () => {
   });
 
   it('stores a routing-log record from the USAGE stream and dead-letters one it cannot read, without stopping', async () => {
-    const jetstream = connection.jetstream();
-    const subject = namespace.subject(Subjects.routingLog);
+    const jetstream = ledger.connection.jetstream();
+    const subject = ledger.namespace.subject(Subjects.routingLog);
     const deadBefore = await deadLetterCount();
     await jetstream.publish(subject, encodeJson({ kind: 'routed', requestId: 'no-decision' }));
     const requestId = `routing-log-${randomUUID()}`;
@@ -332,17 +331,17 @@ describe('usage ingestion (ledger)', () => {
     );
     const rows = await eventually(
       () =>
-        fleet.database.query<{ ask: string }>('SELECT ask FROM routed_asks WHERE request_id = $1', [
+        ledger.fleet.database.query<{ ask: string }>('SELECT ask FROM routed_asks WHERE request_id = $1', [
           requestId,
         ]),
       (found) => found.length === 1,
     );
     expect(rows).toEqual([{ ask: 'explain this function' }]);
-    const manager = await connection.jetstreamManager();
+    const manager = await ledger.connection.jetstreamManager();
     const deadLetter = await eventually(
       () =>
-        manager.streams.getMessage(namespace.name('USAGE_DEAD'), {
-          last_by_subj: namespace.subject(Subjects.usageDeadLetter),
+        manager.streams.getMessage(ledger.namespace.name('USAGE_DEAD'), {
+          last_by_subj: ledger.namespace.subject(Subjects.usageDeadLetter),
         }),
       (message) => message.header.get('x-original-subject') === subject,
     );
