@@ -172,7 +172,7 @@ function storableText(text: string): string {
 
 /** The rows `sql` selects `FOR SHARE` by the ids in its `$1`; none, without a query, for no ids. */
 async function lockedRows<Row>(manager: EntityManager, ids: readonly string[], sql: string): Promise<Row[]> {
-  return ids.length === 0 ? [] : ((await manager.query(sql, [ids])) as Row[]);
+  return ids.length === 0 ? [] : manager.query<Row[]>(sql, [ids]);
 }
 
 function distinct(values: readonly (string | null)[]): string[] {
