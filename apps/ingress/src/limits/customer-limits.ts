@@ -1,9 +1,6 @@
 import type Redis from 'ioredis';
 import { BudgetRedisKeys, budgetScopeId, type CustomerLimitsRecord } from '@switchyard/contracts';
-
-/** A limit read stays this long in-process: a customer created or changed counts within a second. */
-const CACHE_MS = 1000;
-const MAX_ENTRIES = 10_000;
+import { RecentAnswers } from './recent-answers';
 
 export interface CustomerLimits extends CustomerLimitsRecord {
   scopeId: string;
@@ -16,14 +13,14 @@ export interface CustomerLimits extends CustomerLimitsRecord {
  * reads them at admission, remembering each answer (none included) for a second.
  */
 export class CustomerLimitsReader {
-  private readonly cache = new Map<string, { limits: CustomerLimits | null; readAt: number }>();
+  private readonly answers = new RecentAnswers<CustomerLimits | null>();
 
   constructor(private readonly redis: Redis) {}
 
   async find(userId: string): Promise<CustomerLimits | null> {
     const now = Date.now();
-    const cached = this.cache.get(userId);
-    if (cached && now - cached.readAt < CACHE_MS) return cached.limits;
+    const fresh = this.answers.fresh(userId, now);
+    if (fresh) return fresh.value;
     const scopeId = budgetScopeId('customer', userId);
     const text = await this.redis.get(BudgetRedisKeys.limits(scopeId));
     let limits: CustomerLimits | null = null;
@@ -34,12 +31,7 @@ export class CustomerLimitsReader {
         limits = null;
       }
     }
-    this.cache.delete(userId);
-    this.cache.set(userId, { limits, readAt: now });
-    if (this.cache.size > MAX_ENTRIES) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
+    this.answers.remember(userId, limits, now);
     return limits;
   }
 }

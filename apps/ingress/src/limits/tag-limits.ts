@@ -1,9 +1,6 @@
 import type Redis from 'ioredis';
 import { BudgetRedisKeys, budgetScopeId, type TagLimitsRecord, tagScopeId } from '@switchyard/contracts';
-
-/** A limit read stays this long in-process: a tag created, changed or deleted counts within a second. */
-const CACHE_MS = 1000;
-const MAX_ENTRIES = 10_000;
+import { RecentAnswers } from './recent-answers';
 
 export interface TagLimits extends TagLimitsRecord {
   scopeId: string;
@@ -30,7 +27,7 @@ export interface TagLimitsRead {
  * one more scope of the call (which Redis away then refuses with 503, as any budgeted scope).
  */
 export class TagLimitsReader {
-  private readonly cache = new Map<string, { limits: TagLimits | null; readAt: number }>();
+  private readonly answers = new RecentAnswers<TagLimits | null>();
 
   constructor(
     private readonly redis: Redis,
@@ -44,8 +41,8 @@ export class TagLimitsReader {
     const known = new Map<string, TagLimits | null>();
     const unread: string[] = [];
     for (const name of names) {
-      const cached = this.cache.get(name);
-      if (cached && now - cached.readAt < CACHE_MS) known.set(name, cached.limits);
+      const fresh = this.answers.fresh(name, now);
+      if (fresh) known.set(name, fresh.value);
       else unread.push(name);
     }
     if (unread.length > 0) {
@@ -63,11 +60,11 @@ export class TagLimitsReader {
           if (error) throw error;
           const limits = parse(name, text as string | null);
           known.set(name, limits);
-          this.remember(name, limits, now);
+          this.answers.remember(name, limits, now);
         } catch (failure) {
           read.failure = failure instanceof Error ? failure : new Error(String(failure));
-          const stale = this.cache.get(name);
-          if (stale) known.set(name, stale.limits);
+          const stale = this.answers.last(name);
+          if (stale) known.set(name, stale.value);
           // a record that is there but cannot be understood: the tag has limits of some kind
           else if (!error) read.unreadable.push(name);
         }
@@ -75,15 +72,6 @@ export class TagLimitsReader {
     }
     read.tags = names.map((name) => known.get(name) ?? null).filter((limits) => limits !== null);
     return read;
-  }
-
-  private remember(name: string, limits: TagLimits | null, now: number): void {
-    this.cache.delete(name);
-    this.cache.set(name, { limits, readAt: now });
-    if (this.cache.size > MAX_ENTRIES) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
   }
 }
 
