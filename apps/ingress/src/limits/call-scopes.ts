@@ -1,6 +1,7 @@
 import {
   BudgetRedisKeys,
   type BudgetWindow,
+  hasLimits,
   type KeyGrants,
   keyBudgetWindow,
   type VirtualKey,
@@ -51,14 +52,7 @@ export function callScopes(
     limits: ScopeLimitValues,
     createdAt: string,
   ) => {
-    if (
-      limits.max_budget === null &&
-      limits.rpm_limit === null &&
-      limits.tpm_limit === null &&
-      limits.max_parallel_requests === null
-    ) {
-      return;
-    }
+    if (!hasLimits(limits)) return;
     const window = keyBudgetWindow(createdAt, limits.budget_duration, nowMs);
     scopes.push({ kind, scopeId, label, limits, window, spendKey: BudgetRedisKeys.spend(scopeId, window) });
   };

@@ -5,6 +5,7 @@ import { BusClient } from '@switchyard/bus';
 import {
   ALL_TIME_END_MS,
   type BudgetWindow,
+  hasLimits,
   budgetScopeId,
   type Customer,
   type CustomerLimitsRecord,
@@ -400,10 +401,7 @@ export class ManageOrg {
     const now = this.clock();
     await this.dataSource.transaction(async (manager) => {
       const row = await this.store.tagOrFail(manager, name, true);
-      const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
-      await this.counters.publishTagLimits([
-        { name, limits: null, forget: { scopeId: tagScopeId(name, row.created_at), window } },
-      ]);
+      await this.counters.publishTagLimits([{ name, limits: null, forget: tagWindow(row, now) }]);
       await this.store.deleteTag(manager, row);
     });
     return { message: `Tag ${name} deleted successfully` };
@@ -411,16 +409,16 @@ export class ManageOrg {
 
   /** The tags as LiteLLM shows them, their spends in their current windows read in one query. */
   private async tagViews(rows: readonly TagRow[]): Promise<Tag[]> {
-    const nowMs = this.clock().getTime();
-    const windows = rows.map((row) => ({
-      keyId: tagScopeId(row.name, row.created_at),
-      window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, nowMs),
-    }));
-    const spends = await this.keys.windowSpends(this.dataSource.manager, windows);
+    const now = this.clock();
+    const windows = rows.map((row) => tagWindow(row, now));
+    const spends = await this.keys.windowSpends(
+      this.dataSource.manager,
+      windows.map(({ scopeId, window }) => ({ keyId: scopeId, window })),
+    );
     return rows.map((row, index) => {
-      const { keyId, window } = windows[index];
+      const { scopeId, window } = windows[index];
       return this.tagView(row, {
-        spend: Number(spends.get(keyId) ?? 0),
+        spend: Number(spends.get(scopeId) ?? 0),
         resetAt: window.endMs === ALL_TIME_END_MS ? null : new Date(window.endMs).toISOString(),
       });
     });
@@ -458,19 +456,14 @@ export class ManageOrg {
   }
 
   private async tagSpend(row: TagRow, now: Date): Promise<ScopeSpend> {
-    const scopeId = tagScopeId(row.name, row.created_at);
-    const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
+    const { scopeId, window } = tagWindow(row, now);
     const spends = await this.keys.windowSpends(this.dataSource.manager, [{ keyId: scopeId, window }]);
     return { keyId: scopeId, window, spendUsd: spends.get(scopeId) ?? '0' };
   }
 
   private async recountTag(manager: EntityManager, row: TagRow, now: Date): Promise<ScopeSpend> {
-    const window = keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime());
-    return {
-      keyId: tagScopeId(row.name, row.created_at),
-      window,
-      spendUsd: await this.store.recountTag(manager, row, window),
-    };
+    const { scopeId, window } = tagWindow(row, now);
+    return { keyId: scopeId, window, spendUsd: await this.store.recountTag(manager, row, window) };
   }
 
   private async join(manager: EntityManager, teamId: string, member: TeamMember, now: Date): Promise<void> {
@@ -602,15 +595,18 @@ export function customerLimits(row: CustomerRow): { userId: string; limits: Cust
   };
 }
 
+/** The scope id of a tag's life (`tagScopeId`) and its budget window at `now`. */
+function tagWindow(row: TagRow, now: Date): { scopeId: string; window: BudgetWindow } {
+  return {
+    scopeId: tagScopeId(row.name, row.created_at),
+    window: keyBudgetWindow(row.created_at.toISOString(), row.budget_duration, now.getTime()),
+  };
+}
+
 /** The limits of a tag the ingress holds calls to, or null when it has none. */
 export function tagLimits(row: TagRow): { name: string; limits: TagLimitsRecord | null } {
   const limits = scopeLimits(row);
-  const limited =
-    limits.max_budget !== null ||
-    limits.rpm_limit !== null ||
-    limits.tpm_limit !== null ||
-    limits.max_parallel_requests !== null;
-  return { name: row.name, limits: limited ? limits : null };
+  return { name: row.name, limits: hasLimits(limits) ? limits : null };
 }
 
 function tagColumns(before: TagRow | null, settings: TagSettings): TagColumns {

@@ -185,10 +185,6 @@ export class SpendCounters {
     for (const [error] of (await pipeline.exec()) ?? []) if (error !== null) throw error;
   }
 
-  /**
-   * Writes the limits of tags, which the ingress reads at admission (start, reseed, a change); a
-   * tag without limits (null), or deleted, loses its record, and `forget` drops a spend counter.
-   */
   /** The names of the tags whose limits Redis holds (`limits:{tag:<name>}:settings`). */
   async tagLimitNames(): Promise<string[]> {
     const prefix = this.redis.options.keyPrefix ?? '';
@@ -202,6 +198,10 @@ export class SpendCounters {
     return names;
   }
 
+  /**
+   * Writes the limits of tags, which the ingress reads at admission (start, reseed, a change); a
+   * tag without limits (null), or deleted, loses its record, and `forget` drops its counters.
+   */
   async publishTagLimits(
     tags: readonly {
       name: string;

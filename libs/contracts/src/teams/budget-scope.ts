@@ -28,6 +28,18 @@ export const ScopeLimits = z.object({
 });
 export type ScopeLimits = z.infer<typeof ScopeLimits>;
 
+/** Whether a scope holds calls to anything: a budget, or a rate or parallel limit. */
+export function hasLimits(
+  limits: Pick<ScopeLimits, 'max_budget' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests'>,
+): boolean {
+  return (
+    limits.max_budget !== null ||
+    limits.rpm_limit !== null ||
+    limits.tpm_limit !== null ||
+    limits.max_parallel_requests !== null
+  );
+}
+
 /**
  * What the ingress needs about a key's internal user: the user's budget across all their keys, and
  * the models the user may call (absent or empty: all of them; absent from a ledger older than the
