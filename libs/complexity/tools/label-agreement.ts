@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TIERS, Tier } from '@switchyard/contracts';
 import { type CorpusAsk, tierIndex } from './routing-corpus';
-import { type ConfusionMatrix, emptyConfusion, percent } from './routing-metrics';
+import { type ConfusionMatrix, confusionTable, emptyConfusion, percent } from './routing-metrics';
 
 /**
  * One ask labelled again, blind, by two more readers of the rubric (`r1`, `r2`): no reader saw the
@@ -153,12 +153,7 @@ export function labelAgreementReport(
       '',
       `Where the readers part from the author, ${sets[index].name} (both readers pooled, ${pooledLabel.length} answers; rows: the author, columns: the reader):`,
       '',
-      `| author ↓ / reader → | ${TIERS.join(' | ')} |`,
-      `|---|${TIERS.map(() => '---:').join('|')}|`,
-      ...matrix.map(
-        (counts, tier) =>
-          `| ${TIERS[tier]} | ${counts.map((count, other) => (other === tier ? `**${count}**` : `${count}`)).join(' | ')} |`,
-      ),
+      confusionTable(matrix, 'author ↓ / reader →'),
     ].join('\n');
   });
   return [lines.join('\n'), ...boundaries].join('\n');

@@ -106,10 +106,10 @@ export function dollars(value: number): string {
   return `$${value.toFixed(3)}`;
 }
 
-/** A confusion matrix as a markdown table (rows: label; columns: routed to). */
-export function confusionTable(confusion: ConfusionMatrix): string {
+/** A confusion matrix as a markdown table (rows: label; columns: routed to, unless `corner` says otherwise). */
+export function confusionTable(confusion: ConfusionMatrix, corner = 'label ↓ / routed →'): string {
   const lines = [
-    `| label ↓ / routed → | ${TIERS.join(' | ')} | total |`,
+    `| ${corner} | ${TIERS.join(' | ')} | total |`,
     `|---|${TIERS.map(() => '---:').join('|')}|---:|`,
   ];
   confusion.forEach((row, label) => {
