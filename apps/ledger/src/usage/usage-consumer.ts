@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AckPolicy,
-  type ConsumerMessages,
   DeliverPolicy,
   headers as createHeaders,
   type JsMsg,
@@ -32,6 +31,7 @@ import { minimalUsageEvent, salvageUsageEvent } from './minimal-usage-event';
 import { readUsageEvent } from './read-usage-event';
 import { type InsertResult, UsageStore } from './usage-store';
 import { type LedgerBacklog, readLedgerBacklog } from './ledger-backlog';
+import { PullLoop } from './pull-loop';
 
 export interface UsageConsumerOptions {
   /** usage events per database write (a full batch is written at once). */
@@ -93,15 +93,27 @@ interface Refused {
 
 const MINIMAL_ROW_NOTE = 'stored as a minimal row, its cost charged to its key';
 
-/** Buffered messages, in bytes: a few full batches whatever the number of events per message. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /**
- * Lifetime of each pull request. The client re-pulls when two idle heartbeats (half of this) are
- * missed; on a JetStream cluster a pull held by a node that dies is lost with it, so this bounds
- * how long the ledger stops consuming after a consumer leader's node dies (the 30 s default
- * stalled it for a minute: test/chaos/nats-cluster.chaos-spec.ts).
+ * Messages asked for by one pull request. A message carries one event or a batch of them, so this
+ * buffers a few full batches; the next pull is sent when this one has ended, so a ledger busy
+ * writing asks for no more (the backlog waits in JetStream, not in the ledger's memory).
+ */
+const PULL_MESSAGES = 100;
+/**
+ * Lifetime of each pull request. On a JetStream cluster a pull held by a node that dies is lost
+ * with it, so this bounds how long the ledger stops consuming after a consumer leader's node dies
+ * (the client's 30 s default stalled it for a minute: test/chaos/nats-cluster.chaos-spec.ts).
  */
 const PULL_EXPIRES_MS = 5_000;
+/**
+ * A pull silent this long (no message, not even its end) is abandoned and a new one sent. The
+ * server ends every pull by its lifetime, so only a pull the server lost, or one the client
+ * miscounted, stays open that long. With nats.js's refilling `consume()`, a pull lost that way
+ * once left the ledger idle while 850 messages waited (`npm run bench -- --quick`).
+ */
+const PULL_SILENCE_MS = PULL_EXPIRES_MS + 2_000;
+/** Pause before pulling again after a pull could not be sent (the connection or the consumer failed). */
+const PULL_RETRY_MS = 1_000;
 
 /**
  * The durable JetStream consumer `ledger` on stream `USAGE`: collects usage events into batches
@@ -117,15 +129,13 @@ const PULL_EXPIRES_MS = 5_000;
 @Injectable()
 export class UsageConsumer {
   private readonly logger = new Logger(UsageConsumer.name);
-  private messages: ConsumerMessages | null = null;
+  private pulls: PullLoop<JsMsg> | null = null;
   private pending: Delivery[] = [];
   private pendingEvents = 0;
   private readonly writing = new Set<Promise<void>>();
   /** routing-log records are stored one after another, in stream order (an explicit re-ask after its ask). */
   private routingLogWrites: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
 
   constructor(
     @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
@@ -161,15 +171,21 @@ export class UsageConsumer {
       await manager.consumers.add(stream, config);
     }
     const consumer = await this.connection.jetstream().consumers.get(stream, durable);
-    this.messages = await consumer.consume({ max_bytes: MAX_BUFFERED_BYTES, expires: PULL_EXPIRES_MS });
-    this.loop = this.run(this.messages);
+    this.pulls = new PullLoop(
+      () => consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS }),
+      (message) => this.receive(message),
+      {
+        silenceMs: PULL_SILENCE_MS,
+        retryMs: PULL_RETRY_MS,
+        warn: (message) => this.logger.warn(`usage messages: ${message}`),
+      },
+    );
+    this.pulls.start();
   }
 
   /** Stops pulling, writes what is pending, and returns when it is committed and acknowledged. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.messages?.stop();
-    await this.loop;
+    await this.pulls?.stop();
     this.flushNow();
     while (this.writing.size > 0) await Promise.all([...this.writing]);
     await this.routingLogWrites;
@@ -204,24 +220,19 @@ export class UsageConsumer {
     return this.writing.size;
   }
 
-  private async run(messages: ConsumerMessages): Promise<void> {
-    const routingLogSubject = this.namespace.subject(Subjects.routingLog);
-    for await (const message of messages) {
-      if (message.subject === routingLogSubject) {
-        this.routingLogWrites = this.routingLogWrites.then(() => this.storeRoutingLog(message));
-        if (this.stopped) break;
-        continue;
-      }
-      const delivery = this.read(message);
-      this.pending.push(delivery);
-      this.pendingEvents += delivery.events.length;
-      if (this.pendingEvents >= this.options.batchSize) {
-        while (this.writing.size >= this.options.writeConcurrency) await Promise.race(this.writing);
-        this.flushNow();
-      } else if (this.timer === null) {
-        this.armTimer();
-      }
-      if (this.stopped) break;
+  private async receive(message: JsMsg): Promise<void> {
+    if (message.subject === this.namespace.subject(Subjects.routingLog)) {
+      this.routingLogWrites = this.routingLogWrites.then(() => this.storeRoutingLog(message));
+      return;
+    }
+    const delivery = this.read(message);
+    this.pending.push(delivery);
+    this.pendingEvents += delivery.events.length;
+    if (this.pendingEvents >= this.options.batchSize) {
+      while (this.writing.size >= this.options.writeConcurrency) await Promise.race(this.writing);
+      this.flushNow();
+    } else if (this.timer === null) {
+      this.armTimer();
     }
   }
 

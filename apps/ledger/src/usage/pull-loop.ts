@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** One pull request's messages, as nats.js's `Consumer.fetch` returns them. */
+export interface Pull<T> extends AsyncIterable<T> {
+  stop(error?: Error): void;
+}
+
+export interface PullLoopOptions {
+  /** a pull that has delivered nothing, not even its end, for this long is abandoned. */
+  silenceMs: number;
+  /** pause before pulling again after a pull could not be sent or failed. */
+  retryMs: number;
+  warn(message: string): void;
+}
+
+/**
+ * One pull request after another, each read to its end, until `stop()`. The server ends every
+ * pull by its lifetime, so a pull silent for longer than `silenceMs` is one the server lost (its
+ * node died) or the client miscounted: it is abandoned and a new one sent. A pull that fails is
+ * sent again after `retryMs`. So nothing that happens to one pull leaves the reader idle while
+ * messages wait. While `receive` works on a message the pull is not timed (its next messages wait
+ * in the client), and no new pull is sent before the last has ended (backpressure).
+ */
+export class PullLoop<T> {
+  private current: Pull<T> | null = null;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly pull: () => Promise<Pull<T>>,
+    private readonly receive: (message: T) => Promise<void>,
+    private readonly options: PullLoopOptions,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops pulling; returns when the message being received, if any, has been received. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current?.stop();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.current = await this.pull();
+        if (this.stopped) this.current.stop();
+        await this.read(this.current);
+      } catch (error) {
+        if (this.stopped) break;
+        this.options.warn(`a pull failed (${(error as Error).message}); pulling again`);
+        await sleep(this.options.retryMs);
+      }
+    }
+  }
+
+  private async read(pull: Pull<T>): Promise<void> {
+    let silence: NodeJS.Timeout | null = null;
+    const listen = () => {
+      silence = setTimeout(() => {
+        this.options.warn(`a pull was silent for ${this.options.silenceMs} ms; pulling again`);
+        pull.stop();
+      }, this.options.silenceMs);
+    };
+    listen();
+    try {
+      for await (const message of pull) {
+        if (silence !== null) clearTimeout(silence);
+        silence = null;
+        await this.receive(message);
+        if (this.stopped) break;
+        listen();
+      }
+    } finally {
+      if (silence !== null) clearTimeout(silence);
+    }
+  }
+}
