@@ -31,11 +31,25 @@ class ScriptedPull implements Pull<string> {
   }
 }
 
-function until(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => (condition() ? resolve() : setTimeout(check, 5));
+function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`never: ${what}`));
+      else setTimeout(check, 5);
+    };
     check();
   });
+}
+
+function receiving(received: string[], released: string[] = []) {
+  return {
+    receive: async (message: string) => {
+      received.push(message);
+    },
+    release: (message: string) => released.push(message),
+  };
 }
 
 describe('PullLoop', () => {
@@ -46,7 +60,7 @@ describe('PullLoop', () => {
   beforeEach(() => (warnings.length = 0));
   afterEach(() => loop?.stop());
 
-  function start(pulls: (() => Pull<string>)[], received: string[]) {
+  function start(pulls: (() => Pull<string>)[], received: string[], released: string[] = []) {
     let sent = 0;
     loop = new PullLoop(
       async () => {
@@ -54,9 +68,7 @@ describe('PullLoop', () => {
         sent += 1;
         return next();
       },
-      async (message) => {
-        received.push(message);
-      },
+      receiving(received, released),
       options,
     );
     loop.start();
@@ -69,7 +81,7 @@ describe('PullLoop', () => {
     const second = new ScriptedPull().deliver('c');
     const pulls = start([() => first, () => second, () => new ScriptedPull()], received);
 
-    await until(() => received.length === 3);
+    await until(() => received.length === 3, 'three messages');
 
     expect(received).toEqual(['a', 'b', 'c']);
     expect(pulls.sent()).toBe(2);
@@ -82,7 +94,7 @@ describe('PullLoop', () => {
     const next = new ScriptedPull().deliver('b');
     start([() => lost, () => next], received);
 
-    await until(() => received.length === 2);
+    await until(() => received.length === 2, 'two messages');
 
     expect(received).toEqual(['a', 'b']);
     expect(lost.stopped).toBe(true);
@@ -94,15 +106,18 @@ describe('PullLoop', () => {
     const pull = new ScriptedPull().deliver('slow', 'next');
     loop = new PullLoop(
       async () => pull,
-      async (message) => {
-        if (message === 'slow') await new Promise((resolve) => setTimeout(resolve, 3 * options.silenceMs));
-        received.push(message);
+      {
+        receive: async (message) => {
+          if (message === 'slow') await new Promise((resolve) => setTimeout(resolve, 3 * options.silenceMs));
+          received.push(message);
+        },
+        release: () => undefined,
       },
       options,
     );
     loop.start();
 
-    await until(() => received.length === 2);
+    await until(() => received.length === 2, 'two messages');
 
     expect(received).toEqual(['slow', 'next']);
     expect(pull.stopped).toBe(false);
@@ -126,14 +141,12 @@ describe('PullLoop', () => {
         }
         return new ScriptedPull().deliver(`pull ${attempt}`);
       },
-      async (message) => {
-        received.push(message);
-      },
+      receiving(received),
       options,
     );
     loop.start();
 
-    await until(() => received.length === 1);
+    await until(() => received.length === 1, 'the third pull read');
 
     expect(received).toEqual(['pull 3']);
     expect(warnings).toEqual([
@@ -142,15 +155,47 @@ describe('PullLoop', () => {
     ]);
   });
 
-  it('stops the pull being read and sends no other', async () => {
+  it('stops the pull being read, at once, and sends no other', async () => {
     const received: string[] = [];
     const pull = new ScriptedPull().deliver('a');
     const pulls = start([() => pull], received);
-    await until(() => received.length === 1);
+    await until(() => received.length === 1, 'the first message');
 
     await loop?.stop();
 
     expect(pull.stopped).toBe(true);
     expect(pulls.sent()).toBe(1);
+    expect(warnings).toEqual([]); // stopped by stop(), not by its silence
+  });
+
+  it('finishes the message being received when stopped, and releases the ones behind it', async () => {
+    const received: string[] = [];
+    const released: string[] = [];
+    let finish = () => {};
+    let started = false;
+    const pull = new ScriptedPull().deliver('first', 'second', 'third');
+    loop = new PullLoop(
+      async () => pull,
+      {
+        receive: async (message) => {
+          if (message === 'first') {
+            started = true;
+            await new Promise<void>((resolve) => (finish = resolve));
+          }
+          received.push(message);
+        },
+        release: (message) => released.push(message),
+      },
+      options,
+    );
+    loop.start();
+    await until(() => started, 'the first message being received');
+
+    const stopped = loop.stop();
+    finish();
+    await stopped;
+
+    expect(received).toEqual(['first']);
+    expect(released).toEqual(['second', 'third']);
   });
 });

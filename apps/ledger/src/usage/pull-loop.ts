@@ -13,6 +13,12 @@ export interface PullLoopOptions {
   warn(message: string): void;
 }
 
+export interface PullHandler<T> {
+  receive(message: T): Promise<void>;
+  /** a message that arrived but will not be received (the loop was stopped): hand it back. */
+  release(message: T): void;
+}
+
 /**
  * One pull request after another, each read to its end, until `stop()`. The server ends every
  * pull by its lifetime, so a pull silent for longer than `silenceMs` is one the server lost (its
@@ -28,7 +34,7 @@ export class PullLoop<T> {
 
   constructor(
     private readonly pull: () => Promise<Pull<T>>,
-    private readonly receive: (message: T) => Promise<void>,
+    private readonly handler: PullHandler<T>,
     private readonly options: PullLoopOptions,
   ) {}
 
@@ -36,7 +42,10 @@ export class PullLoop<T> {
     this.loop ??= this.run();
   }
 
-  /** Stops pulling; returns when the message being received, if any, has been received. */
+  /**
+   * Stops pulling; returns when the message being received, if any, has been received, and the
+   * messages that had arrived after it have been released.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.current?.stop();
@@ -47,7 +56,10 @@ export class PullLoop<T> {
     while (!this.stopped) {
       try {
         this.current = await this.pull();
-        if (this.stopped) this.current.stop();
+        if (this.stopped) {
+          this.current.stop(); // before it is read, so its request is never sent
+          break;
+        }
         await this.read(this.current);
       } catch (error) {
         if (this.stopped) break;
@@ -70,9 +82,12 @@ export class PullLoop<T> {
       for await (const message of pull) {
         if (silence !== null) clearTimeout(silence);
         silence = null;
-        await this.receive(message);
-        if (this.stopped) break;
-        listen();
+        if (this.stopped) {
+          this.handler.release(message); // the stopped pull ends after what it holds
+          continue;
+        }
+        await this.handler.receive(message);
+        if (!this.stopped) listen();
       }
     } finally {
       if (silence !== null) clearTimeout(silence);

@@ -94,11 +94,12 @@ interface Refused {
 const MINIMAL_ROW_NOTE = 'stored as a minimal row, its cost charged to its key';
 
 /**
- * Messages asked for by one pull request. A message carries one event or a batch of them, so this
- * buffers a few full batches; the next pull is sent when this one has ended, so a ledger busy
- * writing asks for no more (the backlog waits in JetStream, not in the ledger's memory).
+ * Messages asked for by one pull request. A message carries one event or a batch of up to 256, so
+ * a pull holds up to about 16 full batches of 500: few enough that the last is written well within
+ * `ackWaitMs` even while every writer is busy. The next pull is sent when this one has ended, so a
+ * ledger busy writing asks for no more (the backlog waits in JetStream, not in its memory).
  */
-const PULL_MESSAGES = 100;
+const PULL_MESSAGES = 32;
 /**
  * Lifetime of each pull request. On a JetStream cluster a pull held by a node that dies is lost
  * with it, so this bounds how long the ledger stops consuming after a consumer leader's node dies
@@ -173,7 +174,10 @@ export class UsageConsumer {
     const consumer = await this.connection.jetstream().consumers.get(stream, durable);
     this.pulls = new PullLoop(
       () => consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS }),
-      (message) => this.receive(message),
+      {
+        receive: (message) => this.receive(message),
+        release: (message) => message.nak(),
+      },
       {
         silenceMs: PULL_SILENCE_MS,
         retryMs: PULL_RETRY_MS,
