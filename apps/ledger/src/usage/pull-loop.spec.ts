@@ -126,8 +126,10 @@ describe('PullLoop', () => {
   it('pulls again after a pull fails to be sent or fails while read', async () => {
     const received: string[] = [];
     let attempt = 0;
+    const afterFailures: boolean[] = [];
     loop = new PullLoop(
-      async () => {
+      async (afterFailure) => {
+        afterFailures.push(afterFailure);
         attempt += 1;
         if (attempt === 1) throw new Error('no responders');
         if (attempt === 2) {
@@ -149,6 +151,7 @@ describe('PullLoop', () => {
     await until(() => received.length === 1, 'the third pull read');
 
     expect(received).toEqual(['pull 3']);
+    expect(afterFailures).toEqual([false, true, true]); // each pull after a failure is told so
     expect(warnings).toEqual([
       'a pull failed (no responders); pulling again',
       'a pull failed (consumer deleted); pulling again',

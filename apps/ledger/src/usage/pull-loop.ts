@@ -33,7 +33,8 @@ export class PullLoop<T> {
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly pull: () => Promise<Pull<T>>,
+    /** sends the next pull; `afterFailure` when the last one failed (a cue to check what it reads). */
+    private readonly pull: (afterFailure: boolean) => Promise<Pull<T>>,
     private readonly handler: PullHandler<T>,
     private readonly options: PullLoopOptions,
   ) {}
@@ -53,9 +54,11 @@ export class PullLoop<T> {
   }
 
   private async run(): Promise<void> {
+    let failed = false;
     while (!this.stopped) {
       try {
-        this.current = await this.pull();
+        this.current = await this.pull(failed);
+        failed = false;
         if (this.stopped) {
           this.current.stop(); // before it is read, so its request is never sent
           break;
@@ -63,6 +66,7 @@ export class PullLoop<T> {
         await this.read(this.current);
       } catch (error) {
         if (this.stopped) break;
+        failed = true;
         this.options.warn(`a pull failed (${(error as Error).message}); pulling again`);
         await sleep(this.options.retryMs);
       }

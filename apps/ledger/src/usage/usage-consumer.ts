@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AckPolicy,
+  type Consumer,
   DeliverPolicy,
   headers as createHeaders,
   type JsMsg,
@@ -147,6 +148,33 @@ export class UsageConsumer {
   ) {}
 
   async start(): Promise<void> {
+    let consumer = await this.ensureConsumer();
+    this.pulls = new PullLoop(
+      async (afterFailure) => {
+        // a pull fails when the durable consumer (or its stream) is gone: deleted by an operator,
+        // or lost with a JetStream's state; make it again, or nothing would ever be stored
+        if (afterFailure) consumer = await this.ensureConsumer();
+        return consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS });
+      },
+      {
+        receive: (message) => this.receive(message),
+        release: (message) => message.nak(),
+      },
+      {
+        silenceMs: PULL_SILENCE_MS,
+        retryMs: PULL_RETRY_MS,
+        warn: (message) => this.logger.warn(`usage messages: ${message}`),
+      },
+    );
+    this.pulls.start();
+  }
+
+  /**
+   * The usage streams and the durable consumer `ledger`, made where missing (several ledgers may
+   * do it at once: JetStream takes the same definition twice), with this ledger's `ack_wait` and
+   * `max_ack_pending` applied where it exists.
+   */
+  private async ensureConsumer(): Promise<Consumer> {
     const manager = await this.connection.jetstreamManager();
     await ensureUsageStreams(manager, this.namespace, {
       limits: this.options.streamLimits,
@@ -171,20 +199,7 @@ export class UsageConsumer {
     } catch {
       await manager.consumers.add(stream, config);
     }
-    const consumer = await this.connection.jetstream().consumers.get(stream, durable);
-    this.pulls = new PullLoop(
-      () => consumer.fetch({ max_messages: PULL_MESSAGES, expires: PULL_EXPIRES_MS }),
-      {
-        receive: (message) => this.receive(message),
-        release: (message) => message.nak(),
-      },
-      {
-        silenceMs: PULL_SILENCE_MS,
-        retryMs: PULL_RETRY_MS,
-        warn: (message) => this.logger.warn(`usage messages: ${message}`),
-      },
-    );
-    this.pulls.start();
+    return this.connection.jetstream().consumers.get(stream, durable);
   }
 
   /** Stops pulling, writes what is pending, and returns when it is committed and acknowledged. */

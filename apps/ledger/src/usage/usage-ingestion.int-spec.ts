@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeJson, UsagePublisher } from '@switchyard/bus';
-import { Subjects, type UsageEvent } from '@switchyard/contracts';
+import { Consumers, Streams, Subjects, type UsageEvent } from '@switchyard/contracts';
 import {
   eventually,
   type LedgerHarness,
@@ -347,5 +347,25 @@ describe('usage ingestion (ledger)', () => {
     );
     expect(deadLetter.header.get('x-dead-letter-reason')).toContain('not a routing-log record');
     expect(await deadLetterCount()).toBe(deadBefore + 1);
+  });
+
+  it('makes its durable consumer again when it is deleted, and stores what was published meanwhile', async () => {
+    const publisher = new UsagePublisher(ledger.connection, ledger.namespace);
+    const before = await rowCount(ledger.fleet);
+    const first = makeUsageEvent();
+    publisher.publish(first);
+    expect(await publisher.flush()).toBe(true);
+    expect(await waitForRows(ledger.fleet, before + 1, 30_000)).toBe(before + 1);
+
+    const manager = await ledger.connection.jetstreamManager();
+    const stream = ledger.namespace.name(Streams.usage.name);
+    const durable = ledger.namespace.name(Consumers.ledger);
+    await manager.consumers.delete(stream, durable);
+    const meanwhile = Array.from({ length: 10 }, () => makeUsageEvent());
+    for (const event of meanwhile) publisher.publish(event);
+    expect(await publisher.flush()).toBe(true);
+
+    expect(await waitForRows(ledger.fleet, before + 11, 30_000)).toBe(before + 11);
+    expect((await manager.consumers.info(stream, durable)).config.durable_name).toBe(durable);
   });
 });
