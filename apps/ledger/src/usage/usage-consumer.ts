@@ -109,9 +109,10 @@ const PULL_MESSAGES = 32;
 const PULL_EXPIRES_MS = 5_000;
 /**
  * A pull silent this long (no message, not even its end) is abandoned and a new one sent. The
- * server ends every pull by its lifetime, so only a pull the server lost, or one the client
- * miscounted, stays open that long. With nats.js's refilling `consume()`, a pull lost that way
- * once left the ledger idle while 850 messages waited (`npm run bench -- --quick`).
+ * server ends every pull by its lifetime, and nats.js's `fetch` closes itself at 1.05 × that, so
+ * this is the backstop that holds whatever the client does: with nats.js's refilling `consume()`,
+ * a pull lost or miscounted once left the ledger idle while 850 messages waited
+ * (`npm run bench -- --quick`).
  */
 const PULL_SILENCE_MS = PULL_EXPIRES_MS + 2_000;
 /** Pause before pulling again after a pull could not be sent (the connection or the consumer failed). */
@@ -138,6 +139,8 @@ export class UsageConsumer {
   /** routing-log records are stored one after another, in stream order (an explicit re-ask after its ask). */
   private routingLogWrites: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  /** the owner's-loop records' subject, among the usage messages */
+  private readonly routingLogSubject: string;
 
   constructor(
     @Inject(BUS_CONNECTION) private readonly connection: NatsConnection,
@@ -145,7 +148,9 @@ export class UsageConsumer {
     @Inject(UsageStore) private readonly store: UsageStore,
     @Inject(USAGE_CONSUMER_OPTIONS) private readonly options: UsageConsumerOptions,
     @Inject(USAGE_CONSUMER_LISTENER) private readonly listener: UsageConsumerListener = {},
-  ) {}
+  ) {
+    this.routingLogSubject = namespace.subject(Subjects.routingLog);
+  }
 
   async start(): Promise<void> {
     let consumer = await this.ensureConsumer();
@@ -240,7 +245,7 @@ export class UsageConsumer {
   }
 
   private async receive(message: JsMsg): Promise<void> {
-    if (message.subject === this.namespace.subject(Subjects.routingLog)) {
+    if (message.subject === this.routingLogSubject) {
       this.routingLogWrites = this.routingLogWrites.then(() => this.storeRoutingLog(message));
       return;
     }
